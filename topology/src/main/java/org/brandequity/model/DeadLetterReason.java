@@ -1,0 +1,28 @@
+package org.brandequity.model;
+
+/**
+ * Why a record could not be counted. Written to the dead-letter topic's {@code brandequity.dlq.reason}
+ * header; the names are part of the contract (dashboards and alert rules group by them).
+ */
+public enum DeadLetterReason {
+    /** The bytes are not Avro in the Confluent wire format, or are truncated. */
+    UNDECODABLE,
+    /** The first byte is not the wire format's magic byte 0. */
+    BAD_MAGIC_BYTE,
+    /** The registry does not know the schema id in the record. */
+    UNKNOWN_SCHEMA_ID,
+    /** A required field is absent from the writer's schema or empty. */
+    MISSING_FIELD,
+    /** A signal or amount lies outside its scale. */
+    OUT_OF_RANGE,
+    /** The record has no key; keys (customer ids) decide partitioning and state. */
+    NULL_KEY,
+    /** The record key is not the event's customer id, which would put state on the wrong partition. */
+    KEY_MISMATCH,
+    /** The event time is further in the future than the allowed clock skew. */
+    FUTURE_EVENT_TIME,
+    /** The event arrived more than the grace period behind stream time; its windows are closed. */
+    TOO_LATE,
+    /** Anything else a processor failed on; the exception header says what. */
+    PROCESSING_ERROR
+}

@@ -1,0 +1,65 @@
+package org.brandequity.topology;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.avro.specific.SpecificRecord;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.PendingContribution;
+import org.brandequity.avro.internal.ScoredInteraction;
+import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.wire.AvroBinarySerde;
+import org.brandequity.wire.ConfluentAvroSerde;
+import org.brandequity.wire.SchemaRegistryClient;
+
+/**
+ * Every serde of the application, built in one place. Topics other programs read or write carry
+ * Avro in the Confluent wire format with schemas in the registry; the application's own internal
+ * topics and stores carry plain Avro binary, since their schema is fixed by this code.
+ */
+public final class AppSerdes {
+    private final Serde<String> string = Serdes.String();
+    private final Serde<CustomerInteraction> interaction;
+    private final Serde<CustomerProfile> profile;
+    private final Serde<CustomerExperienceScore> customerScore;
+    private final Serde<SegmentExperienceScore> segmentScore;
+    private final Serde<BrandEquity> brandEquity;
+    private final Serde<ScoreDropAlert> alert;
+    private final Serde<ScoredInteraction> scored = new AvroBinarySerde<>(ScoredInteraction.class);
+    private final Serde<CustomerWindowAggregate> customerWindow = new AvroBinarySerde<>(CustomerWindowAggregate.class);
+    private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
+    private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
+    private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
+
+    public AppSerdes(SchemaRegistryClient registry) {
+        interaction = value(registry, CustomerInteraction.class);
+        profile = value(registry, CustomerProfile.class);
+        customerScore = value(registry, CustomerExperienceScore.class);
+        segmentScore = value(registry, SegmentExperienceScore.class);
+        brandEquity = value(registry, BrandEquity.class);
+        alert = value(registry, ScoreDropAlert.class);
+    }
+
+    private static <T extends SpecificRecord> Serde<T> value(SchemaRegistryClient registry, Class<T> type) {
+        return new ConfluentAvroSerde<>(registry, type, false);
+    }
+
+    public Serde<String> string() { return string; }
+    public Serde<CustomerInteraction> interaction() { return interaction; }
+    public Serde<CustomerProfile> profile() { return profile; }
+    public Serde<CustomerExperienceScore> customerScore() { return customerScore; }
+    public Serde<SegmentExperienceScore> segmentScore() { return segmentScore; }
+    public Serde<BrandEquity> brandEquity() { return brandEquity; }
+    public Serde<ScoreDropAlert> alert() { return alert; }
+    Serde<ScoredInteraction> scored() { return scored; }
+    Serde<CustomerWindowAggregate> customerWindow() { return customerWindow; }
+    Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
+    Serde<EquityLedger> ledger() { return ledger; }
+    Serde<PendingContribution> pending() { return pending; }
+}

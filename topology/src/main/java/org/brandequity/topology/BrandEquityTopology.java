@@ -1,0 +1,213 @@
+package org.brandequity.topology;
+
+import java.time.Instant;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.EmitStrategy;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Joined;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.ScoredInteraction;
+import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.ExperienceSignal;
+import org.brandequity.model.InteractionValidator;
+import org.brandequity.model.NetExperience;
+import org.brandequity.model.Polarity;
+import org.brandequity.model.ScoringModel;
+
+/**
+ * The brand-equity topology:
+ *
+ * <pre>
+ * interactions ─ validate ─ deduplicate/gate lateness ─ join profile ─ score ─┬─ customer windows ─ customer scores
+ *                                                                             │        └─ segment windows ─ segment scores
+ *                                                                             └─ pre-aggregate per task ─ fold by brand ─ brand equity
+ * invalid, undecodable, too late ─────────────────────────────────────────────── dead letters
+ * </pre>
+ */
+public final class BrandEquityTopology {
+    public static final String UNASSIGNED_SEGMENT = "unassigned";
+
+    public static final String PROFILES_STORE = "customer-profiles-store";
+    public static final String DEDUP_STORE = "seen-event-ids-store";
+    public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
+    public static final String CUSTOMER_WINDOW_STORE = "customer-window-store";
+    public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
+    public static final String PENDING_EQUITY_STORE = "pending-equity-store";
+    public static final String BRAND_EQUITY_STORE = "brand-equity-store";
+
+    private BrandEquityTopology() {}
+
+    public static Topology build(PipelineConfig config, AppSerdes serdes) {
+        StreamsBuilder builder = new StreamsBuilder();
+        PipelineConfig.Topics topics = config.topics();
+        ScoringModel scoring = new ScoringModel(config.model());
+        EquityLedgers ledgers = new EquityLedgers(config.model());
+
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(DEDUP_STORE, config.dedupHorizon().plus(config.windowGrace()), config.dedupHorizon(), false),
+                serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending()));
+
+        KTable<String, CustomerProfile> profiles = builder.table(topics.profiles(),
+                Consumed.with(serdes.string(), serdes.profile()).withName("read-customer-profiles"),
+                Materialized.<String, CustomerProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_STORE)
+                        .withKeySerde(serdes.string()).withValueSerde(serdes.profile()));
+
+        KStream<String, ScoredInteraction> scored = builder
+                .stream(topics.interactions(), Consumed.with(serdes.string(), serdes.interaction())
+                        .withTimestampExtractor(new InteractionTimestampExtractor())
+                        .withName("read-interactions"))
+                .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
+                        Named.as("validate-interaction"))
+                .processValues(() -> new DeduplicateAndGateLateness(DEDUP_STORE, STREAM_TIME_STORE,
+                                config.dedupHorizon(), config.windowGrace()),
+                        Named.as("deduplicate-and-gate-lateness"), DEDUP_STORE, STREAM_TIME_STORE)
+                .leftJoin(profiles, (interaction, profile) -> score(scoring, interaction, profile),
+                        Joined.<String, CustomerInteraction, CustomerProfile>as("join-customer-profile")
+                                .withKeySerde(serdes.string()).withValueSerde(serdes.interaction())
+                                .withOtherValueSerde(serdes.profile()));
+
+        KStream<String, CustomerExperienceScore> customerScores = scored
+                .groupByKey(Grouped.with("customer-windows", serdes.string(), serdes.scored()))
+                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()).advanceBy(config.windowAdvance()))
+                .emitStrategy(EmitStrategy.onWindowClose())
+                .aggregate(BrandEquityTopology::emptyCustomerWindow,
+                        (customer, event, window) -> addToCustomerWindow(scoring, event, window),
+                        Named.as("score-customer-window"),
+                        Materialized.<String, CustomerWindowAggregate, WindowStore<Bytes, byte[]>>as(CUSTOMER_WINDOW_STORE)
+                                .withKeySerde(serdes.string()).withValueSerde(serdes.customerWindow()))
+                .toStream(Named.as("closed-customer-windows"))
+                .map((window, aggregate) -> KeyValue.pair(window.key(), customerScore(window, aggregate)),
+                        Named.as("to-customer-score"));
+        customerScores.to(topics.customerScores(),
+                Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
+
+        customerScores
+                .process(() -> new KeyBySegmentAtWindowStart(), Named.as("key-by-segment"))
+                .groupByKey(Grouped.with("segment-windows", serdes.string(), serdes.customerScore()))
+                // One segment window per customer-window start: its size is the customer windows' advance.
+                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowAdvance(), config.segmentWindowGrace()))
+                .aggregate(BrandEquityTopology::emptySegmentWindow,
+                        (segment, score, window) -> addToSegmentWindow(scoring, score, window),
+                        Named.as("score-segment-window"),
+                        Materialized.<String, SegmentWindowAggregate, WindowStore<Bytes, byte[]>>as(SEGMENT_WINDOW_STORE)
+                                .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindow()))
+                .toStream(Named.as("segment-window-updates"))
+                .map((window, aggregate) -> KeyValue.pair(window.key(), segmentScore(window.key(), aggregate)),
+                        Named.as("to-segment-score"))
+                .to(topics.segmentScores(),
+                        Produced.with(serdes.string(), serdes.segmentScore()).withName("write-segment-scores"));
+
+        scored
+                .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
+                                config.equityFlushInterval(), config.model()),
+                        Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
+                .groupByKey(Grouped.with("equity-deltas", serdes.string(), serdes.ledger()))
+                .reduce(ledgers::merge, Named.as("fold-brand-equity"),
+                        Materialized.<String, org.brandequity.avro.internal.EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
+                                .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()))
+                .toStream(Named.as("brand-equity-changes"))
+                .mapValues(ledgers::toBrandEquity, Named.as("to-brand-equity"))
+                .to(topics.equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
+
+        return builder.build();
+    }
+
+    static ScoredInteraction score(ScoringModel scoring, CustomerInteraction e, CustomerProfile profile) {
+        ExperienceSignal s = scoring.score(e);
+        String segment = profile == null || profile.getSegment().isBlank() ? UNASSIGNED_SEGMENT : profile.getSegment();
+        double valueWeight = profile == null ? 1.0 : profile.getValueWeight();
+        if (!(valueWeight >= 0) || Double.isInfinite(valueWeight)) valueWeight = 1.0;
+        Counters.SCORED.increment();
+        return new ScoredInteraction(e.getEventId(), e.getCustomerId(), e.getEventTime().toEpochMilli(),
+                e.getTouchpoint(), e.getStage(), segment, valueWeight, s.value(), s.weight());
+    }
+
+    private static CustomerWindowAggregate emptyCustomerWindow() {
+        return new CustomerWindowAggregate(UNASSIGNED_SEGMENT, Long.MIN_VALUE, 0L, 0L, 0L, 0L, 0.0, 0.0);
+    }
+
+    private static CustomerWindowAggregate addToCustomerWindow(ScoringModel scoring, ScoredInteraction e, CustomerWindowAggregate w) {
+        w.setEvents(w.getEvents() + 1);
+        switch (scoring.polarity(e.getSignal())) {
+            case POSITIVE -> w.setPositive(w.getPositive() + 1);
+            case NEGATIVE -> w.setNegative(w.getNegative() + 1);
+            default -> w.setNeutral(w.getNeutral() + 1);
+        }
+        w.setWeight(w.getWeight() + e.getWeight());
+        w.setWeightedSignal(w.getWeightedSignal() + e.getWeight() * e.getSignal());
+        // A customer who changes segment mid-window is reported in the segment of their latest event.
+        if (e.getEventTime() >= w.getLatestEventTime()) {
+            w.setLatestEventTime(e.getEventTime());
+            w.setSegment(e.getSegment());
+        }
+        return w;
+    }
+
+    private static CustomerExperienceScore customerScore(Windowed<String> window, CustomerWindowAggregate w) {
+        return new CustomerExperienceScore(window.key(), w.getSegment(),
+                Instant.ofEpochMilli(window.window().start()), Instant.ofEpochMilli(window.window().end()),
+                w.getEvents(), w.getPositive(), w.getNeutral(), w.getNegative(), w.getWeight(),
+                w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0);
+    }
+
+    private static SegmentWindowAggregate emptySegmentWindow() {
+        return new SegmentWindowAggregate(0L, 0L, 0L, 0L, 0.0, 0L, 0L);
+    }
+
+    private static SegmentWindowAggregate addToSegmentWindow(ScoringModel scoring, CustomerExperienceScore c, SegmentWindowAggregate s) {
+        s.setWindowStart(c.getWindowStart().toEpochMilli());
+        s.setWindowEnd(c.getWindowEnd().toEpochMilli());
+        s.setCustomers(s.getCustomers() + 1);
+        s.setEvents(s.getEvents() + c.getEvents());
+        s.setScoreSum(s.getScoreSum() + c.getScore());
+        Polarity p = scoring.polarity(c.getScore());
+        if (p == Polarity.POSITIVE) s.setPositiveCustomers(s.getPositiveCustomers() + 1);
+        if (p == Polarity.NEGATIVE) s.setNegativeCustomers(s.getNegativeCustomers() + 1);
+        return s;
+    }
+
+    private static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s) {
+        NetExperience nx = NetExperience.of(s.getPositiveCustomers(), s.getNegativeCustomers(), s.getCustomers());
+        return new SegmentExperienceScore(segment, Instant.ofEpochMilli(s.getWindowStart()),
+                Instant.ofEpochMilli(s.getWindowEnd()), s.getCustomers(), s.getEvents(),
+                s.getCustomers() > 0 ? s.getScoreSum() / s.getCustomers() : 0.0,
+                s.getPositiveCustomers(), s.getNegativeCustomers(), nx.score(), nx.marginOfError(), nx.sampleSize());
+    }
+
+    /**
+     * Re-keys a closed customer window by its segment and stamps it with the window start, so the
+     * segment aggregation puts all customer windows with the same start into one segment window.
+     */
+    private static final class KeyBySegmentAtWindowStart
+            extends ContextualProcessor<String, CustomerExperienceScore, String, CustomerExperienceScore> {
+        @Override
+        public void process(Record<String, CustomerExperienceScore> r) {
+            context().forward(r.withKey(r.value().getSegment()).withTimestamp(r.value().getWindowStart().toEpochMilli()));
+        }
+    }
+}

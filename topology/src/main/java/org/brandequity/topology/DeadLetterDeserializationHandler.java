@@ -1,0 +1,48 @@
+package org.brandequity.topology;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.brandequity.model.DeadLetterReason;
+import org.brandequity.wire.SchemaRegistryException;
+import org.brandequity.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records that cannot be decoded go to the dead-letter topic with the reason, and the task resumes.
+ * A schema registry that cannot be reached is different: the record is probably fine, so the task
+ * fails (and is restarted by the uncaught-exception policy) instead of dead-lettering valid data.
+ */
+public class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+    private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+    private String deadLetterTopic;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        deadLetterTopic = topic == null ? null : topic.toString();
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        WireFormatException wire = causedBy(exception, WireFormatException.class);
+        if (wire == null && causedBy(exception, SchemaRegistryException.class) != null) {
+            log.error("Schema registry unavailable while decoding {}-{}@{}; failing the task so the record is retried, not dead-lettered",
+                    record.topic(), record.partition(), record.offset(), exception);
+            return Response.fail();
+        }
+        DeadLetterReason reason = wire == null ? DeadLetterReason.UNDECODABLE : DeadLetterReason.valueOf(wire.reason().name());
+        log.debug("Dead-lettering undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        return Response.resume(DeadLetters.records(deadLetterTopic, context, exception, reason));
+    }
+
+    static <T extends Throwable> T causedBy(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) return type.cast(c);
+        }
+        return null;
+    }
+}

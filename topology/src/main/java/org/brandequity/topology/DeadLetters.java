@@ -1,0 +1,52 @@
+package org.brandequity.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
+import org.brandequity.model.DeadLetterReason;
+
+/**
+ * Builds dead-letter records: the source record's raw key and value, Kafka Streams' standard error
+ * headers ({@code __streams.errors.topic/partition/offset/exception/message/stacktrace}) and ours:
+ * {@value #REASON_HEADER} (a {@link DeadLetterReason} name) and {@value #DETAIL_HEADER}.
+ */
+public final class DeadLetters {
+    public static final String REASON_HEADER = "brandequity.dlq.reason";
+    public static final String DETAIL_HEADER = "brandequity.dlq.detail";
+
+    private static final Map<DeadLetterReason, LongAdder> COUNTS = new EnumMap<>(DeadLetterReason.class);
+
+    static {
+        for (DeadLetterReason r : DeadLetterReason.values()) COUNTS.put(r, new LongAdder());
+    }
+
+    private DeadLetters() {}
+
+    /** Dead letters written by this JVM since start, by reason (for metrics and the demo status line). */
+    public static long count(DeadLetterReason reason) {
+        return COUNTS.get(reason).sum();
+    }
+
+    public static long total() {
+        return COUNTS.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    static List<ProducerRecord<byte[], byte[]>> records(String topic, ErrorHandlerContext context,
+                                                        Exception exception, DeadLetterReason reason) {
+        COUNTS.get(reason).increment();
+        if (topic == null) return List.of();
+        // The same record layout as Kafka Streams' own handlers, so standard DLQ tooling reads ours.
+        ProducerRecord<byte[], byte[]> record = ExceptionHandlerUtils.buildDeadLetterQueueRecord(
+                topic, context.sourceRawKey(), context.sourceRawValue(), context, exception);
+        record.headers().remove(REASON_HEADER).remove(DETAIL_HEADER);
+        record.headers().add(REASON_HEADER, reason.name().getBytes(StandardCharsets.UTF_8));
+        String detail = exception.getMessage() == null ? exception.getClass().getName() : exception.getMessage();
+        record.headers().add(DETAIL_HEADER, detail.getBytes(StandardCharsets.UTF_8));
+        return List.of(record);
+    }
+}

@@ -1,0 +1,130 @@
+package org.brandequity.topology;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.config.PipelineConfig;
+
+/**
+ * The topology under {@link TopologyTestDriver}, with typed input and output topics. Wall-clock
+ * time starts a day after {@link Events#T0} so that test events are never "in the future".
+ */
+final class PipelineDriver implements AutoCloseable {
+    static final Map<String, String> TEST_CONFIG = Map.of(
+            "application.id", "brand-equity-test",
+            "bootstrap.servers", "unused:9092",
+            "window.size", "10m",
+            "window.advance", "10m",
+            "window.grace", "2m",
+            "segment.window.grace", "30m",
+            "dedup.horizon", "1h",
+            "event.max.future.skew", "1h",
+            "equity.flush.interval", "1s",
+            "model.equity.half.life", "1h");
+
+    final PipelineConfig config;
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final AppSerdes serdes = new AppSerdes(registry);
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, CustomerInteraction> interactions;
+    final TestInputTopic<byte[], byte[]> rawInteractions;
+    final TestInputTopic<String, CustomerProfile> profiles;
+    final TestOutputTopic<String, CustomerExperienceScore> customerScores;
+    final TestOutputTopic<String, SegmentExperienceScore> segmentScores;
+    final TestOutputTopic<String, BrandEquity> equity;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+    private final Path stateDir;
+
+    PipelineDriver() {
+        this(Map.of());
+    }
+
+    PipelineDriver(Map<String, String> overrides) {
+        try {
+            stateDir = Files.createTempDirectory("brand-equity-ttd");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> all = new HashMap<>(TEST_CONFIG);
+        all.putAll(overrides);
+        all.put("state.dir", stateDir.toString());
+        config = PipelineConfig.defaults().with(all);
+        Properties props = StreamsSettings.of(config);
+        // Emit closed windows on every record, not at most once per wall-clock second.
+        props.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
+        driver = new TopologyTestDriver(BrandEquityTopology.build(config, serdes), props, Events.T0.plus(Duration.ofDays(1)));
+        PipelineConfig.Topics t = config.topics();
+        interactions = driver.createInputTopic(t.interactions(), serdes.string().serializer(), serdes.interaction().serializer());
+        rawInteractions = driver.createInputTopic(t.interactions(), new ByteArraySerializer(), new ByteArraySerializer());
+        profiles = driver.createInputTopic(t.profiles(), serdes.string().serializer(), serdes.profile().serializer());
+        customerScores = driver.createOutputTopic(t.customerScores(), serdes.string().deserializer(), serdes.customerScore().deserializer());
+        segmentScores = driver.createOutputTopic(t.segmentScores(), serdes.string().deserializer(), serdes.segmentScore().deserializer());
+        equity = driver.createOutputTopic(t.equity(), serdes.string().deserializer(), serdes.brandEquity().deserializer());
+        deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void send(CustomerInteraction e) {
+        interactions.pipeInput(e.getCustomerId(), e);
+    }
+
+    void send(CustomerInteraction... events) {
+        for (CustomerInteraction e : events) send(e);
+    }
+
+    void profile(CustomerProfile p) {
+        profiles.pipeInput(p.getCustomerId(), p, Events.T0);
+    }
+
+    /** Moves wall-clock time past the equity flush interval so pending experience is folded into the brand. */
+    void flushEquity() {
+        driver.advanceWallClockTime(config.equityFlushInterval());
+    }
+
+    /** The newest brand-equity record after flushing, or fails when there is none. */
+    BrandEquity latestEquity() {
+        flushEquity();
+        List<BrandEquity> all = equity.readValuesToList();
+        if (all.isEmpty()) throw new AssertionError("no brand-equity record was emitted");
+        return all.get(all.size() - 1);
+    }
+
+    /** Sends an event for a bystander customer far enough ahead to close every window up to {@code time}. */
+    void advanceStreamTime(Instant time) {
+        send(Events.interaction("clock", time).build());
+    }
+
+    static String header(TestRecord<byte[], byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: a temp dir
+        }
+    }
+
+}

@@ -1,0 +1,103 @@
+package org.brandequity.topology;
+
+import static org.brandequity.topology.Events.minutes;
+import static org.brandequity.topology.Events.rated;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.model.DeadLetterReason;
+import org.junit.jupiter.api.Test;
+
+class WindowingTest {
+
+    @Test
+    void anEventAtTheWindowEndBelongsToTheNextWindow() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.send(rated("c1", minutes(0), 5), rated("c1", minutes(10), 1));
+            p.advanceStreamTime(minutes(30));
+
+            List<CustomerExperienceScore> scores = p.customerScores.readValuesToList();
+            assertEquals(2, scores.size());
+            assertEquals(minutes(0), scores.get(0).getWindowStart());
+            assertEquals(minutes(10), scores.get(0).getWindowEnd());
+            assertEquals(1, scores.get(0).getEvents());
+            assertEquals(1.0, scores.get(0).getScore(), 1e-12);
+            assertEquals(minutes(10), scores.get(1).getWindowStart());
+            assertEquals(-1.0, scores.get(1).getScore(), 1e-12);
+        }
+    }
+
+    @Test
+    void aWindowIsEmittedOnlyOnceStreamTimePassesItsEndPlusGrace() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.send(rated("c1", minutes(1), 5));
+            p.advanceStreamTime(minutes(11)); // end 10 + grace 2 not yet reached
+            assertTrue(p.customerScores.isEmpty(), "window closed before end + grace");
+
+            p.advanceStreamTime(minutes(12)); // 10 + 2: closes [0, 10)
+            CustomerExperienceScore score = p.customerScores.readValue();
+            assertEquals(minutes(0), score.getWindowStart());
+            assertTrue(p.customerScores.isEmpty(), "a closed window is emitted once");
+        }
+    }
+
+    @Test
+    void hoppingWindowsCountAnEventInEveryWindowThatCoversIt() {
+        try (PipelineDriver p = new PipelineDriver(Map.of("window.advance", "5m"))) {
+            p.send(rated("c1", minutes(7), 5));
+            p.advanceStreamTime(minutes(30));
+
+            List<CustomerExperienceScore> scores = p.customerScores.readValuesToList().stream()
+                    .filter(s -> s.getCustomerId().equals("c1")).toList();
+            assertEquals(List.of(minutes(0), minutes(5)), scores.stream().map(CustomerExperienceScore::getWindowStart).toList());
+            scores.forEach(s -> assertEquals(1, s.getEvents()));
+        }
+    }
+
+    @Test
+    void aLateEventInsideTheGracePeriodIsCounted() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.send(rated("c1", minutes(9), 5));
+            p.advanceStreamTime(minutes(10).plusSeconds(30));
+            p.send(rated("c1", minutes(8).plusSeconds(45), 1)); // 1m45s behind stream time, grace is 2m
+            p.advanceStreamTime(minutes(13));
+
+            CustomerExperienceScore score = p.customerScores.readValue();
+            assertEquals(2, score.getEvents());
+            assertTrue(p.deadLetters.isEmpty());
+        }
+    }
+
+    @Test
+    void anEventLaterThanTheGracePeriodIsDeadLetteredNotDropped() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.send(rated("c1", minutes(5), 5));
+            p.advanceStreamTime(minutes(20));
+            p.send(rated("c1", minutes(6), 1)); // 14 minutes behind stream time, grace is 2
+            p.advanceStreamTime(minutes(25));
+
+            CustomerExperienceScore score = p.customerScores.readValue();
+            assertEquals(1, score.getEvents());
+            assertEquals(1.0, score.getScore(), 1e-12);
+            var dead = p.deadLetters.readRecord();
+            assertEquals(DeadLetterReason.TOO_LATE.name(), PipelineDriver.header(dead, DeadLetters.REASON_HEADER));
+        }
+    }
+
+    @Test
+    void aDuplicateEventIdCountsOnce() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            var first = rated("c1", minutes(1), 5);
+            p.send(first, first, rated("c1", minutes(2), 3), first);
+            p.advanceStreamTime(minutes(12));
+
+            CustomerExperienceScore score = p.customerScores.readValue();
+            assertEquals(2, score.getEvents());
+            assertEquals(0.5, score.getScore(), 1e-12);
+            assertTrue(p.deadLetters.isEmpty(), "duplicates are not errors");
+        }
+    }
+}
