@@ -72,19 +72,19 @@ class ReferenceModelTest {
 
     static Stream<Arguments> scenarios() {
         return Stream.of(
-                Arguments.of(11L, "10m", "1h"),
-                Arguments.of(23L, "10m", "3h"),
-                Arguments.of(37L, "5m", "1h"),
-                Arguments.of(41L, "5m", "3h"),
-                Arguments.of(59L, "5m", "30m"));
+                Arguments.of(11L, 50, "10m", "1h"),
+                Arguments.of(23L, 200, "10m", "3h"),
+                Arguments.of(37L, 80, "5m", "1h"),
+                Arguments.of(41L, 160, "5m", "3h"),
+                Arguments.of(59L, 120, "5m", "30m"));
     }
 
-    @ParameterizedTest(name = "seed {0}, window 10m advancing {1}, half-life {2}")
+    @ParameterizedTest(name = "seed {0}, {1} customers, window 10m advancing {2}, half-life {3}")
     @MethodSource("scenarios")
-    void streamingOutputsEqualABatchRecomputation(long seed, String advance, String halfLife) {
+    void streamingOutputsEqualABatchRecomputation(long seed, int customers, String advance, String halfLife) {
         try (PipelineDriver p = new PipelineDriver(overrides(advance, halfLife))) {
             ReferenceModel ref = new ReferenceModel(p.config);
-            Run run = new Run(seed, p, ref);
+            Run run = new Run(seed, customers, p, ref);
             Mismatches m = new Mismatches("seed " + seed + ", advance " + advance + ", half-life " + halfLife);
 
             run.generate(m);
@@ -120,11 +120,12 @@ class ReferenceModelTest {
         final Set<String> reusedIds = new HashSet<>();
         final Set<String> everProfiled = new HashSet<>();
         final List<BrandEquity> equityRecords = new ArrayList<>();
-        int profileChanges, lateDuplicates, lateDuplicatesDeadLettered, reusedAfterHorizon, boundaryAccepted, boundaryRejected, checkpoints;
+        int resentInsideGrace, ties, profileChanges, lateDuplicates, lateDuplicatesDeadLettered, reusedAfterHorizon, boundaryAccepted, boundaryRejected, checkpoints;
         long cursor = Events.T0.plusSeconds(7_200).toEpochMilli();
         long nextId;
 
-        Run(long seed, PipelineDriver p, ReferenceModel ref) {
+        Run(long seed, int customers, PipelineDriver p, ReferenceModel ref) {
+            for (int i = 0; i < customers; i++) this.customers.add(String.format("c%03d", i));
             this.seed = seed;
             this.rnd = new Random(seed);
             this.p = p;
@@ -170,8 +171,6 @@ class ReferenceModelTest {
         }
 
         void generate(Mismatches m) {
-            int n = 50 + rnd.nextInt(151);
-            for (int i = 0; i < n; i++) customers.add(String.format("c%03d", i));
             // About one customer in five starts without a profile ("unassigned"); some of them get one later.
             for (String c : customers) {
                 if (rnd.nextDouble() < 0.8) profile(randomProfile(c));
@@ -193,6 +192,8 @@ class ReferenceModelTest {
                     send(sent.get(rnd.nextInt(sent.size())));
                 } else if (r < 0.058 && reuseIdAfterHorizon()) {
                     reusedAfterHorizon++;
+                } else if (r < 0.065 && tieAfterASegmentChange()) {
+                    ties++;
                 } else {
                     send(newEvent(eventTime()));
                 }
@@ -223,11 +224,15 @@ class ReferenceModelTest {
         }
 
         CustomerInteraction newEvent(String id, long time) {
+            return newEvent(id, customers.get(rnd.nextInt(customers.size())), time);
+        }
+
+        CustomerInteraction newEvent(String id, String customer, long time) {
             Touchpoint[] tps = Touchpoint.values();
             LifecycleStage[] stages = LifecycleStage.values();
             CustomerInteraction.Builder b = CustomerInteraction.newBuilder()
                     .setEventId(id)
-                    .setCustomerId(customers.get(rnd.nextInt(customers.size())))
+                    .setCustomerId(customer)
                     .setEventTime(Instant.ofEpochMilli(time))
                     .setTouchpoint(tps[rnd.nextInt(tps.length)])
                     .setStage(stages[rnd.nextInt(stages.length)])
@@ -245,6 +250,22 @@ class ReferenceModelTest {
             }
             if (rnd.nextDouble() < 0.1) b.setSpend(new Money(100 * rnd.nextDouble(), "EUR"));
             return b.build();
+        }
+
+        /**
+         * Moves the customer of a recent counted event to another segment, then sends an event of that
+         * customer at the very same time: the window's segment must be the later processed one's.
+         */
+        boolean tieAfterASegmentChange() {
+            List<Counted> counted = ref.counted();
+            if (counted.isEmpty()) return false;
+            Counted last = counted.get(Math.max(0, counted.size() - 1 - rnd.nextInt(20)));
+            String customer = last.event().getCustomerId();
+            if (!customers.contains(customer)) return false;
+            String other = SEGMENTS.get((SEGMENTS.indexOf(last.segment()) + 1 + rnd.nextInt(SEGMENTS.size() - 1)) % SEGMENTS.size());
+            profile(Events.profile(customer, other, 1.0));
+            send(newEvent("s" + seed + "-e" + nextId++, customer, last.time()));
+            return true;
         }
 
         /** Reuses the id of an event counted more than the dedup horizon ago: a new event, counted. */
@@ -279,6 +300,7 @@ class ReferenceModelTest {
             long gateOpen = ref.streamTime() - grace();
             List<Counted> recent = ref.counted().stream().filter(c -> c.time() >= gateOpen && !reusedIds.contains(c.event().getEventId())).toList();
             assertTrue(!recent.isEmpty(), "no counted event inside the grace period to re-send");
+            resentInsideGrace = recent.size();
             for (Counted c : recent) assertEquals(Fate.DUPLICATE, send(c.event()), "reference: re-sent " + c.event().getEventId());
             p.flushEquity();
             assertTrue(p.customerScores.isEmpty(), "a duplicate emitted a customer score");
@@ -323,7 +345,7 @@ class ReferenceModelTest {
             assertTrue(fates.getOrDefault(Fate.DUPLICATE, 0) > 50, "duplicates: " + fates);
             assertTrue(fates.getOrDefault(Fate.TOO_LATE, 0) > 50, "late events: " + fates);
             assertTrue(lateDuplicates > 0 && reusedAfterHorizon > 0 && boundaryAccepted > 0 && boundaryRejected > 0, summary(windows));
-            assertTrue(profileChanges > 10 && checkpoints >= 4, summary(windows));
+            assertTrue(profileChanges > 10 && ties > 10 && checkpoints >= 4, summary(windows));
             List<Counted> counted = ref.counted();
             assertTrue(counted.stream().anyMatch(c -> c.segment().equals(ReferenceModel.UNASSIGNED) && everProfiled.contains(c.event().getCustomerId())),
                     "no customer went from unassigned to a segment mid-stream");
@@ -335,10 +357,11 @@ class ReferenceModelTest {
         }
 
         String summary(Map<WindowKey, CustomerWindow> windows) {
-            return String.format("%d customers, arrivals %s, %d profile changes, %d late duplicates (%d dead-lettered), %d ids reused after the horizon, "
-                            + "%d on the grace boundary / %d one ms past it, %d closed customer windows, %d equity checkpoints",
-                    customers.size(), fates, profileChanges, lateDuplicates, lateDuplicatesDeadLettered, reusedAfterHorizon, boundaryAccepted, boundaryRejected,
-                    windows.size(), checkpoints);
+            return String.format("%d customers, arrivals %s, %d profile changes, %d same-time events after a segment change, %d late duplicates (%d dead-lettered), %d ids reused after the horizon, "
+                            + "%d on the grace boundary / %d one ms past it, %d closed customer windows, %d equity checkpoints, "
+                            + "%d counted events re-sent at the end without effect",
+                    customers.size(), fates, profileChanges, ties, lateDuplicates, lateDuplicatesDeadLettered, reusedAfterHorizon, boundaryAccepted, boundaryRejected,
+                    windows.size(), checkpoints, resentInsideGrace);
         }
     }
 
