@@ -74,6 +74,11 @@ public record PipelineConfig(
      * variables are read), then {@code overrides}.
      */
     public static PipelineConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        return fromProperties(loadProperties(file, env, overrides));
+    }
+
+    /** The merged raw properties, for components with keys of their own (simulator, metrics). */
+    public static Properties loadProperties(Path file, Map<String, String> env, Map<String, String> overrides) {
         Properties p = new Properties();
         try (InputStream in = PipelineConfig.class.getResourceAsStream(DEFAULTS)) {
             if (in == null) throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
@@ -92,7 +97,7 @@ public record PipelineConfig(
             if (name.startsWith(ENV_PREFIX)) p.setProperty(keyOfEnv(name), value);
         });
         overrides.forEach(p::setProperty);
-        return fromProperties(p);
+        return p;
     }
 
     /** {@code BRANDEQUITY_MODEL_SEGMENT_HIGH__VALUE_WEIGHT} → {@code model.segment.high-value.weight}. */

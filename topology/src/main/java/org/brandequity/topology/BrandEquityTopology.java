@@ -73,7 +73,12 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending()));
 
         KTable<String, CustomerProfile> profiles = builder.table(topics.profiles(),
-                Consumed.with(serdes.string(), serdes.profile()).withName("read-customer-profiles"),
+                Consumed.with(serdes.string(), serdes.profile())
+                        // Profiles are current state, not events: stamping them at time 0 makes Kafka
+                        // Streams apply each one as soon as it is read, before any buffered event, so an
+                        // event joins the newest profile read so far rather than waiting on timestamps.
+                        .withTimestampExtractor((record, partitionTime) -> 0L)
+                        .withName("read-customer-profiles"),
                 Materialized.<String, CustomerProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_STORE)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.profile()));
 

@@ -2,7 +2,6 @@ package org.brandequity.topology;
 
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.brandequity.model.DeadLetterReason;
@@ -22,8 +21,7 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
 
     @Override
     public void configure(Map<String, ?> configs) {
-        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
-        deadLetterTopic = topic == null ? null : topic.toString();
+        deadLetterTopic = DeadLetters.topic(configs);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.internals.ExceptionHandlerUtils;
 import org.brandequity.model.DeadLetterReason;
@@ -34,6 +35,12 @@ public final class DeadLetters {
 
     public static long total() {
         return COUNTS.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** The dead-letter topic Kafka Streams is configured with ({@code errors.dead.letter.queue.topic.name}), or null. */
+    static String topic(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        return topic == null ? null : topic.toString();
     }
 
     static List<ProducerRecord<byte[], byte[]>> records(String topic, ErrorHandlerContext context,

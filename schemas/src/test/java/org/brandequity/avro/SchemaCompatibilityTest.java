@@ -1,0 +1,65 @@
+package org.brandequity.avro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every released contract version is kept under {@code schemas/compat/vN}. The current schemas must
+ * stay compatible both ways with each of them: new readers read old data (backward) and old readers
+ * read new data (forward), so producers and consumers can upgrade in any order.
+ */
+class SchemaCompatibilityTest {
+    private static final Path COMPAT = Path.of("compat");
+    private static final List<Class<?>> CONTRACTS = List.of(CustomerInteraction.class, CustomerProfile.class,
+            CustomerExperienceScore.class, SegmentExperienceScore.class, BrandEquity.class, ScoreDropAlert.class);
+
+    static Stream<Path> releasedVersions() throws IOException {
+        try (Stream<Path> dirs = Files.list(COMPAT)) {
+            return dirs.filter(Files::isDirectory).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releasedVersions")
+    void currentContractsAreCompatibleBothWaysWithAReleasedVersion(Path version) throws Exception {
+        Schema.Parser parser = new Schema.Parser();
+        for (String shared : List.of("Touchpoint", "LifecycleStage", "Outcome")) {
+            parser.parse(version.resolve(shared + ".avsc").toFile());
+        }
+        for (Class<?> contract : CONTRACTS) {
+            Schema current = (Schema) contract.getField("SCHEMA$").get(null);
+            Schema old = parser.parse(version.resolve(contract.getSimpleName() + ".avsc").toFile());
+            assertEquals(SchemaCompatibilityType.COMPATIBLE,
+                    SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType(),
+                    contract.getSimpleName() + " cannot read data written with " + version);
+            assertEquals(SchemaCompatibilityType.COMPATIBLE,
+                    SchemaCompatibility.checkReaderWriterCompatibility(old, current).getType(),
+                    contract.getSimpleName() + " written now cannot be read by readers of " + version);
+        }
+    }
+
+    @Test
+    void atLeastOneReleasedVersionIsKept() throws IOException {
+        assertFalse(releasedVersions().toList().isEmpty());
+    }
+
+    @Test
+    void everyEnumHasADefaultSoNewSymbolsDoNotBreakOldReaders() {
+        for (Schema e : List.of(Touchpoint.SCHEMA$, LifecycleStage.SCHEMA$, Outcome.SCHEMA$, AlertScope.SCHEMA$, AlertState.SCHEMA$)) {
+            assertNotNull(e.getEnumDefault(), e.getName());
+        }
+    }
+}

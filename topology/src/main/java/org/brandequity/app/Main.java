@@ -1,0 +1,237 @@
+package org.brandequity.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.embedded.EmbeddedKafkaBroker;
+import org.brandequity.embedded.EmbeddedSchemaRegistry;
+import org.brandequity.model.Durations;
+import org.brandequity.sim.SimulationConfig;
+import org.brandequity.sim.Simulator;
+import org.brandequity.topology.AppSerdes;
+import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.wire.HttpSchemaRegistryClient;
+import org.brandequity.wire.SchemaRegistryClient;
+
+/**
+ * Command line: {@code demo}, {@code run}, {@code simulate}, {@code topology}. See {@link #USAGE}.
+ */
+public final class Main {
+    static final String USAGE = """
+            Usage: java -jar brand-equity.jar <command> [--config FILE] [--set key=value]...
+
+            Commands:
+              demo       embedded Kafka broker + schema registry + pipeline + simulated customers
+                         + metrics endpoint, all on this machine; Ctrl-C stops everything
+              run        the pipeline only, against bootstrap.servers and schema.registry.url
+              simulate   the customer simulator only, against bootstrap.servers and schema.registry.url
+              topology   print the Kafka Streams topology description and exit
+
+            Config: defaults < --config FILE < BRANDEQUITY_* environment variables < --set key=value.
+            Every key is listed in the README's config table.
+            """;
+
+    /** Demo settings: small windows and a short half-life so numbers move within a minute. */
+    static final Map<String, String> DEMO_DEFAULTS = Map.ofEntries(
+            Map.entry("window.size", "30s"),
+            Map.entry("window.advance", "10s"),
+            Map.entry("window.grace", "5s"),
+            Map.entry("segment.window.grace", "1m"),
+            Map.entry("model.equity.half.life", "10m"),
+            Map.entry("topic.partitions", "3"),
+            Map.entry("topic.replication.factor", "1"),
+            Map.entry("metrics.host", "127.0.0.1"),
+            Map.entry("simulator.rate", "500"),
+            Map.entry("simulator.max.lateness", "4s"));
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        try {
+            System.exit(run(args, System.out));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        } catch (Exception e) {
+            System.err.println("error: " + e);
+            e.printStackTrace(System.err);
+            System.exit(1);
+        }
+    }
+
+    static int run(String[] args, PrintStream out) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        Path configFile = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
+                case "--set" -> {
+                    String kv = value(args, ++i, "--set");
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) throw new IllegalArgumentException("--set expects key=value, got '" + kv + "'");
+                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + USAGE);
+            }
+        }
+        if (command.equals("demo")) {
+            Map<String, String> demo = new HashMap<>(DEMO_DEFAULTS);
+            demo.putAll(overrides);
+            overrides = demo;
+        }
+        Properties props = PipelineConfig.loadProperties(configFile, System.getenv(), overrides);
+        return switch (command) {
+            case "demo" -> Demo.run(props, out);
+            case "run" -> runPipeline(props, out);
+            case "simulate" -> simulate(props);
+            case "topology" -> {
+                PipelineConfig config = PipelineConfig.fromProperties(props);
+                out.println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
+                yield 0;
+            }
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+        };
+    }
+
+    private static int runPipeline(Properties props, PrintStream out) throws Exception {
+        PipelineConfig config = PipelineConfig.fromProperties(props);
+        Pipeline pipeline = new Pipeline(config);
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            pipeline.close();
+            closed.countDown();
+        }, "shutdown"));
+        try (MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
+                Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), null)) {
+            pipeline.start();
+            out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics%n",
+                    config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port());
+            boolean failed = pipeline.awaitTermination();
+            return failed ? 1 : 0;
+        }
+    }
+
+    private static int simulate(Properties props) {
+        PipelineConfig config = PipelineConfig.fromProperties(props);
+        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+             Simulator simulator = new Simulator(SimulationConfig.fromProperties(props), producerProps(config), registry,
+                     config.topics().interactions(), config.topics().profiles())) {
+            Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
+            TopicAdmin.ensureTopics(config);
+            long sent = simulator.run();
+            System.out.println("simulator: " + sent + " interactions sent");
+            return 0;
+        }
+    }
+
+    static Map<String, Object> producerProps(PipelineConfig config) {
+        Map<String, Object> p = new HashMap<>();
+        config.kafka().forEach((k, v) -> p.put(k.toString(), v));
+        p.put("bootstrap.servers", config.bootstrapServers());
+        return p;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
+        return args[i];
+    }
+
+    /** The embedded default: everything on this machine, in this process (and one child JVM for the registry). */
+    static final class Demo {
+        private Demo() {}
+
+        static int run(Properties props, PrintStream out) throws Exception {
+            Path work = Files.createTempDirectory("brand-equity-demo");
+            out.println("Starting the embedded Kafka broker (KRaft) ...");
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).start();
+            out.println("Starting the schema registry ...");
+            EmbeddedSchemaRegistry registryProcess = EmbeddedSchemaRegistry.start(work.resolve("logs"));
+            props.setProperty("bootstrap.servers", broker.bootstrapServers());
+            props.setProperty("schema.registry.url", registryProcess.url());
+            props.setProperty("state.dir", work.resolve("state").toString());
+            PipelineConfig config = PipelineConfig.fromProperties(props);
+
+            SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+            Pipeline pipeline = new Pipeline(config).start();
+            OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry)).start();
+            MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
+                    Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher);
+            SimulationConfig simConfig = SimulationConfig.fromProperties(props);
+            Simulator simulator = new Simulator(simConfig, producerProps(config), registry,
+                    config.topics().interactions(), config.topics().profiles());
+            StatusLine status = new StatusLine(out, watcher, simulator::sent, simConfig.totalEvents());
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "status");
+                t.setDaemon(true);
+                return t;
+            });
+            Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
+
+            out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | state %s%n",
+                    broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(), work);
+            out.printf("Simulating %d customers at %.0f events/s; windows %s every %s, grace %s; equity half-life %s. Ctrl-C to stop.%n",
+                    simConfig.customers(), simConfig.rate(), Durations.format(config.windowSize()),
+                    Durations.format(config.windowAdvance()), Durations.format(config.windowGrace()),
+                    Durations.format(config.model().halfLife()));
+
+            CountDownLatch done = new CountDownLatch(1);
+            Thread shutdown = new Thread(() -> {
+                out.println("Stopping ...");
+                ticker.shutdownNow();
+                simulator.stop();
+                closeQuietly(List.of(watcher, metrics, pipeline, simulator, registry, registryProcess, broker));
+                deleteQuietly(work);
+                out.println("Stopped.");
+                done.countDown();
+            }, "shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
+
+            ticker.scheduleAtFixedRate(status::print, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+            Thread producer = new Thread(simulator::run, "simulator");
+            producer.setDaemon(true);
+            producer.start();
+            boolean failed = pipeline.awaitTermination();
+            if (failed) {
+                out.println("The pipeline failed; see the log above.");
+                return 1;
+            }
+            done.await();
+            return 0;
+        }
+
+        private static void closeQuietly(List<AutoCloseable> resources) {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
+                }
+            }
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // a temp dir: the OS cleans it eventually
+            }
+        }
+    }
+}

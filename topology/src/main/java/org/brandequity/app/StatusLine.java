@@ -1,0 +1,68 @@
+package org.brandequity.app;
+
+import java.io.PrintStream;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.topology.Counters;
+import org.brandequity.topology.DeadLetters;
+
+/**
+ * The demo's compact live status: events/s in and out, dead letters, current equity and the lowest
+ * segment, and a progress bar when the run has a known size.
+ */
+final class StatusLine {
+    private final PrintStream out;
+    private final OutputWatcher watcher;
+    private final LongSupplier produced;
+    private final long total;
+    private long lastIn;
+    private long lastOut;
+    private long lastAt = System.nanoTime();
+
+    StatusLine(PrintStream out, OutputWatcher watcher, LongSupplier produced, long total) {
+        this.out = out;
+        this.watcher = watcher;
+        this.produced = produced;
+        this.total = total;
+    }
+
+    void print() {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-3, (now - lastAt) / 1e9);
+        long in = Counters.SCORED.sum() + Counters.DUPLICATES.sum() + DeadLetters.total();
+        long outRecords = watcher.records();
+        double inRate = (in - lastIn) / seconds;
+        double outRate = (outRecords - lastOut) / seconds;
+        lastIn = in;
+        lastOut = outRecords;
+        lastAt = now;
+        out.println(render(inRate, outRate, DeadLetters.total(), watcher.equity(), watcher.segments(), produced.getAsLong(), total));
+        out.flush();
+    }
+
+    static String render(double inRate, double outRate, long deadLetters, BrandEquity equity,
+                         Map<String, SegmentExperienceScore> segments, long produced, long total) {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "in %6.0f ev/s | out %5.0f rec/s | dead letters %d", inRate, outRate, deadLetters));
+        if (equity != null) {
+            s.append(String.format(Locale.ROOT, " | equity %.1f (index %+.1f, %d events)", equity.getStock(), equity.getIndex(), equity.getEvents()));
+        } else {
+            s.append(" | equity: waiting for the first flush");
+        }
+        segments.values().stream().filter(x -> x.getSampleSize() > 0)
+                .min(Comparator.comparingDouble(SegmentExperienceScore::getNetExperience))
+                .ifPresent(low -> s.append(String.format(Locale.ROOT, " | lowest segment %s NX %+.0f ±%.0f (n=%d)",
+                        low.getSegment(), low.getNetExperience(), low.getNetExperienceMarginOfError(), low.getSampleSize())));
+        if (total > 0) {
+            int width = 20;
+            int done = (int) Math.min(width, width * produced / total);
+            s.append(" | [").append("#".repeat(done)).append(".".repeat(width - done)).append(']')
+                    .append(String.format(Locale.ROOT, " %3d%%", 100 * produced / total));
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package org.brandequity.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.embedded.EmbeddedKafkaBroker;
+import org.brandequity.embedded.EmbeddedSchemaRegistry;
+import org.brandequity.wire.HttpSchemaRegistryClient;
+
+/** A real KRaft broker in this JVM and a real schema registry in a child JVM, for integration tests. */
+final class RealCluster implements AutoCloseable {
+    final Path dir;
+    final EmbeddedKafkaBroker broker;
+    final EmbeddedSchemaRegistry registryProcess;
+    final HttpSchemaRegistryClient registry;
+
+    RealCluster() throws Exception {
+        dir = Files.createTempDirectory("brand-equity-it");
+        broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).start();
+        registryProcess = EmbeddedSchemaRegistry.start(dir.resolve("logs"));
+        registry = new HttpSchemaRegistryClient(registryProcess.url());
+    }
+
+    /** Pipeline config on this cluster: 3 partitions, replication 1, state under {@code name}. */
+    PipelineConfig config(String name, Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>();
+        all.put("application.id", name);
+        all.put("bootstrap.servers", broker.bootstrapServers());
+        all.put("schema.registry.url", registryProcess.url());
+        all.put("state.dir", dir.resolve("state-" + name).toString());
+        all.put("topic.partitions", "3");
+        all.put("topic.replication.factor", "1");
+        all.put("kafka.session.timeout.ms", "6000");
+        all.putAll(overrides);
+        return PipelineConfig.defaults().with(all);
+    }
+
+    KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    void send(String topic, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> p = producer()) {
+            p.send(new ProducerRecord<>(topic, key, value));
+        }
+    }
+
+    /** Reads {@code topic} (read_committed) until {@code done} holds for what was read, or fails after {@code timeout}. */
+    List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            while (!done.test(read)) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out after " + timeout + " reading " + topic + "; read " + read.size() + " records");
+                }
+                c.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        registryProcess.close();
+        broker.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // temp dir
+        }
+    }
+}
