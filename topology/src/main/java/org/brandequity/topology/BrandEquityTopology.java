@@ -65,7 +65,10 @@ public final class BrandEquityTopology {
         EquityLedgers ledgers = new EquityLedgers(config.model());
 
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DEDUP_STORE, config.dedupHorizon().plus(config.windowGrace()), config.dedupHorizon(), false),
+                // Keep an id until no copy of it can still pass the lateness gate: a copy at the horizon's edge
+                // may arrive a full grace period behind stream time (+1 ms: retention is exclusive).
+                Stores.persistentWindowStore(DEDUP_STORE, config.dedupHorizon().plus(config.windowGrace()).plusMillis(1),
+                        config.dedupHorizon(), false),
                 serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));

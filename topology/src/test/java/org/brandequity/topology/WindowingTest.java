@@ -100,4 +100,17 @@ class WindowingTest {
             assertTrue(p.deadLetters.isEmpty(), "duplicates are not errors");
         }
     }
+
+    @Test
+    void aCopyAtTheDedupHorizonArrivingAtTheGraceBoundaryIsStillADuplicate() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            var first = rated("c1", minutes(120), 5);
+            p.send(first, rated("c2", minutes(182), 3));
+            // Same id, event time exactly one horizon (1h) later, exactly one grace (2m) behind stream time.
+            p.send(org.brandequity.avro.CustomerInteraction.newBuilder(first).setEventTime(minutes(180)).build());
+
+            assertEquals(2, p.latestEquity().getEvents());
+            assertTrue(p.deadLetters.isEmpty());
+        }
+    }
 }
