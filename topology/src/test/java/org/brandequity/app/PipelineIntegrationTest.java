@@ -75,16 +75,22 @@ class PipelineIntegrationTest {
             assertTrue(last.getSegments().stream().anyMatch(s -> s.getSegment().equals("high-value") && s.getContribution() > 0));
             assertTrue(last.getSegments().stream().anyMatch(s -> s.getSegment().equals("unassigned") && s.getContribution() < 0));
 
-            // Closed windows are emitted when a later record arrives (at most once per second of
-            // wall-clock time): these move stream time past the first window's end + grace.
+            // Kafka Streams emits closed windows when a later record arrives, checking at most once per
+            // second of wall-clock time: keep a trickle of later events flowing until they come out.
+            List<ConsumerRecord<byte[], byte[]>> customers = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
-                for (String c : List.of("vip", "anon")) {
-                    CustomerInteraction clock = CustomerInteraction.newBuilder().setEventId("clock-" + c).setCustomerId(c)
-                            .setEventTime(t0.plusSeconds(40)).setTouchpoint(Touchpoint.AD).setStage(LifecycleStage.AWARENESS).build();
-                    producer.send(new ProducerRecord<>(t.interactions(), c, serdes.interaction().serializer().serialize(t.interactions(), clock)));
+                for (int tick = 0; customers.size() < 2; tick++) {
+                    if (System.nanoTime() > deadline) throw new AssertionError("no closed customer windows after 90 s");
+                    for (String c : List.of("vip", "anon")) {
+                        CustomerInteraction clock = CustomerInteraction.newBuilder().setEventId("clock-" + c + "-" + tick).setCustomerId(c)
+                                .setEventTime(t0.plusSeconds(40 + tick)).setTouchpoint(Touchpoint.AD).setStage(LifecycleStage.AWARENESS).build();
+                        producer.send(new ProducerRecord<>(t.interactions(), c, serdes.interaction().serializer().serialize(t.interactions(), clock)));
+                    }
+                    producer.flush();
+                    customers = cluster.readFor(t.customerScores(), Duration.ofMillis(1500));
                 }
             }
-            List<ConsumerRecord<byte[], byte[]>> customers = cluster.readUntil(t.customerScores(), read -> read.size() >= 2, Duration.ofSeconds(60));
             CustomerExperienceScore vip = customers.stream().map(r -> serdes.customerScore().deserializer().deserialize(t.customerScores(), r.value()))
                     .filter(s -> s.getCustomerId().equals("vip")).findFirst().orElseThrow();
             assertEquals("high-value", vip.getSegment());

@@ -86,6 +86,12 @@ final class RealCluster implements AutoCloseable {
         return read;
     }
 
+    /** Everything committed on {@code topic} that one consumer reads within {@code duration}. */
+    List<ConsumerRecord<byte[], byte[]>> readFor(String topic, Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        return readUntil(topic, read -> System.nanoTime() > until, duration.plusSeconds(30));
+    }
+
     @Override
     public void close() {
         registry.close();
