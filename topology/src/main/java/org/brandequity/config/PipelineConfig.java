@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Durations;
 import org.brandequity.model.ModelConfig;
 
@@ -42,6 +43,7 @@ public record PipelineConfig(
         long commitIntervalMs,
         String stateDir,
         ModelConfig model,
+        AlertConfig alerts,
         Properties kafka) {
 
     public static final String ENV_PREFIX = "BRANDEQUITY_";
@@ -144,6 +146,7 @@ public record PipelineConfig(
                 Long.parseLong(str(p, "commit.interval.ms").trim()),
                 str(p, "state.dir"),
                 ModelConfig.fromProperties(p),
+                AlertConfig.fromProperties(p),
                 kafka);
     }
 
@@ -154,7 +157,7 @@ public record PipelineConfig(
         return fromProperties(p);
     }
 
-    /** Back to properties (model keys are regenerated from the typed values). */
+    /** Back to properties (model and alert keys are regenerated from the typed values). */
     public Properties toProperties() {
         Properties p = new Properties();
         p.setProperty("application.id", applicationId);
@@ -193,6 +196,7 @@ public record PipelineConfig(
         p.setProperty("model.polarity.negative.threshold", Double.toString(model.negativeThreshold()));
         p.setProperty("model.equity.half.life", Durations.format(model.halfLife()));
         p.setProperty("model.equity.index.prior", Double.toString(model.indexPrior()));
+        alerts.writeTo(p);
         kafka.forEach((k, v) -> p.setProperty("kafka." + k, v.toString()));
         return p;
     }

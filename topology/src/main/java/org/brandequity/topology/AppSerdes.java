@@ -10,7 +10,9 @@ import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.DropDetectorState;
 import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.EquityWindowSamples;
 import org.brandequity.avro.internal.PendingContribution;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
@@ -36,6 +38,8 @@ public final class AppSerdes {
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
+    private final Serde<DropDetectorState> dropDetector = new AvroBinarySerde<>(DropDetectorState.class);
+    private final Serde<EquityWindowSamples> equitySamples = new AvroBinarySerde<>(EquityWindowSamples.class);
 
     public AppSerdes(SchemaRegistryClient registry) {
         interaction = value(registry, CustomerInteraction.class);
@@ -62,4 +66,6 @@ public final class AppSerdes {
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
     Serde<EquityLedger> ledger() { return ledger; }
     Serde<PendingContribution> pending() { return pending; }
+    Serde<DropDetectorState> dropDetector() { return dropDetector; }
+    Serde<EquityWindowSamples> equitySamples() { return equitySamples; }
 }

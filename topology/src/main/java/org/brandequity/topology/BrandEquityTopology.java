@@ -24,11 +24,16 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.AlertConfig;
+import org.brandequity.model.Decay;
+import org.brandequity.model.DropDetector;
 import org.brandequity.model.ExperienceSignal;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.NetExperience;
@@ -41,7 +46,9 @@ import org.brandequity.model.ScoringModel;
  * <pre>
  * interactions ─ validate ─ deduplicate/gate lateness ─ join profile ─ score ─┬─ customer windows ─ customer scores
  *                                                                             │        └─ segment windows ─ segment scores
- *                                                                             └─ pre-aggregate per task ─ fold by brand ─ brand equity
+ *                                                                             │                 └─ segment drop detection ───────────┐
+ *                                                                             └─ pre-aggregate per task ─ fold by brand ─ brand equity   ├─ score-drop alerts
+ *                                                                                                    └─ brand/touchpoint drop detection ─┘
  * invalid, undecodable, too late ─────────────────────────────────────────────── dead letters
  * </pre>
  */
@@ -55,6 +62,9 @@ public final class BrandEquityTopology {
     public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
+    public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
+    public static final String EQUITY_SAMPLES_STORE = "equity-window-samples-store";
+    public static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
 
     private BrandEquityTopology() {}
 
@@ -74,6 +84,12 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEGMENT_DROP_STORE), serdes.string(), serdes.dropDetector()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_SAMPLES_STORE), serdes.string(), serdes.equitySamples()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
 
         KTable<String, CustomerProfile> profiles = builder.table(topics.profiles(),
                 Consumed.with(serdes.string(), serdes.profile())
@@ -114,7 +130,7 @@ public final class BrandEquityTopology {
         customerScores.to(topics.customerScores(),
                 Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
-        customerScores
+        KStream<String, SegmentExperienceScore> segmentScores = customerScores
                 .process(() -> new KeyBySegmentAtWindowStart(), Named.as("key-by-segment"))
                 .groupByKey(Grouped.with("segment-windows", serdes.string(), serdes.customerScore()))
                 // One segment window per customer-window start: its size is the customer windows' advance.
@@ -126,21 +142,37 @@ public final class BrandEquityTopology {
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindow()))
                 .toStream(Named.as("segment-window-updates"))
                 .map((window, aggregate) -> KeyValue.pair(window.key(), segmentScore(window.key(), aggregate)),
-                        Named.as("to-segment-score"))
-                .to(topics.segmentScores(),
-                        Produced.with(serdes.string(), serdes.segmentScore()).withName("write-segment-scores"));
+                        Named.as("to-segment-score"));
+        segmentScores.to(topics.segmentScores(),
+                Produced.with(serdes.string(), serdes.segmentScore()).withName("write-segment-scores"));
 
-        scored
+        AlertConfig alerts = config.alerts();
+        // Still keyed (and partitioned) by segment: the map above only unwraps the window key.
+        KStream<String, ScoreDropAlert> segmentAlerts = segmentScores.process(
+                () -> new SegmentDropDetection(SEGMENT_DROP_STORE, new DropDetector(alerts, alerts.floorSegment())),
+                Named.as("detect-segment-score-drops"), SEGMENT_DROP_STORE);
+
+        KStream<String, EquityLedger> equityChanges = scored
                 .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
                                 config.equityFlushInterval(), config.model()),
                         Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
                 .groupByKey(Grouped.with("equity-deltas", serdes.string(), serdes.ledger()))
                 .reduce(ledgers::merge, Named.as("fold-brand-equity"),
-                        Materialized.<String, org.brandequity.avro.internal.EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
+                        Materialized.<String, EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()))
-                .toStream(Named.as("brand-equity-changes"))
+                .toStream(Named.as("brand-equity-changes"));
+        equityChanges
                 .mapValues(ledgers::toBrandEquity, Named.as("to-brand-equity"))
                 .to(topics.equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
+
+        KStream<String, ScoreDropAlert> equityAlerts = equityChanges.process(
+                () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windowAdvance(), ledgers,
+                        new Decay(config.model().halfLife()),
+                        new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
+                Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
+        segmentAlerts
+                .merge(equityAlerts, Named.as("merge-score-drop-alerts"))
+                .to(topics.alerts(), Produced.with(serdes.string(), serdes.alert()).withName("write-score-drop-alerts"));
 
         return builder.build();
     }

@@ -62,4 +62,14 @@ class PipelineConfigTest {
             assertTrue(c.model().touchpointWeight().get(t) > 0, t.name());
         }
     }
+
+    @Test
+    void alertSettingsSurviveTheRoundTripThroughProperties() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("alert.floor.segment", "-30", "alert.rate.limit.period", "12h"));
+        assertEquals(-30, c.alerts().floorSegment());
+        assertTrue(Double.isNaN(c.alerts().floorBrand()), "off by default");
+        assertEquals(Duration.ofHours(12), c.alerts().rateLimitPeriod());
+        assertEquals(c.alerts(), PipelineConfig.fromProperties(c.toProperties()).alerts());
+        assertEquals("alert.floor.segment", PipelineConfig.keyOfEnv("BRANDEQUITY_ALERT_FLOOR_SEGMENT"));
+    }
 }

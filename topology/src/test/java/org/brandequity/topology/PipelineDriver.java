@@ -21,6 +21,7 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.config.PipelineConfig;
 
@@ -51,6 +52,9 @@ final class PipelineDriver implements AutoCloseable {
     final TestOutputTopic<String, CustomerExperienceScore> customerScores;
     final TestOutputTopic<String, SegmentExperienceScore> segmentScores;
     final TestOutputTopic<String, BrandEquity> equity;
+    final TestOutputTopic<String, ScoreDropAlert> alerts;
+    /** Alert records already read from {@link #alerts}, for tests that look at several keys. */
+    final List<TestRecord<String, ScoreDropAlert>> seenAlerts = new java.util.ArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final Path stateDir;
 
@@ -79,6 +83,7 @@ final class PipelineDriver implements AutoCloseable {
         customerScores = driver.createOutputTopic(t.customerScores(), serdes.string().deserializer(), serdes.customerScore().deserializer());
         segmentScores = driver.createOutputTopic(t.segmentScores(), serdes.string().deserializer(), serdes.segmentScore().deserializer());
         equity = driver.createOutputTopic(t.equity(), serdes.string().deserializer(), serdes.brandEquity().deserializer());
+        alerts = driver.createOutputTopic(t.alerts(), serdes.string().deserializer(), serdes.alert().deserializer());
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

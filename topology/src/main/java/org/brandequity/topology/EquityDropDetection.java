@@ -1,0 +1,143 @@
+package org.brandequity.topology;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.brandequity.avro.AlertScope;
+import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.Touchpoint;
+import org.brandequity.avro.internal.DropDetectorState;
+import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.EquityWindowSamples;
+import org.brandequity.model.Decay;
+import org.brandequity.model.DropDetector;
+import org.brandequity.model.EquityStock;
+import org.brandequity.model.Sums;
+
+/**
+ * Runs the drop detector on the brand and on each touchpoint, once per window of event time.
+ *
+ * <p>What is judged is the experience <em>delivered during the window</em>, not the decayed stock:
+ * with a 30-day half-life a 15-minute window adds about 1/4000 of the stock's volume, so even a
+ * complete collapse of experience would take days to move the equity index by a few points. Decay is
+ * linear, so the experience folded in between two ledgers is exact:
+ * flow = ledger(t1) - ledger(t0)·2^(-(t1 - t0)/H), for the total and for every segment and touchpoint.
+ *
+ * <p>Sampling: the ledger is sampled once per window of {@code window.advance} (epoch-aligned, like
+ * the segment windows). When a ledger update's {@code asOf} falls in a later window than the newest
+ * ledger seen, that newest ledger closes its window and the flow since the previous sample is judged.
+ *
+ * <ul>
+ *   <li>Brand: value = 100·ΔBE/ΔV (the window's experience index, points), n = events folded in the
+ *       window. Standard error: 100·√((1 - μ²)/n) with μ = ΔBE/ΔV; for signals in [-1, 1] with mean μ
+ *       the variance is at most (1 - μ²) (Bhatia-Davis), tight for ±1 answers (CSAT 1 or 5,
+ *       promoters / detractors), conservative otherwise, which offsets treating the n events as
+ *       equally weighted. Parts: each segment's and each touchpoint's share 100·ΔBE_i/ΔV, so the
+ *       alert names the segments and touchpoints whose change explains most of the drop.</li>
+ *   <li>Touchpoint: value = 100·ΔBE_tp/ΔV_tp (perceived experience in the window, points), effective
+ *       sample size n·ΔV_tp/ΔV (the window's events in proportion to the touchpoint's share of the
+ *       decayed volume; the equity record carries no per-touchpoint count), the same standard error
+ *       formula. No contributors: the ledger has no segment × touchpoint breakdown.</li>
+ * </ul>
+ */
+final class EquityDropDetection extends ContextualProcessor<String, EquityLedger, String, ScoreDropAlert> {
+    // A touchpoint flow smaller than this share of its own decayed volume is rounding, not experience.
+    private static final double RELATIVE_EPSILON = 1e-9;
+
+    private final String samplesStoreName;
+    private final String detectorStoreName;
+    private final long windowMs;
+    private final EquityLedgers ledgers;
+    private final Decay decay;
+    private final DropDetector brandDetector;
+    private final DropDetector touchpointDetector;
+    private KeyValueStore<String, EquityWindowSamples> samples;
+    private KeyValueStore<String, DropDetectorState> detectors;
+
+    EquityDropDetection(String samplesStoreName, String detectorStoreName, Duration window, EquityLedgers ledgers,
+                        Decay decay, DropDetector brandDetector, DropDetector touchpointDetector) {
+        this.samplesStoreName = samplesStoreName;
+        this.detectorStoreName = detectorStoreName;
+        this.windowMs = window.toMillis();
+        this.ledgers = ledgers;
+        this.decay = decay;
+        this.brandDetector = brandDetector;
+        this.touchpointDetector = touchpointDetector;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, ScoreDropAlert> context) {
+        super.init(context);
+        samples = context.getStateStore(samplesStoreName);
+        detectors = context.getStateStore(detectorStoreName);
+    }
+
+    @Override
+    public void process(Record<String, EquityLedger> r) {
+        String brand = r.key();
+        EquityLedger ledger = r.value();
+        EquityWindowSamples s = samples.get(brand);
+        if (s == null) s = new EquityWindowSamples(null, null);
+        EquityLedger latest = s.getLatest();
+        if (latest != null && windowStart(ledger.getAsOf()) > windowStart(latest.getAsOf())) {
+            judge(brand, s.getPrevious(), latest);
+            s.setPrevious(latest);
+        }
+        s.setLatest(ledger);
+        samples.put(brand, s);
+    }
+
+    private long windowStart(long t) {
+        return t - Math.floorMod(t, windowMs);
+    }
+
+    private void judge(String brand, EquityLedger previous, EquityLedger latest) {
+        EquityStock now = ledgers.toStock(latest);
+        EquityStock before = previous == null ? ledgers.newStock() : ledgers.toStock(previous);
+        double f = previous == null ? 0 : decay.factor(previous.getAsOf(), latest.getAsOf());
+        long events = latest.getEvents() - (previous == null ? 0 : previous.getEvents());
+        long start = windowStart(latest.getAsOf());
+        long end = start + windowMs;
+
+        Map<String, Sums> segmentFlows = new HashMap<>();
+        now.segments().forEach((k, v) -> segmentFlows.put(k, flow(v, before.segments().get(k), f)));
+        Map<Touchpoint, Sums> touchpointFlows = new HashMap<>();
+        now.touchpoints().forEach((k, v) -> touchpointFlows.put(k, flow(v, before.touchpoints().get(k), f)));
+        Sums total = segmentFlows.values().stream().reduce(Sums.ZERO, Sums::plus);
+        if (events <= 0 || !(total.volume() > RELATIVE_EPSILON * now.total().volume())) return;
+
+        Map<String, Double> parts = new HashMap<>();
+        segmentFlows.forEach((k, v) -> parts.put("segment:" + k, 100 * v.signal() / total.volume()));
+        touchpointFlows.forEach((k, v) -> parts.put("touchpoint:" + k, 100 * v.signal() / total.volume()));
+        judge(AlertScope.BRAND, brand, brandDetector, observation(start, end, total, events, parts));
+
+        touchpointFlows.forEach((tp, flow) -> {
+            if (!(flow.volume() > RELATIVE_EPSILON * now.touchpoints().get(tp).volume())) return;
+            double effective = events * flow.volume() / total.volume();
+            judge(AlertScope.TOUCHPOINT, tp.name(), touchpointDetector, observation(start, end, flow, effective, Map.of()));
+        });
+    }
+
+    private static Sums flow(Sums now, Sums before, double f) {
+        return before == null ? now : now.plus(before.scaled(-f));
+    }
+
+    /** The window's experience in points, with the conservative standard error described on the class. */
+    static DropDetector.Observation observation(long start, long end, Sums flow, double sampleSize, Map<String, Double> parts) {
+        double mean = Math.max(-1, Math.min(1, flow.signal() / flow.volume()));
+        double se = 100 * Math.sqrt((1 - mean * mean) / sampleSize);
+        return new DropDetector.Observation(start, end, 100 * mean, se, Math.round(sampleSize), parts);
+    }
+
+    private void judge(AlertScope scope, String subject, DropDetector detector, DropDetector.Observation o) {
+        String key = ScoreDropAlerts.key(scope, subject);
+        DropDetector.Step step = detector.evaluate(ScoreDropAlerts.state(detectors.get(key)), o);
+        detectors.put(key, ScoreDropAlerts.stored(step.state(), null));
+        step.alert().ifPresent(a -> context().forward(new Record<>(key,
+                ScoreDropAlerts.render(scope, subject, a, context().currentSystemTimeMs()), a.windowEnd())));
+    }
+}
