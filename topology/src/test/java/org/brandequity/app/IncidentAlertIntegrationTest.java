@@ -1,0 +1,88 @@
+package org.brandequity.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brandequity.avro.AlertScope;
+import org.brandequity.avro.AlertState;
+import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.sim.SimulationConfig;
+import org.brandequity.sim.Simulator;
+import org.brandequity.topology.AppSerdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulator's scripted incident hits the high-value segment, and the pipeline, on a real broker
+ * and registry, writes a FIRING score-drop alert for that segment and none for the untouched one.
+ */
+class IncidentAlertIntegrationTest {
+    private static RealCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new RealCluster();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void anIncidentHittingTheHighValueSegmentRaisesAScoreDropAlertForThatSegment() throws Exception {
+        PipelineConfig config = cluster.config("it-incident", Map.of(
+                "window.size", "1m", "window.advance", "1m", "window.grace", "10s", "segment.window.grace", "2m",
+                "model.equity.half.life", "1h"));
+        Properties sim = new Properties();
+        sim.setProperty("simulator.seed", "7");
+        sim.setProperty("simulator.customers", "600");
+        sim.setProperty("simulator.high.value.share", "0.3");
+        sim.setProperty("simulator.rate", "0");
+        sim.setProperty("simulator.step", "40ms");
+        sim.setProperty("simulator.total.events", "45000");
+        sim.setProperty("simulator.start", "now-40m");
+        sim.setProperty("simulator.late.share", "0");
+        // One bad stretch for high-value customers at every touchpoint they use most.
+        String[] touchpoints = {"DELIVERY", "PRODUCT_USAGE", "SUPPORT_CONTACT", "APP_SESSION", "SURVEY_RESPONSE", "REVIEW", "CHECKOUT"};
+        for (int i = 0; i < touchpoints.length; i++) {
+            sim.setProperty("simulator.incident." + (i + 1), "outage-" + i + ";segment=high-value;touchpoint=" + touchpoints[i]
+                    + ";start=12m;duration=10m;failure=0.9;shift=-1.2");
+        }
+        TopicAdmin.ensureTopics(config);
+        try (Simulator simulator = new Simulator(SimulationConfig.fromProperties(sim), Main.producerProps(config), cluster.registry,
+                config.topics().interactions(), config.topics().profiles())) {
+            assertEquals(45000, simulator.run());
+        }
+
+        AppSerdes serdes = new AppSerdes(cluster.registry);
+        String alerts = config.topics().alerts();
+        try (Pipeline pipeline = new Pipeline(config).start()) {
+            List<ConsumerRecord<byte[], byte[]>> read = cluster.readUntil(alerts,
+                    records -> records.stream().map(r -> decode(serdes, alerts, r)).anyMatch(IncidentAlertIntegrationTest::highValueFiring),
+                    Duration.ofSeconds(150));
+            List<ScoreDropAlert> all = read.stream().map(r -> decode(serdes, alerts, r)).toList();
+            ScoreDropAlert alert = all.stream().filter(IncidentAlertIntegrationTest::highValueFiring).findFirst().orElseThrow();
+            System.out.println("incident alert: " + alert);
+            assertTrue(alert.getBaseline() - alert.getValue() > 5, "a material drop: " + alert);
+            assertTrue(alert.getSampleSize() >= 30);
+            assertTrue(all.stream().noneMatch(a -> a.getScope() == AlertScope.SEGMENT && a.getSubject().equals("broad-base")
+                    && a.getState() == AlertState.FIRING), "the untouched segment does not alert: " + all);
+        }
+    }
+
+    private static boolean highValueFiring(ScoreDropAlert a) {
+        return a.getScope() == AlertScope.SEGMENT && a.getSubject().equals("high-value") && a.getState() == AlertState.FIRING;
+    }
+
+    private static ScoreDropAlert decode(AppSerdes serdes, String topic, ConsumerRecord<byte[], byte[]> r) {
+        return serdes.alert().deserializer().deserialize(topic, r.value());
+    }
+}
