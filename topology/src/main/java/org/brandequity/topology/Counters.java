@@ -1,6 +1,9 @@
 package org.brandequity.topology;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.brandequity.avro.Touchpoint;
 
 /**
  * Process-wide counts of what the topology decided about events, read by the metrics endpoint and
@@ -16,6 +19,23 @@ public final class Counters {
     public static final LongAdder LATE_REJECTED = new LongAdder();
     /** Events scored and counted. */
     public static final LongAdder SCORED = new LongAdder();
+    /** {@link #SCORED} by touchpoint (a bounded label for the metrics endpoint). */
+    private static final Map<Touchpoint, LongAdder> SCORED_BY_TOUCHPOINT = new EnumMap<>(Touchpoint.class);
+
+    static {
+        for (Touchpoint t : Touchpoint.values()) SCORED_BY_TOUCHPOINT.put(t, new LongAdder());
+    }
+
+    /** Counts one scored event at {@code touchpoint}, in {@link #SCORED} and by touchpoint. */
+    public static void scored(Touchpoint touchpoint) {
+        SCORED.increment();
+        SCORED_BY_TOUCHPOINT.get(touchpoint == null ? Touchpoint.OTHER : touchpoint).increment();
+    }
+
+    /** Events scored at {@code touchpoint} by this JVM since start. */
+    public static long scoredAt(Touchpoint touchpoint) {
+        return SCORED_BY_TOUCHPOINT.get(touchpoint).sum();
+    }
 
     private Counters() {}
 }
