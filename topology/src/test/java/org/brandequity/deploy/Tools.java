@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** External tools the deployment tests run, and the repository root they check files in. */
-final class Tools {
+public final class Tools {
     /** Surefire runs in the topology module; the deployment files are at the repository root. */
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    public static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private Tools() {}
 
@@ -22,7 +22,7 @@ final class Tools {
      * The executable on PATH, or a failed test saying which Debian package provides it: a missing
      * tool must fail the build, not skip the checks (CI installs them in .ci/run).
      */
-    static Path require(String tool, String debianPackage) {
+    public static Path require(String tool, String debianPackage) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, tool);
             if (Files.isExecutable(p)) return p;
@@ -31,10 +31,10 @@ final class Tools {
                 + "` (CI's .ci/run does). These deployment checks cannot run without it.");
     }
 
-    record Result(int exitCode, String output) {}
+    public record Result(int exitCode, String output) {}
 
     /** Runs a command in {@code dir}, stdout and stderr merged, and fails if it takes longer than {@code seconds}. */
-    static Result run(Path dir, long seconds, String... command) throws IOException, InterruptedException {
+    public static Result run(Path dir, long seconds, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         List<String> lines = new ArrayList<>();
         Thread reader = new Thread(() -> {
