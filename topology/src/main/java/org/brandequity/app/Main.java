@@ -118,9 +118,14 @@ public final class Main {
             pipeline.close();
             closed.countDown();
         }, "shutdown"));
-        try (MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
-                Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), null)) {
+        // The watcher reads the output topics so this instance's endpoint exports the brand-level
+        // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
+        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+             OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
+             MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
+                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher)) {
             pipeline.start();
+            watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics%n",
                     config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port());
             boolean failed = pipeline.awaitTermination();
@@ -170,9 +175,10 @@ public final class Main {
 
             SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
             Pipeline pipeline = new Pipeline(config).start();
-            OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry)).start();
+            OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
             MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher);
+            watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
             Simulator simulator = new Simulator(simConfig, producerProps(config), registry,
                     config.topics().interactions(), config.topics().profiles());

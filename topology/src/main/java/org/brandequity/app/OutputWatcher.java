@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,8 +21,20 @@ import org.brandequity.topology.AppSerdes;
 /**
  * Reads the pipeline's output topics the way a downstream consumer does (read_committed), keeping
  * the latest brand equity and the latest window of each segment for the status line and gauges.
+ *
+ * <p>Each instance reads every partition (its own consumer group, never committed), so that with
+ * several pipeline instances each one's metrics endpoint shows the whole brand, not the share of
+ * partitions a shared group would hand it.
  */
 public final class OutputWatcher implements AutoCloseable {
+    /** Told of every output record on the watcher's thread, in topic order. */
+    public interface Listener {
+        void onEquity(BrandEquity equity);
+
+        void onSegmentScore(SegmentExperienceScore score);
+    }
+
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final PipelineConfig config;
     private final AppSerdes serdes;
@@ -29,6 +43,7 @@ public final class OutputWatcher implements AutoCloseable {
     private final Map<String, SegmentExperienceScore> segments = new ConcurrentHashMap<>();
     private volatile BrandEquity equity;
     private volatile boolean running = true;
+    private volatile boolean started;
 
     public OutputWatcher(PipelineConfig config, AppSerdes serdes) {
         this.config = config;
@@ -39,13 +54,20 @@ public final class OutputWatcher implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-watcher");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.applicationId() + "-watcher-" + UUID.randomUUID());
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::poll, "output-watcher");
         thread.setDaemon(true);
     }
 
+    /** Adds a listener; call before {@link #start()} to see every record. */
+    public OutputWatcher listener(Listener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
     public OutputWatcher start() {
+        started = true;
         thread.start();
         return this;
     }
@@ -59,9 +81,11 @@ public final class OutputWatcher implements AutoCloseable {
                     records.incrementAndGet();
                     if (r.topic().equals(t.equity())) {
                         equity = serdes.brandEquity().deserializer().deserialize(r.topic(), r.value());
+                        for (Listener l : listeners) l.onEquity(equity);
                     } else if (r.topic().equals(t.segmentScores())) {
                         SegmentExperienceScore s = serdes.segmentScore().deserializer().deserialize(r.topic(), r.value());
                         segments.merge(s.getSegment(), s, (old, now) -> now.getWindowStart().isBefore(old.getWindowStart()) ? old : now);
+                        for (Listener l : listeners) l.onSegmentScore(s);
                     }
                 }
             }
@@ -89,6 +113,10 @@ public final class OutputWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (!started) {
+            consumer.close(Duration.ZERO); // the poll thread, which otherwise closes it, never ran
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(10_000);

@@ -182,7 +182,7 @@ public final class BrandEquityTopology {
         String segment = profile == null || profile.getSegment().isBlank() ? UNASSIGNED_SEGMENT : profile.getSegment();
         double valueWeight = profile == null ? 1.0 : profile.getValueWeight();
         if (!(valueWeight >= 0) || Double.isInfinite(valueWeight)) valueWeight = 1.0;
-        Counters.SCORED.increment();
+        Counters.scored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         return new ScoredInteraction(e.getEventId(), e.getCustomerId(), e.getEventTime().toEpochMilli(),
                 e.getTouchpoint(), e.getStage(), segment, valueWeight, s.value(), s.weight());
     }
