@@ -10,6 +10,8 @@ import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.SegmentContribution;
+import org.brandequity.avro.AlertState;
+import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.StageContribution;
 import org.brandequity.avro.TouchpointContribution;
@@ -30,6 +32,7 @@ public final class DomainMetrics implements OutputWatcher.Listener {
     private final MeterRegistry registry;
     private final LongSupplier clock;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    private final Map<String, ScoreDropAlert> alerts = new ConcurrentHashMap<>();
     private final Map<String, SegmentContribution> segmentContributions = new ConcurrentHashMap<>();
     private final Map<String, TouchpointContribution> touchpoints = new ConcurrentHashMap<>();
     private final Map<String, StageContribution> stages = new ConcurrentHashMap<>();
@@ -125,6 +128,22 @@ public final class DomainMetrics implements OutputWatcher.Listener {
                     segment, SegmentExperienceScore::getMeanCustomerScore);
             scoreGauge("brandequity_segment_window_start_seconds", "Start of the segment's latest window, epoch seconds",
                     segment, x -> x.getWindowStart().toEpochMilli() / 1000.0);
+        });
+    }
+
+    @Override
+    public void onAlert(ScoreDropAlert a) {
+        // The stream's detector already judged significance, persistence and hysteresis; this gauge
+        // hands its verdict to Prometheus so that paging follows one rule, not two that disagree.
+        String key = a.getScope() + ":" + a.getSubject();
+        alerts.put(key, a);
+        registerOnce("alert/" + key, () -> {
+            Gauge.builder("brandequity_score_drop_alert_firing", alerts, m -> m.get(key).getState() == AlertState.FIRING ? 1 : 0)
+                    .description("1 while the pipeline's score-drop detector has an open alert for this scope and subject")
+                    .tag("scope", a.getScope().name()).tag("subject", a.getSubject()).register(registry);
+            Gauge.builder("brandequity_score_drop_alert_drop_points", alerts, m -> m.get(key).getDrop())
+                    .description("Baseline minus value of the latest score-drop alert, in points")
+                    .tag("scope", a.getScope().name()).tag("subject", a.getSubject()).register(registry);
         });
     }
 

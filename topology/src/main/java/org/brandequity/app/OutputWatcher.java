@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
@@ -32,6 +33,9 @@ public final class OutputWatcher implements AutoCloseable {
         void onEquity(BrandEquity equity);
 
         void onSegmentScore(SegmentExperienceScore score);
+
+        /** A score-drop alert fired or resolved. */
+        default void onAlert(ScoreDropAlert alert) {}
     }
 
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -75,7 +79,7 @@ public final class OutputWatcher implements AutoCloseable {
     private void poll() {
         PipelineConfig.Topics t = config.topics();
         try {
-            consumer.subscribe(List.of(t.equity(), t.segmentScores(), t.customerScores()));
+            consumer.subscribe(List.of(t.equity(), t.segmentScores(), t.customerScores(), t.alerts()));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     records.incrementAndGet();
@@ -86,6 +90,9 @@ public final class OutputWatcher implements AutoCloseable {
                         SegmentExperienceScore s = serdes.segmentScore().deserializer().deserialize(r.topic(), r.value());
                         segments.merge(s.getSegment(), s, (old, now) -> now.getWindowStart().isBefore(old.getWindowStart()) ? old : now);
                         for (Listener l : listeners) l.onSegmentScore(s);
+                    } else if (r.topic().equals(t.alerts())) {
+                        ScoreDropAlert a = serdes.alert().deserializer().deserialize(r.topic(), r.value());
+                        for (Listener l : listeners) l.onAlert(a);
                     }
                 }
             }

@@ -168,7 +168,7 @@ class DashboardQueriesTest {
         assertTrue(rules >= 10, "the alert rules were not loaded: " + r.body());
     }
 
-    private static Process startPrometheus(Path binary, Path work, int metricsPort, int port) throws IOException, InterruptedException {
+    static Process startPrometheus(Path binary, Path work, int metricsPort, int port) throws IOException, InterruptedException {
         Path rules = Tools.ROOT.resolve("deploy/prometheus/rules").toAbsolutePath();
         Path config = work.resolve("prometheus.yml");
         Files.writeString(config, """
@@ -210,7 +210,7 @@ class DashboardQueriesTest {
         System.out.print(s);
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

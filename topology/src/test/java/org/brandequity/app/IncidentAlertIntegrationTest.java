@@ -3,6 +3,16 @@ package org.brandequity.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +22,7 @@ import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.deploy.Tools;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;
@@ -21,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The simulator's scripted incident hits the high-value segment, and the pipeline, on a real broker
- * and registry, writes a FIRING score-drop alert for that segment and none for the untouched one.
+ * and registry, writes a FIRING score-drop alert for that segment and none for the untouched one;
+ * a real Prometheus scraping the instance then finds the matching alert rule's expression true.
  */
 class IncidentAlertIntegrationTest {
     private static RealCluster cluster;
@@ -64,7 +76,16 @@ class IncidentAlertIntegrationTest {
 
         AppSerdes serdes = new AppSerdes(cluster.registry);
         String alerts = config.topics().alerts();
-        try (Pipeline pipeline = new Pipeline(config).start()) {
+        Path prometheusBinary = Tools.require("prometheus", "prometheus");
+        Path work = Files.createTempDirectory("incident-prometheus");
+        Process prometheus = null;
+        try (Pipeline pipeline = new Pipeline(config).start();
+             OutputWatcher watcher = new OutputWatcher(config, serdes);
+             MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline.streams(), watcher)) {
+            watcher.start();
+            int prometheusPort = DashboardQueriesTest.freePort();
+            prometheus = DashboardQueriesTest.startPrometheus(prometheusBinary, work, metrics.port(), prometheusPort);
+
             List<ConsumerRecord<byte[], byte[]>> read = cluster.readUntil(alerts,
                     records -> records.stream().map(r -> decode(serdes, alerts, r)).anyMatch(IncidentAlertIntegrationTest::highValueFiring),
                     Duration.ofSeconds(150));
@@ -75,7 +96,51 @@ class IncidentAlertIntegrationTest {
             assertTrue(alert.getSampleSize() >= 30);
             assertTrue(all.stream().noneMatch(a -> a.getScope() == AlertScope.SEGMENT && a.getSubject().equals("broad-base")
                     && a.getState() == AlertState.FIRING), "the untouched segment does not alert: " + all);
+
+            // The matching Prometheus alert: its expression, evaluated by a real Prometheus scraping
+            // this instance, returns a series for the high-value segment while the alert is open.
+            // (The alert may resolve once the incident ends; the gauge then reads 0 and the series
+            // disappears, so the check polls from the first scrape after the FIRING record.)
+            String expr = expressionOf("BrandEquityScoreDropDetected");
+            URI api = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/");
+            String series = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (series == null && System.nanoTime() < deadline) {
+                JsonNode result = query(api, expr + " and on (scope, subject) max by (scope, subject) (brandequity_score_drop_alert_firing{subject=\"high-value\"})");
+                if (!result.isEmpty()) series = result.toString();
+                else Thread.sleep(500);
+            }
+            System.out.println("prometheus alert expression: " + series);
+            assertTrue(series != null && series.contains("high-value"), "BrandEquityScoreDropDetected returned no series for high-value");
+        } finally {
+            if (prometheus != null) {
+                prometheus.destroy();
+                prometheus.waitFor();
+            }
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String expressionOf(String alertName) throws Exception {
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(
+                Files.readString(Tools.ROOT.resolve("deploy/prometheus/rules/brand-equity.rules.yml")));
+        for (Map<String, Object> group : (List<Map<String, Object>>) doc.get("groups")) {
+            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+                if (alertName.equals(rule.get("alert"))) return rule.get("expr").toString().trim();
+            }
+        }
+        throw new AssertionError("no alert rule " + alertName);
+    }
+
+    private static JsonNode query(URI api, String expr) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                api.resolve("query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode body = new ObjectMapper().readTree(r.body());
+        assertEquals("success", body.path("status").asText(), r.body());
+        return body.path("data").path("result");
     }
 
     private static boolean highValueFiring(ScoreDropAlert a) {
