@@ -47,6 +47,9 @@ final class RealCluster implements AutoCloseable {
         all.put("topic.partitions", "3");
         all.put("topic.replication.factor", "1");
         all.put("kafka.session.timeout.ms", "6000");
+        // Query API on a free loopback port, so tests never collide on 8080.
+        all.put("api.host", "127.0.0.1");
+        all.put("api.port", "0");
         all.putAll(overrides);
         return PipelineConfig.defaults().with(all);
     }
