@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -169,7 +169,7 @@ public final class QueryApi implements AutoCloseable {
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
         requireRunning();
         if (path.equals(List.of("equity"))) {
-            return byKey(exchange, BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), this::localEquity);
+            return byKey(exchange, BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), partition -> localEquity());
         }
         if (path.equals(List.of("segments"))) {
             boolean localOnly = "scope=local".equals(exchange.getRequestURI().getRawQuery());
@@ -178,10 +178,10 @@ public final class QueryApi implements AutoCloseable {
         if (path.size() == 3 && path.get(2).equals("windows")) {
             String key = path.get(1);
             if (path.get(0).equals("segments")) {
-                return byKey(exchange, BrandEquityTopology.SEGMENT_WINDOW_STORE, key, () -> localSegmentWindows(key));
+                return byKey(exchange, BrandEquityTopology.SEGMENT_WINDOW_STORE, key, partition -> localSegmentWindows(key, partition));
             }
             if (path.get(0).equals("customers")) {
-                return byKey(exchange, BrandEquityTopology.CUSTOMER_WINDOW_STORE, key, () -> localCustomerWindows(key));
+                return byKey(exchange, BrandEquityTopology.CUSTOMER_WINDOW_STORE, key, partition -> localCustomerWindows(key, partition));
             }
         }
         return error(404, "no such endpoint; see docs/queries.md");
@@ -195,12 +195,12 @@ public final class QueryApi implements AutoCloseable {
     }
 
     /** Answers from the local store when this instance owns {@code key}'s partition, else from the owner. */
-    private Reply byKey(HttpExchange exchange, String store, String key, Supplier<Object> local) {
+    private Reply byKey(HttpExchange exchange, String store, String key, IntFunction<Object> local) {
         KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, KEYS);
         if (owner == null || owner.activeHost().equals(HostInfo.unavailable())) {
             throw new Unavailable("no instance owns " + store + " for this key yet");
         }
-        if (owner.activeHost().equals(self)) return ok(local.get());
+        if (owner.activeHost().equals(self)) return ok(local.apply(owner.partition()));
         if (exchange.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
             // The forwarding instance thought we own it and we think another does: a rebalance is under way.
             throw new Unavailable("ownership of this key is moving between instances");
@@ -232,13 +232,23 @@ public final class QueryApi implements AutoCloseable {
         return plain(ledgers.toBrandEquity(config.brandId(), ledger));
     }
 
-    /** Every window of the customer still in the store (open ones too: their figures may still change), newest first. */
-    private Object localCustomerWindows(String customerId) {
-        ReadOnlyWindowStore<String, CustomerWindowAggregate> store =
-                store(BrandEquityTopology.CUSTOMER_WINDOW_STORE, QueryableStoreTypes.windowStore());
+    /**
+     * Every window of the customer still in the store (open ones too: their figures may still
+     * change), newest first. The fetch is bounded by the partition's stream time: the caching layer
+     * of a window store walks its time range segment by segment, so an unbounded range would take
+     * forever, and no window older than the retention (window size + grace) is kept anyway.
+     */
+    private Object localCustomerWindows(String customerId, int partition) {
+        Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
+                .get(BrandEquityTopology.STREAM_TIME_KEY);
+        if (streamTime == null) throw new NotFound("no windows for customer " + customerId);
         long size = config.windowSize().toMillis();
+        long from = streamTime - 2 * size - config.windowGrace().toMillis();
+        ReadOnlyWindowStore<String, CustomerWindowAggregate> store =
+                store(BrandEquityTopology.CUSTOMER_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
         List<Object> windows = new ArrayList<>();
-        try (WindowStoreIterator<CustomerWindowAggregate> it = store.fetch(customerId, Instant.EPOCH, FAR_FUTURE)) {
+        try (WindowStoreIterator<CustomerWindowAggregate> it =
+                     store.fetch(customerId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(streamTime))) {
             it.forEachRemaining(w -> windows.add(plain(BrandEquityTopology.customerScore(customerId, w.key, w.key + size, w.value))));
         }
         if (windows.isEmpty()) throw new NotFound("no windows for customer " + customerId);
@@ -246,13 +256,18 @@ public final class QueryApi implements AutoCloseable {
         return windows;
     }
 
-    /** The segment's windows still in the store, newest first. */
-    private Object localSegmentWindows(String segment) {
+    /**
+     * The segment's windows still in the store, newest first. A scan of the partition's store: it
+     * holds a few segments times the windows within retention, and unlike a fetch it needs no time bound.
+     */
+    private Object localSegmentWindows(String segment, int partition) {
         ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
-                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore());
+                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
         List<Object> windows = new ArrayList<>();
-        try (WindowStoreIterator<SegmentWindowAggregate> it = store.fetch(segment, Instant.EPOCH, FAR_FUTURE)) {
-            it.forEachRemaining(w -> windows.add(plain(BrandEquityTopology.segmentScore(segment, w.value))));
+        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.key.key().equals(segment)) windows.add(plain(BrandEquityTopology.segmentScore(segment, kv.value)));
+            });
         }
         if (windows.isEmpty()) throw new NotFound("no windows for segment " + segment);
         Collections.reverse(windows);
@@ -297,6 +312,10 @@ public final class QueryApi implements AutoCloseable {
 
     private <S> S store(String name, QueryableStoreType<S> type) {
         return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+    }
+
+    private <S> S store(String name, QueryableStoreType<S> type, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
     }
 
     private Reply ok(Object body) {

@@ -50,6 +50,8 @@ public final class BrandEquityTopology {
     public static final String PROFILES_STORE = "customer-profiles-store";
     public static final String DEDUP_STORE = "seen-event-ids-store";
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
+    /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
+    public static final String STREAM_TIME_KEY = DeduplicateAndGateLateness.STREAM_TIME_KEY;
     public static final String CUSTOMER_WINDOW_STORE = "customer-window-store";
     public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
