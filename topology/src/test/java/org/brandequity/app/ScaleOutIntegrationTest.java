@@ -163,7 +163,10 @@ class ScaleOutIntegrationTest {
         long firstHalf = produce(in, input.events.subList(0, 4_000), input.profiles);
 
         // Instance A in this JVM, instance B in a child JVM so that killing it skips every shutdown path.
-        Map<String, String> pairTopics = topics("so-pair");
+        // Same input topics as the reference run, outputs of its own.
+        Map<String, String> pairTopics = new HashMap<>(topics("so-pair"));
+        pairTopics.put("topic.interactions", in.interactions());
+        pairTopics.put("topic.profiles", in.profiles());
         String equityTopic = pairTopics.get("topic.equity");
         Map<String, String> pairSettings = new HashMap<>(pairTopics);
         pairSettings.put("kafka.max.poll.records", "200"); // smaller transactions: the kill lands between commits
@@ -181,13 +184,13 @@ class ScaleOutIntegrationTest {
             // B's own API answers too (locally or by forwarding to A).
             awaitOk("http://127.0.0.1:" + portB + "/equity", body -> body.get("events").asLong() > 0);
 
-            long all = produce(in, input.events.subList(4_000, input.events.size()), List.of());
+            produce(in, input.events.subList(4_000, input.events.size()), List.of());
             cluster.readUntil(equityTopic, read -> !read.isEmpty() && latest(equityTopic, read).getEvents() > firstHalf, Duration.ofSeconds(90));
             b.destroyForcibly();
             assertTrue(b.waitFor(30, TimeUnit.SECONDS), "the killed child JVM exits");
             killedAt = millisSince(testStart);
             System.out.printf("Scale-out: B owned %s; killed at %d ms; %d of %d events folded when it died%n",
-                    ownedByB, killedAt, latest(equityTopic, cluster.readUntil(equityTopic, r -> !r.isEmpty(), Duration.ofSeconds(10))).getEvents(), all);
+                    ownedByB, killedAt, latest(equityTopic, cluster.readUntil(equityTopic, r -> !r.isEmpty(), Duration.ofSeconds(10))).getEvents(), input.distinct);
 
             actual = latest(equityTopic, cluster.readUntil(equityTopic,
                     read -> !read.isEmpty() && latest(equityTopic, read).getEvents() >= input.distinct, Duration.ofSeconds(150)));
