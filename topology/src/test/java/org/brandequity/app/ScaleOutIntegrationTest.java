@@ -185,12 +185,13 @@ class ScaleOutIntegrationTest {
             awaitOk("http://127.0.0.1:" + portB + "/equity", body -> body.get("events").asLong() > 0);
 
             produce(in, input.events.subList(4_000, input.events.size()), List.of());
-            cluster.readUntil(equityTopic, read -> !read.isEmpty() && latest(equityTopic, read).getEvents() > firstHalf, Duration.ofSeconds(90));
+            long seenBeforeKill = latest(equityTopic, cluster.readUntil(equityTopic,
+                    read -> !read.isEmpty() && latest(equityTopic, read).getEvents() > firstHalf, Duration.ofSeconds(90))).getEvents();
             b.destroyForcibly();
             assertTrue(b.waitFor(30, TimeUnit.SECONDS), "the killed child JVM exits");
             killedAt = millisSince(testStart);
-            System.out.printf("Scale-out: B owned %s; killed at %d ms; %d of %d events folded when it died%n",
-                    ownedByB, killedAt, latest(equityTopic, cluster.readUntil(equityTopic, r -> !r.isEmpty(), Duration.ofSeconds(10))).getEvents(), input.distinct);
+            System.out.printf("Scale-out: B owned %s; killed at %d ms, after equity showed %d of %d events%n",
+                    ownedByB, killedAt, seenBeforeKill, input.distinct);
 
             actual = latest(equityTopic, cluster.readUntil(equityTopic,
                     read -> !read.isEmpty() && latest(equityTopic, read).getEvents() >= input.distinct, Duration.ofSeconds(150)));
