@@ -53,6 +53,8 @@ public final class Main {
             Map.entry("topic.partitions", "3"),
             Map.entry("topic.replication.factor", "1"),
             Map.entry("metrics.host", "127.0.0.1"),
+            Map.entry("api.host", "127.0.0.1"),
+            Map.entry("api.port", "8080"),
             Map.entry("simulator.rate", "500"),
             Map.entry("simulator.max.lateness", "4s"));
 
@@ -126,8 +128,9 @@ public final class Main {
                      Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher)) {
             pipeline.start();
             watcher.start();
-            out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics%n",
-                    config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port());
+            out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
+                    config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port(),
+                    pipeline.apiUrl() == null ? "(disabled)" : pipeline.apiUrl());
             boolean failed = pipeline.awaitTermination();
             return failed ? 1 : 0;
         }
@@ -171,6 +174,9 @@ public final class Main {
             props.setProperty("bootstrap.servers", broker.bootstrapServers());
             props.setProperty("schema.registry.url", registryProcess.url());
             props.setProperty("state.dir", work.resolve("state").toString());
+            if (!portFree(props.getProperty("api.host"), Integer.parseInt(props.getProperty("api.port")))) {
+                props.setProperty("api.port", "0"); // 8080 is taken on this machine: any free port will do
+            }
             PipelineConfig config = PipelineConfig.fromProperties(props);
 
             SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
@@ -190,8 +196,9 @@ public final class Main {
             });
             Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
 
-            out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | state %s%n",
-                    broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(), work);
+            out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | queries %s/equity | state %s%n",
+                    broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(),
+                    pipeline.apiUrl(), work);
             out.printf("Simulating %d customers at %.0f events/s; windows %s every %s, grace %s; equity half-life %s. Ctrl-C to stop.%n",
                     simConfig.customers(), simConfig.rate(), Durations.format(config.windowSize()),
                     Durations.format(config.windowAdvance()), Durations.format(config.windowGrace()),
@@ -220,6 +227,15 @@ public final class Main {
             }
             done.await();
             return 0;
+        }
+
+        private static boolean portFree(String host, int port) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(host, port));
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
 
         private static void closeQuietly(List<AutoCloseable> resources) {

@@ -1,6 +1,7 @@
 package org.brandequity.app;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -30,10 +31,17 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineConfig config;
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
+    private final QueryApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
 
     public Pipeline(PipelineConfig config) {
+        // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
+        // Streams must advertise it (application.server) to the group from the start.
+        this.api = config.api().enabled() ? QueryApi.bind(config.api().host(), config.api().port()) : null;
+        if (api != null && config.api().port() == 0) {
+            config = config.with(Map.of("api.port", Integer.toString(api.port())));
+        }
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
         Topology topology = BrandEquityTopology.build(config, new AppSerdes(registry));
@@ -52,6 +60,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline start() {
         TopicAdmin.ensureTopics(config);
         streams.start();
+        if (api != null) api.start(streams, config);
         return this;
     }
 
@@ -59,8 +68,14 @@ public final class Pipeline implements AutoCloseable {
         return streams;
     }
 
+    /** The config in effect: with {@code api.port=0}, it carries the port actually bound. */
     public PipelineConfig config() {
         return config;
+    }
+
+    /** The query API's base URL as advertised to the other instances, or null when the API is disabled. */
+    public String apiUrl() {
+        return api == null ? null : "http://" + config.api().effectiveAdvertisedHost() + ":" + config.api().port();
     }
 
     /** Blocks until the instance stops; true when it stopped because of a failure. */
@@ -71,6 +86,7 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        if (api != null) api.close();
         streams.close(Duration.ofSeconds(30));
         registry.close();
     }

@@ -42,6 +42,7 @@ public record PipelineConfig(
         int standbyReplicas,
         long commitIntervalMs,
         String stateDir,
+        Api api,
         ModelConfig model,
         AlertConfig alerts,
         Properties kafka) {
@@ -53,6 +54,27 @@ public record PipelineConfig(
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
                          String equity, String alerts, String deadLetters) {}
 
+    /**
+     * The interactive-query HTTP API: bound on {@code host:port} (port 0 picks a free one) and
+     * advertised to the other instances, through Kafka Streams' {@code application.server}, as
+     * {@code advertisedHost:port}; they forward queries for keys this instance owns to that address.
+     */
+    public record Api(boolean enabled, String host, int port, String advertisedHost) {
+        /**
+         * The host other instances reach this one at: {@code api.advertised.host} when set, else
+         * {@code api.host} unless it is a wildcard, else this machine's host name.
+         */
+        public String effectiveAdvertisedHost() {
+            if (!advertisedHost.isBlank()) return advertisedHost;
+            if (!host.equals("0.0.0.0") && !host.equals("::")) return host;
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("api.advertised.host is not set and this machine's host name does not resolve", e);
+            }
+        }
+    }
+
     public PipelineConfig {
         require(windowAdvance.compareTo(windowSize) <= 0 && !windowAdvance.isZero(),
                 "window.advance must be > 0 and <= window.size");
@@ -63,6 +85,7 @@ public record PipelineConfig(
         require(topicPartitions > 0, "topic.partitions must be > 0");
         require(topicReplicationFactor > 0, "topic.replication.factor must be > 0");
         require(streamThreads > 0, "num.stream.threads must be > 0");
+        require(api.port() >= 0 && api.port() <= 65535, "api.port must be in 0..65535");
         kafka = copy(kafka);
     }
 
@@ -145,6 +168,8 @@ public record PipelineConfig(
                 integer(p, "num.standby.replicas"),
                 Long.parseLong(str(p, "commit.interval.ms").trim()),
                 str(p, "state.dir"),
+                new Api(Boolean.parseBoolean(str(p, "api.enabled")), str(p, "api.host"), integer(p, "api.port"),
+                        p.getProperty("api.advertised.host", "").trim()),
                 ModelConfig.fromProperties(p),
                 AlertConfig.fromProperties(p),
                 kafka);
@@ -185,6 +210,10 @@ public record PipelineConfig(
         p.setProperty("num.standby.replicas", Integer.toString(standbyReplicas));
         p.setProperty("commit.interval.ms", Long.toString(commitIntervalMs));
         p.setProperty("state.dir", stateDir);
+        p.setProperty("api.enabled", Boolean.toString(api.enabled()));
+        p.setProperty("api.host", api.host());
+        p.setProperty("api.port", Integer.toString(api.port()));
+        p.setProperty("api.advertised.host", api.advertisedHost());
         model.touchpointWeight().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".weight", Double.toString(v)));
         model.touchpointPromise().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".promise", Double.toString(v)));
         model.touchpointPrior().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".prior", Double.toString(v)));

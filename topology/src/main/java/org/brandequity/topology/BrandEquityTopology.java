@@ -15,7 +15,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -58,6 +57,8 @@ public final class BrandEquityTopology {
     public static final String PROFILES_STORE = "customer-profiles-store";
     public static final String DEDUP_STORE = "seen-event-ids-store";
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
+    /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
+    public static final String STREAM_TIME_KEY = DeduplicateAndGateLateness.STREAM_TIME_KEY;
     public static final String CUSTOMER_WINDOW_STORE = "customer-window-store";
     public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
@@ -125,7 +126,8 @@ public final class BrandEquityTopology {
                         Materialized.<String, CustomerWindowAggregate, WindowStore<Bytes, byte[]>>as(CUSTOMER_WINDOW_STORE)
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.customerWindow()))
                 .toStream(Named.as("closed-customer-windows"))
-                .map((window, aggregate) -> KeyValue.pair(window.key(), customerScore(window, aggregate)),
+                .map((window, aggregate) -> KeyValue.pair(window.key(),
+                                customerScore(window.key(), window.window().start(), window.window().end(), aggregate)),
                         Named.as("to-customer-score"));
         customerScores.to(topics.customerScores(),
                 Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
@@ -208,9 +210,10 @@ public final class BrandEquityTopology {
         return w;
     }
 
-    private static CustomerExperienceScore customerScore(Windowed<String> window, CustomerWindowAggregate w) {
-        return new CustomerExperienceScore(window.key(), w.getSegment(),
-                Instant.ofEpochMilli(window.window().start()), Instant.ofEpochMilli(window.window().end()),
+    /** A customer window as its output record; the query API renders open windows with it too. */
+    public static CustomerExperienceScore customerScore(String customerId, long start, long end, CustomerWindowAggregate w) {
+        return new CustomerExperienceScore(customerId, w.getSegment(),
+                Instant.ofEpochMilli(start), Instant.ofEpochMilli(end),
                 w.getEvents(), w.getPositive(), w.getNeutral(), w.getNegative(), w.getWeight(),
                 w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0);
     }
@@ -231,7 +234,8 @@ public final class BrandEquityTopology {
         return s;
     }
 
-    private static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s) {
+    /** A segment window as its output record; the query API renders it the same way. */
+    public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s) {
         NetExperience nx = NetExperience.of(s.getPositiveCustomers(), s.getNegativeCustomers(), s.getCustomers());
         return new SegmentExperienceScore(segment, Instant.ofEpochMilli(s.getWindowStart()),
                 Instant.ofEpochMilli(s.getWindowEnd()), s.getCustomers(), s.getEvents(),

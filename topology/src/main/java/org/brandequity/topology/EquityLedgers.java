@@ -18,11 +18,11 @@ import org.brandequity.model.ModelConfig;
 import org.brandequity.model.Sums;
 
 /** Converts between the stored {@link EquityLedger} and the model's {@link EquityStock}, and renders {@link BrandEquity}. */
-final class EquityLedgers {
+public final class EquityLedgers {
     private final Decay decay;
     private final ModelConfig model;
 
-    EquityLedgers(ModelConfig model) {
+    public EquityLedgers(ModelConfig model) {
         this.model = model;
         this.decay = new Decay(model.halfLife());
     }
@@ -56,7 +56,8 @@ final class EquityLedgers {
         return new EquityLedger(s.asOf(), s.events(), segments, touchpoints, stages);
     }
 
-    BrandEquity toBrandEquity(String brandId, EquityLedger ledger) {
+    /** The output record for a stored ledger; the query API renders the same record as the equity topic. */
+    public BrandEquity toBrandEquity(String brandId, EquityLedger ledger) {
         EquityStock s = toStock(ledger);
         Sums total = s.total();
         List<SegmentContribution> segments = new ArrayList<>();

@@ -28,6 +28,11 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        if (c.api().enabled()) {
+            // Shared with the group in every rebalance, so that each instance knows which instance's
+            // query API to forward a key to (KafkaStreams#queryMetadataForKey).
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, c.api().effectiveAdvertisedHost() + ":" + c.api().port());
+        }
         p.putAll(c.kafka());
         return p;
     }

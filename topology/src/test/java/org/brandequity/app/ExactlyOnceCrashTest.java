@@ -210,6 +210,8 @@ class ExactlyOnceCrashTest {
         settings.put("topic.partitions", "3");
         settings.put("topic.replication.factor", "1");
         settings.put("metrics.port", "0");
+        settings.put("api.host", "127.0.0.1");
+        settings.put("api.port", "0");
         settings.put("kafka.session.timeout.ms", "6000");
         // Smaller batches mean more, smaller transactions, so the kill lands between commits mid-stream.
         settings.put("kafka.max.poll.records", "200");

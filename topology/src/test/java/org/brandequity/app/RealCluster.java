@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -47,6 +48,9 @@ final class RealCluster implements AutoCloseable {
         all.put("topic.partitions", "3");
         all.put("topic.replication.factor", "1");
         all.put("kafka.session.timeout.ms", "6000");
+        // Query API on a free loopback port, so tests never collide on 8080.
+        all.put("api.host", "127.0.0.1");
+        all.put("api.port", "0");
         all.putAll(overrides);
         return PipelineConfig.defaults().with(all);
     }
@@ -90,6 +94,27 @@ final class RealCluster implements AutoCloseable {
     List<ConsumerRecord<byte[], byte[]>> readFor(String topic, Duration duration) {
         long until = System.nanoTime() + duration.toNanos();
         return readUntil(topic, read -> System.nanoTime() > until, duration.plusSeconds(30));
+    }
+
+    /** Everything committed on {@code topic} so far: read_committed up to each partition's last stable offset. */
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new AssertionError("timed out reading " + topic + " to " + end);
+                c.poll(Duration.ofMillis(200)).forEach(read::add);
+            }
+        }
+        return read;
     }
 
     @Override

@@ -72,4 +72,19 @@ class PipelineConfigTest {
         assertEquals(c.alerts(), PipelineConfig.fromProperties(c.toProperties()).alerts());
         assertEquals("alert.floor.segment", PipelineConfig.keyOfEnv("BRANDEQUITY_ALERT_FLOOR_SEGMENT"));
     }
+
+    @Test
+    void theQueryApiIsAdvertisedToTheGroupAsApplicationServer() {
+        PipelineConfig defaults = PipelineConfig.defaults();
+        assertEquals(new PipelineConfig.Api(true, "0.0.0.0", 8080, ""), defaults.api());
+
+        PipelineConfig loopback = defaults.with(Map.of("api.host", "127.0.0.1", "api.port", "9001"));
+        assertEquals("127.0.0.1", loopback.api().effectiveAdvertisedHost(), "a concrete bind address is advertised as is");
+        PipelineConfig pod = defaults.with(Map.of("api.advertised.host", "pod-1.brand-equity", "api.port", "9000"));
+        assertEquals("pod-1.brand-equity:9000", org.brandequity.topology.StreamsSettings.of(pod).get("application.server"));
+
+        PipelineConfig off = defaults.with(Map.of("api.enabled", "false"));
+        assertEquals(null, org.brandequity.topology.StreamsSettings.of(off).get("application.server"));
+        assertThrows(IllegalArgumentException.class, () -> defaults.with(Map.of("api.port", "70000")));
+    }
 }
