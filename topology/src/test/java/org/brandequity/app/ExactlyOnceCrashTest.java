@@ -18,13 +18,9 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
@@ -240,33 +236,12 @@ class ExactlyOnceCrashTest {
 
     /** Reads {@code topic} read_committed up to its last stable offset; the latest equity record, or null. */
     private static BrandEquity committedLatest(AppSerdes serdes, String topic) {
-        List<ConsumerRecord<byte[], byte[]>> all = readCommitted(topic);
+        List<ConsumerRecord<byte[], byte[]>> all = cluster.readCommitted(topic);
         return all.isEmpty() ? null : latest(serdes, topic, all);
     }
 
     private static long committedCount(String topic) {
-        return readCommitted(topic).size();
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.broker.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            // Under read_committed, end offsets are last stable offsets: nothing past an open transaction.
-            Map<TopicPartition, Long> end = c.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) throw new AssertionError("timed out reading " + topic + " to " + end);
-                c.poll(Duration.ofMillis(200)).forEach(read::add);
-            }
-        }
-        return read;
+        return cluster.readCommitted(topic).size();
     }
 
     private static Map<String, SegmentContribution> bySegment(BrandEquity e) {
