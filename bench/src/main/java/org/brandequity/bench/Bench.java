@@ -64,7 +64,7 @@ public final class Bench {
               --warmup-seconds N     latency: first seconds of each rate left out of the figures (default 5)
               --scale LIST           scale: customer counts (default 10000,100000,1000000)
               --scale-events-per-customer X   scale: interactions per customer (default 2)
-              --child-jvm "FLAGS"    scale: JVM flags of the pipeline's own JVM (default "-Xms1g -Xmx1g")
+              --child-jvm "FLAGS"    scale: JVM flags of the pipeline's own JVM (default "-Xmx512m")
               --set key=value        pipeline config override for every phase (repeatable)
               --out DIR              results directory (default bench/results if it exists, else target)
               --label NAME           name in the results file (default "run")
@@ -202,7 +202,13 @@ public final class Bench {
                 p.put("memory", Machine.memory());
             }
         }
+        // The pipeline did all of its work, not just the equity branch: closed customer windows came out.
+        p.put("customerScoreRecords", countCommitted(config.topics().customerScores()));
+        p.put("segmentScoreRecords", countCommitted(config.topics().segmentScores()));
+        p.put("deadLetters", countCommitted(config.topics().deadLetters()));
         r.put("pipeline", p);
+        log("throughput: outputs: %,d customer scores, %,d segment scores, %,d dead letters",
+                p.get("customerScoreRecords"), p.get("segmentScoreRecords"), p.get("deadLetters"));
         log("throughput: pipeline %,d events/s start-to-final-equity (%s s), %,d events/s first-to-final equity record (load %.2f)",
                 p.get("eventsPerSecond"), p.get("seconds"), p.get("steadyEventsPerSecond"), p.get("load1"));
 
@@ -267,6 +273,29 @@ public final class Bench {
         r.put("customers", perCustomer.size());
         r.put("load1", Machine.load1());
         return r;
+    }
+
+    /** Records of {@code topic} visible to a read_committed consumer. */
+    private long countCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                n += c.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- 2. latency
@@ -500,7 +529,7 @@ public final class Bench {
         int latencyDrainSeconds = 60;
         int[] scale = {10_000, 100_000, 1_000_000};
         double scaleEventsPerCustomer = 2;
-        String childJvm = "-Xms1g -Xmx1g";
+        String childJvm = "-Xmx512m";
         long timeoutSeconds = 900;
         String out;
         String label = "run";
