@@ -1,0 +1,8 @@
+#!/usr/bin/env sh
+# Builds every module plus the benchmark (Maven profile "bench") and runs the benchmark.
+# Arguments go to the benchmark (--help lists them); BENCH_JVM_FLAGS replaces the JVM flags.
+# Results: bench/results/bench-<time>-<label>.json and .md. See docs/benchmark.md.
+set -e
+cd "$(dirname "$0")/.."
+mvn -q -B -Pbench -DskipTests package
+exec java ${BENCH_JVM_FLAGS:--Xms2g -Xmx2g} -jar bench/target/brand-equity-bench.jar "$@"

@@ -1,0 +1,596 @@
+package org.brandequity.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.brandequity.app.Pipeline;
+import org.brandequity.app.TopicAdmin;
+import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.embedded.EmbeddedKafkaBroker;
+import org.brandequity.embedded.EmbeddedSchemaRegistry;
+import org.brandequity.model.ScoringModel;
+import org.brandequity.sim.CustomerJourneys;
+import org.brandequity.topology.AppSerdes;
+import org.brandequity.wire.HttpSchemaRegistryClient;
+
+/**
+ * The benchmark: throughput against a raw-consumer baseline, produce-to-equity latency at fixed
+ * rates, and memory at growing customer counts. One real KRaft broker in this JVM, the real schema
+ * registry in a child JVM, the real pipeline with its real config (exactly_once_v2). See
+ * docs/benchmark.md.
+ */
+public final class Bench {
+    private static final String USAGE = """
+            java [JVM flags] -jar bench/target/brand-equity-bench.jar [options]
+              --phases LIST          throughput,latency,scale (default: all three)
+              --events N             throughput: interactions to preload (default 2000000)
+              --customers N          throughput and latency: simulated customers (default 100000)
+              --partitions N         input partitions (default 6)
+              --step-ms N            event-time spacing of preloaded events (default 2)
+              --rates LIST           latency: events/s (default 5000,20000,50000)
+              --rate-seconds N       latency: seconds per rate (default 25)
+              --warmup-seconds N     latency: first seconds of each rate left out of the figures (default 5)
+              --scale LIST           scale: customer counts (default 10000,100000,1000000)
+              --scale-events-per-customer X   scale: interactions per customer (default 2)
+              --child-jvm "FLAGS"    scale: JVM flags of the pipeline's own JVM (default "-Xmx512m")
+              --set key=value        pipeline config override for every phase (repeatable)
+              --out DIR              results directory (default bench/results if it exists, else target)
+              --label NAME           name in the results file (default "run")
+            """;
+
+    private final Options o;
+    private final Path work;
+    private EmbeddedKafkaBroker broker;
+    private EmbeddedSchemaRegistry registryProcess;
+    private HttpSchemaRegistryClient registry;
+    private AppSerdes serdes;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private final List<String> table = new ArrayList<>();
+
+    private Bench(Options o, Path work) {
+        this.o = o;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        Path work = Files.createTempDirectory("brand-equity-bench");
+        int status = 0;
+        try {
+            new Bench(o, work).run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            status = 1;
+        } finally {
+            deleteRecursively(work);
+        }
+        System.exit(status);
+    }
+
+    private void run() throws Exception {
+        results.put("label", o.label);
+        results.put("startedAt", Instant.now().toString());
+        results.put("command", ProcessHandle.current().info().commandLine().orElse("?"));
+        results.put("jvmFlags", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        results.put("javaVersion", System.getProperty("java.version"));
+        results.put("cpus", Runtime.getRuntime().availableProcessors());
+        results.put("options", o.asMap());
+        results.put("loadAtStart", Machine.load1());
+        log("load average (1 min) at start: %.2f", Machine.load1());
+
+        broker = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).defaultPartitions(o.partitions).start();
+        registryProcess = EmbeddedSchemaRegistry.start(work.resolve("logs"));
+        registry = new HttpSchemaRegistryClient(registryProcess.url());
+        serdes = new AppSerdes(registry);
+        results.put("brokerOnly", Machine.memory());
+        try {
+            if (o.phases.contains("throughput")) throughput();
+            if (o.phases.contains("latency")) latency();
+            if (o.phases.contains("scale")) scale();
+        } finally {
+            results.put("finishedAt", Instant.now().toString());
+            writeResults();
+            registry.close();
+            registryProcess.close();
+            broker.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    private PipelineConfig config(String phase) {
+        Map<String, String> m = new HashMap<>();
+        m.put("application.id", "bench-" + phase);
+        m.put("bootstrap.servers", broker.bootstrapServers());
+        m.put("schema.registry.url", registryProcess.url());
+        m.put("state.dir", work.resolve("state-" + phase).toString());
+        m.put("topic.partitions", Integer.toString(o.partitions));
+        m.put("topic.replication.factor", "1");
+        m.put("metrics.port", "0");
+        for (String t : List.of("interactions", "profiles", "customer.scores", "segment.scores", "equity", "alerts", "dead.letters")) {
+            m.put("topic." + t, phase + "-" + t.replace('.', '-'));
+        }
+        m.putAll(o.overrides);
+        return PipelineConfig.defaults().with(m);
+    }
+
+    // ---------------------------------------------------------------- 1. throughput
+
+    private void throughput() throws Exception {
+        PipelineConfig config = config("throughput");
+        TopicAdmin.ensureTopics(config);
+        log("throughput: preloading %,d interactions of %,d customers into %d partitions...", o.events, o.customers, o.partitions);
+        Input.Preloaded in = Input.preload(config, serdes, o.customers, o.events, Duration.ofMillis(o.stepMs), 42);
+        log("throughput: preloaded %,d records (%,d distinct valid events, %,d profiles, %,d customers) in %,d ms",
+                in.records(), in.distinct(), in.profiles(), in.customersTouched(), in.millis());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("records", in.records());
+        r.put("distinctEvents", in.distinct());
+        r.put("profiles", in.profiles());
+        r.put("customersTouched", in.customersTouched());
+        r.put("preloadSeconds", in.millis() / 1000.0);
+
+        Map<String, Object> base1 = baseline(config.topics().interactions(), in.records());
+        r.put("baselineRun1", base1);
+        log("throughput: raw baseline run 1: %,.0f events/s (load %.2f)", base1.get("eventsPerSecond"), base1.get("load1"));
+
+        Map<String, Object> p = new LinkedHashMap<>();
+        double loadBefore = Machine.load1();
+        try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
+                serdes.brandEquity().deserializer())) {
+            long t0 = System.nanoTime();
+            long cpu0 = Machine.processCpuNanos();
+            try (Pipeline pipeline = new Pipeline(config).start()) {
+                long running = awaitRunning(pipeline, Duration.ofSeconds(60));
+                long done = watcher.awaitAtLeast(in.distinct(), Duration.ofSeconds(o.timeoutSeconds));
+                if (done < 0) {
+                    throw new IllegalStateException("the pipeline did not fold " + in.distinct() + " events within "
+                            + o.timeoutSeconds + " s; latest equity record: " + watcher.latest());
+                }
+                long cpu = Machine.processCpuNanos() - cpu0;
+                long streamCpu = Machine.threadCpuNanos("StreamThread");
+                Machine.sleep(1500); // an overshoot would show up in the next flush
+                if (watcher.latest() != in.distinct()) {
+                    throw new IllegalStateException("equity folded " + watcher.latest() + " events, expected " + in.distinct());
+                }
+                double seconds = (done - t0) / 1e9;
+                p.put("seconds", round(seconds, 2));
+                p.put("eventsPerSecond", Math.round(in.records() / seconds));
+                p.put("secondsToRunning", round((running - t0) / 1e9, 2));
+                // From the first equity record to the last: excludes start-up and rebalance.
+                long first = watcher.firstTime();
+                double steady = (done - first) / 1e9;
+                p.put("steadyEventsPerSecond", Math.round((in.distinct() - watcher.firstEvents()) / steady));
+                // CPU per event does not depend on how many other processes share the cores.
+                p.put("processCpuSeconds", round(cpu / 1e9, 2));
+                p.put("processCpuMicrosPerEvent", round(cpu / 1e3 / in.records(), 2));
+                p.put("streamThreadCpuMicrosPerEvent", round(streamCpu / 1e3 / in.records(), 2));
+                p.put("load1Before", loadBefore);
+                p.put("load1", Machine.load1());
+                p.put("memory", Machine.memory());
+            }
+        }
+        // The pipeline did all of its work, not just the equity branch: closed customer windows came out.
+        p.put("customerScoreRecords", countCommitted(config.topics().customerScores()));
+        p.put("segmentScoreRecords", countCommitted(config.topics().segmentScores()));
+        p.put("deadLetters", countCommitted(config.topics().deadLetters()));
+        r.put("pipeline", p);
+        log("throughput: outputs: %,d customer scores, %,d segment scores, %,d dead letters",
+                p.get("customerScoreRecords"), p.get("segmentScoreRecords"), p.get("deadLetters"));
+        log("throughput: pipeline %,d events/s start-to-final-equity (%s s), %,d events/s first-to-final equity record (load %.2f)",
+                p.get("eventsPerSecond"), p.get("seconds"), p.get("steadyEventsPerSecond"), p.get("load1"));
+
+        Map<String, Object> base2 = baseline(config.topics().interactions(), in.records());
+        r.put("baselineRun2", base2);
+        log("throughput: raw baseline run 2: %,.0f events/s (load %.2f)", base2.get("eventsPerSecond"), base2.get("load1"));
+        double baseline = Math.max((double) base1.get("eventsPerSecond"), (double) base2.get("eventsPerSecond"));
+        double pipelineRate = ((Number) p.get("eventsPerSecond")).doubleValue();
+        r.put("baselineBestEventsPerSecond", Math.round(baseline));
+        r.put("pipelineToBaselineRatio", round(pipelineRate / baseline, 3));
+        results.put("throughput", r);
+
+        table.add("| throughput | raw consumer baseline (decode + fold into HashMap), best of 2 | "
+                + fmt(baseline) + " events/s | load " + base1.get("load1") + " / " + base2.get("load1") + " |");
+        table.add("| throughput | pipeline, start to final equity (exactly_once_v2) | " + fmt(pipelineRate)
+                + " events/s (" + p.get("seconds") + " s for " + fmt(in.records()) + " records) | load " + p.get("load1") + " |");
+        table.add("| throughput | pipeline, first to final equity record | " + fmt(((Number) p.get("steadyEventsPerSecond")).doubleValue())
+                + " events/s | |");
+        table.add("| throughput | pipeline / baseline | " + round(pipelineRate / baseline * 100, 1) + " % | |");
+        double baseCpu = Math.min((double) base1.get("processCpuMicrosPerEvent"), (double) base2.get("processCpuMicrosPerEvent"));
+        table.add("| throughput | CPU per event, whole process (broker included): baseline / pipeline | " + baseCpu + " µs / "
+                + p.get("processCpuMicrosPerEvent") + " µs (stream thread " + p.get("streamThreadCpuMicrosPerEvent")
+                + " µs); load-independent capacity of 2 cores: " + fmt(2e6 / baseCpu) + " / "
+                + fmt(2e6 / ((Number) p.get("processCpuMicrosPerEvent")).doubleValue()) + " events/s | |");
+    }
+
+    /** A plain consumer: read, decode (the pipeline's Confluent Avro deserializer), fold a score per customer. */
+    private Map<String, Object> baseline(String topic, long records) {
+        ScoringModel scoring = new ScoringModel(config("throughput").model());
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, double[]> perCustomer = new HashMap<>();
+        long t0 = System.nanoTime();
+        long cpu0 = Machine.processCpuNanos();
+        long n = 0;
+        try (KafkaConsumer<String, CustomerInteraction> c =
+                     new KafkaConsumer<>(p, new StringDeserializer(), serdes.interaction().deserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            while (n < records) {
+                ConsumerRecords<String, CustomerInteraction> batch = c.poll(Duration.ofMillis(200));
+                for (ConsumerRecord<String, CustomerInteraction> rec : batch) {
+                    double[] sum = perCustomer.computeIfAbsent(rec.key(), k -> new double[1]);
+                    sum[0] += scoring.score(rec.value()).value();
+                    n++;
+                }
+                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(o.timeoutSeconds)) {
+                    throw new IllegalStateException("baseline read only " + n + " of " + records);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long cpu = Machine.processCpuNanos() - cpu0;
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("seconds", round(seconds, 2));
+        r.put("processCpuMicrosPerEvent", round(cpu / 1e3 / n, 2));
+        r.put("eventsPerSecond", (double) Math.round(n / seconds));
+        r.put("customers", perCustomer.size());
+        r.put("load1", Machine.load1());
+        return r;
+    }
+
+    /** Records of {@code topic} visible to a read_committed consumer. */
+    private long countCommitted(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                n += c.poll(Duration.ofMillis(200)).count();
+            }
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- 2. latency
+
+    private void latency() throws Exception {
+        PipelineConfig config = config("latency");
+        TopicAdmin.ensureTopics(config);
+        CustomerJourneys journeys = new CustomerJourneys(Input.simulation(43, o.customers, Duration.ofMillis(1)), Instant.now());
+        long capacity = 16;
+        for (int rate : o.rates) capacity += (long) rate * o.rateSeconds + rate;
+        long[] sentAt = new long[(int) capacity]; // nanoTime of send, per distinct event (in generation order)
+        List<Map<String, Object>> steps = new ArrayList<>();
+        try (KafkaProducer<String, byte[]> producer = Input.producer(broker.bootstrapServers(), 5)) {
+            int profiles = Input.sendProfiles(producer, journeys, config.topics().profiles(), serdes);
+            log("latency: %,d profiles written; starting the pipeline", profiles);
+            try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
+                    serdes.brandEquity().deserializer());
+                 Pipeline pipeline = new Pipeline(config).start()) {
+                awaitRunning(pipeline, Duration.ofSeconds(60));
+                String topic = config.topics().interactions();
+                Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
+                for (int rate : o.rates) {
+                    long firstDistinct = journeys.generated();
+                    long total = (long) rate * o.rateSeconds;
+                    double loadBefore = Machine.load1();
+                    long t0 = System.nanoTime();
+                    long measuredFrom = t0 + TimeUnit.SECONDS.toNanos(o.warmupSeconds);
+                    long behindMax = 0;
+                    for (long i = 0; i < total; i++) {
+                        long target = t0 + (long) (i * 1e9 / rate);
+                        long now = System.nanoTime();
+                        if (now < target) {
+                            LockSupport.parkNanos(target - now);
+                        } else {
+                            behindMax = Math.max(behindMax, now - target);
+                        }
+                        long before = journeys.generated();
+                        CustomerInteraction e = journeys.next(Instant.now());
+                        byte[] value = ser.serialize(topic, e);
+                        long sent = System.nanoTime();
+                        if (journeys.generated() > before) sentAt[(int) before] = sent;
+                        producer.send(new ProducerRecord<>(topic, e.getCustomerId(), value));
+                    }
+                    producer.flush();
+                    double sendSeconds = (System.nanoTime() - t0) / 1e9;
+                    long lastDistinct = journeys.generated();
+                    long done = watcher.awaitAtLeast(lastDistinct, Duration.ofSeconds(o.latencyDrainSeconds));
+                    long drainedAt = done < 0 ? System.nanoTime() : done;
+                    Map<String, Object> step = latencyFigures(watcher.observations(), sentAt, firstDistinct, lastDistinct,
+                            measuredFrom, drainedAt);
+                    step.put("targetEventsPerSecond", rate);
+                    step.put("achievedSendEventsPerSecond", Math.round(total / sendSeconds));
+                    step.put("producerMaxBehindScheduleMs", round(behindMax / 1e6, 1));
+                    step.put("allFolded", done >= 0);
+                    step.put("load1Before", loadBefore);
+                    step.put("load1", Machine.load1());
+                    steps.add(step);
+                    log("latency: %,d events/s target (%,d achieved): p50 %s ms, p99 %s ms, max %s ms%s (load %.2f)",
+                            rate, step.get("achievedSendEventsPerSecond"), step.get("p50Ms"), step.get("p99Ms"), step.get("maxMs"),
+                            done >= 0 ? "" : " -- NOT all folded within " + o.latencyDrainSeconds + " s (figures are lower bounds)",
+                            Machine.load1());
+                    table.add("| latency | " + fmt(rate) + " events/s (" + fmt(((Number) step.get("achievedSendEventsPerSecond")).doubleValue())
+                            + " sent), produce to equity | p50 " + step.get("p50Ms") + " ms, p99 " + step.get("p99Ms")
+                            + " ms, max " + step.get("maxMs") + " ms" + (done >= 0 ? "" : " (lower bounds: backlog)")
+                            + " | load " + step.get("load1") + " |");
+                    if (done < 0) break; // a backlog would distort every higher rate
+                }
+            }
+        }
+        results.put("latency", steps);
+    }
+
+    /**
+     * An equity record with events = k is taken to contain the first k distinct events produced
+     * (produce order; partitions progress evenly at a steady rate). Each event's latency is the
+     * time of the first such record minus the time its send() was called. Events never folded get
+     * {@code drainedAt - sentAt}, a lower bound.
+     */
+    private static Map<String, Object> latencyFigures(long[][] obs, long[] sentAt, long from, long to, long measuredFrom, long drainedAt) {
+        long[] times = obs[0];
+        long[] events = obs[1];
+        long[] lat = new long[(int) (to - from)];
+        int n = 0;
+        int j = 0;
+        for (long k = from; k < to; k++) {
+            while (j < events.length && events[j] < k + 1) j++;
+            if (sentAt[(int) k] < measuredFrom) continue;
+            long seen = j < events.length ? times[j] : drainedAt;
+            lat[n++] = seen - sentAt[(int) k];
+        }
+        long[] sorted = Arrays.copyOf(lat, n);
+        Arrays.sort(sorted);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("measuredEvents", n);
+        m.put("p50Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.50 * (n - 1))] / 1e6, 1));
+        m.put("p90Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.90 * (n - 1))] / 1e6, 1));
+        m.put("p99Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.99 * (n - 1))] / 1e6, 1));
+        m.put("maxMs", n == 0 ? -1 : round(sorted[n - 1] / 1e6, 1));
+        return m;
+    }
+
+    // ---------------------------------------------------------------- 3. scale
+
+    private void scale() throws Exception {
+        List<Map<String, Object>> points = new ArrayList<>();
+        for (int customers : o.scale) {
+            String phase = "scale-" + customers;
+            PipelineConfig config = config(phase);
+            TopicAdmin.ensureTopics(config);
+            long events = Math.round(customers * o.scaleEventsPerCustomer);
+            log("scale: preloading %,d interactions of %,d customers...", events, customers);
+            Input.Preloaded in = Input.preload(config, serdes, customers, events, Duration.ofMillis(o.stepMs), 44);
+            log("scale: %,d records, %,d distinct events, %,d customers touched; starting the pipeline in its own JVM",
+                    in.records(), in.distinct(), in.customersTouched());
+            List<String> command = new ArrayList<>();
+            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(Arrays.asList(o.childJvm.trim().split("\\s+")));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ScaleChild.class.getName(),
+                    "--expected", Long.toString(in.distinct()), "--records", Long.toString(in.records()),
+                    "--timeout-s", Long.toString(o.timeoutSeconds)));
+            config.toProperties().forEach((k, v) -> {
+                if (!k.toString().startsWith("model.")) command.addAll(List.of("--set", k + "=" + v));
+            });
+            Path log = work.resolve(phase + ".log");
+            Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended = child.waitFor(o.timeoutSeconds + 60, TimeUnit.SECONDS);
+            if (!ended) child.destroyForcibly().waitFor();
+            String result = null;
+            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                if (line.startsWith("RESULT ")) result = line.substring("RESULT ".length());
+            }
+            if (result == null) {
+                List<String> lines = Files.readAllLines(log);
+                throw new IllegalStateException("scale child for " + customers + " customers failed:\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> point = new ObjectMapper().readValue(result, LinkedHashMap.class);
+            point.put("customers", customers);
+            point.put("customersTouched", in.customersTouched());
+            point.put("records", in.records());
+            point.put("distinctEvents", in.distinct());
+            point.put("childJvm", o.childJvm);
+            point.put("stateDirMiB", Machine.mib(directorySize(Paths.get(config.stateDir()))));
+            points.add(point);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> after = (Map<String, Object>) point.get("afterProcessing");
+            log("scale: %,d customers: heap after GC %s MiB, RSS %s MiB, state dir %s MiB, %s events/s (load %s)",
+                    customers, after.get("heapUsedAfterGcMiB"), after.get("rssMiB"), point.get("stateDirMiB"),
+                    point.get("eventsPerSecond"), after.get("load1"));
+            table.add("| scale | " + fmt(customers) + " customers (" + fmt(in.customersTouched()) + " active, "
+                    + fmt(in.records()) + " events), pipeline JVM " + o.childJvm + " | heap after GC "
+                    + after.get("heapUsedAfterGcMiB") + " MiB, RSS " + after.get("rssMiB") + " MiB, state on disk "
+                    + point.get("stateDirMiB") + " MiB, " + fmt(((Number) point.get("eventsPerSecond")).doubleValue())
+                    + " events/s | load " + after.get("load1") + " |");
+            deleteRecursively(Paths.get(config.stateDir()));
+        }
+        results.put("scale", points);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static long awaitRunning(Pipeline pipeline, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pipeline.streams().state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("pipeline not RUNNING within " + timeout);
+            Machine.sleep(20);
+        }
+        return System.nanoTime();
+    }
+
+    private void writeResults() throws IOException {
+        Path dir = o.out != null ? Paths.get(o.out) : Files.isDirectory(Paths.get("bench")) ? Paths.get("bench", "results") : Paths.get("target");
+        Files.createDirectories(dir);
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path json = dir.resolve("bench-" + stamp + "-" + o.label + ".json");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+        StringBuilder md = new StringBuilder();
+        md.append("| phase | what | result | 1-min load |\n|---|---|---|---|\n");
+        table.forEach(row -> md.append(row).append('\n'));
+        md.append("\nJVM flags: ").append(ManagementFactory.getRuntimeMXBean().getInputArguments())
+                .append("\nOptions: ").append(o.asMap()).append('\n');
+        Files.writeString(dir.resolve("bench-" + stamp + "-" + o.label + ".md"), md.toString());
+        System.out.println();
+        System.out.println(md);
+        System.out.println("Results: " + json.toAbsolutePath());
+    }
+
+    private static long directorySize(Path dir) {
+        if (!Files.exists(dir)) return 0;
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+
+    private static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
+    }
+
+    private static String fmt(double x) {
+        return String.format("%,.0f", x);
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("%tT bench: %s%n", System.currentTimeMillis(), String.format(format, args));
+    }
+
+    // ---------------------------------------------------------------- options
+
+    static final class Options {
+        List<String> phases = List.of("throughput", "latency", "scale");
+        long events = 2_000_000;
+        int customers = 100_000;
+        int partitions = 6;
+        long stepMs = 2;
+        int[] rates = {5_000, 20_000, 50_000};
+        int rateSeconds = 25;
+        int warmupSeconds = 5;
+        int latencyDrainSeconds = 60;
+        int[] scale = {10_000, 100_000, 1_000_000};
+        double scaleEventsPerCustomer = 2;
+        String childJvm = "-Xmx512m";
+        long timeoutSeconds = 900;
+        String out;
+        String label = "run";
+        Map<String, String> overrides = new LinkedHashMap<>();
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--help") || a.equals("-h")) {
+                    System.out.print(USAGE);
+                    System.exit(0);
+                }
+                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value\n" + USAGE);
+                String v = args[++i];
+                switch (a) {
+                    case "--phases" -> o.phases = List.of(v.split(","));
+                    case "--events" -> o.events = Long.parseLong(v.replace("_", ""));
+                    case "--customers" -> o.customers = Integer.parseInt(v.replace("_", ""));
+                    case "--partitions" -> o.partitions = Integer.parseInt(v);
+                    case "--step-ms" -> o.stepMs = Long.parseLong(v);
+                    case "--rates" -> o.rates = ints(v);
+                    case "--rate-seconds" -> o.rateSeconds = Integer.parseInt(v);
+                    case "--warmup-seconds" -> o.warmupSeconds = Integer.parseInt(v);
+                    case "--drain-seconds" -> o.latencyDrainSeconds = Integer.parseInt(v);
+                    case "--scale" -> o.scale = ints(v);
+                    case "--scale-events-per-customer" -> o.scaleEventsPerCustomer = Double.parseDouble(v);
+                    case "--child-jvm" -> o.childJvm = v;
+                    case "--timeout-seconds" -> o.timeoutSeconds = Long.parseLong(v);
+                    case "--out" -> o.out = v;
+                    case "--label" -> o.label = v;
+                    case "--set" -> {
+                        int eq = v.indexOf('=');
+                        if (eq <= 0) throw new IllegalArgumentException("--set needs key=value: " + v);
+                        o.overrides.put(v.substring(0, eq), v.substring(eq + 1));
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+                }
+            }
+            return o;
+        }
+
+        private static int[] ints(String v) {
+            return Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim().replace("_", ""))).toArray();
+        }
+
+        Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("phases", phases);
+            m.put("events", events);
+            m.put("customers", customers);
+            m.put("partitions", partitions);
+            m.put("stepMs", stepMs);
+            m.put("rates", Arrays.toString(rates));
+            m.put("rateSeconds", rateSeconds);
+            m.put("warmupSeconds", warmupSeconds);
+            m.put("scale", Arrays.toString(scale));
+            m.put("scaleEventsPerCustomer", scaleEventsPerCustomer);
+            m.put("childJvm", childJvm);
+            m.put("overrides", overrides);
+            return m;
+        }
+    }
+}
