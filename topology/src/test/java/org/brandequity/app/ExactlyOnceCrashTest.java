@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,10 +80,13 @@ class ExactlyOnceCrashTest {
         Map<String, String> crashTopics = outputTopics("eos-crash");
         String equityTopic = crashTopics.get("topic.equity");
         Path stateDir = cluster.dir.resolve("state-eos-crash");
-        List<String> command = childCommand(stateDir, crashTopics);
+        Map<String, String> crashSettings = new HashMap<>(crashTopics);
+        // Smaller batches mean more, smaller transactions, so the kill lands between commits mid-stream.
+        crashSettings.put("kafka.max.poll.records", "200");
+        List<String> command = cluster.runCommand("eos-crash", stateDir, crashSettings);
 
         long crashStart = System.nanoTime();
-        Process first = start(command, cluster.dir.resolve("eos-crash-1.log"));
+        Process first = RealCluster.startProcess(command, cluster.dir.resolve("eos-crash-1.log"));
         long seenBeforeKill;
         try {
             // Kill at the first committed equity update that shows a partial fold.
@@ -106,7 +107,7 @@ class ExactlyOnceCrashTest {
                 "the kill must land mid-stream: committed " + committedAtKill + " of " + expected);
 
         long restartStart = System.nanoTime();
-        Process second = start(command, cluster.dir.resolve("eos-crash-2.log"));
+        Process second = RealCluster.startProcess(command, cluster.dir.resolve("eos-crash-2.log"));
         BrandEquity actual;
         try {
             actual = awaitEvents(serdes, equityTopic, expected, Duration.ofSeconds(120));
@@ -192,32 +193,6 @@ class ExactlyOnceCrashTest {
                 "topic.equity", run + "-equity",
                 "topic.alerts", run + "-alerts",
                 "topic.dead.letters", run + "-dead-letters");
-    }
-
-    private static List<String> childCommand(Path stateDir, Map<String, String> topics) {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run"));
-        Map<String, String> settings = new HashMap<>(topics);
-        settings.put("bootstrap.servers", cluster.broker.bootstrapServers());
-        settings.put("schema.registry.url", cluster.registryProcess.url());
-        settings.put("application.id", "eos-crash");
-        settings.put("state.dir", stateDir.toString());
-        settings.put("topic.partitions", "3");
-        settings.put("topic.replication.factor", "1");
-        settings.put("metrics.port", "0");
-        settings.put("api.host", "127.0.0.1");
-        settings.put("api.port", "0");
-        settings.put("kafka.session.timeout.ms", "6000");
-        // Smaller batches mean more, smaller transactions, so the kill lands between commits mid-stream.
-        settings.put("kafka.max.poll.records", "200");
-        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
-        return command;
-    }
-
-    private static Process start(List<String> command, Path log) throws IOException {
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Waits until the latest committed equity record has folded {@code expected} events; fails if it overshoots. */

@@ -117,6 +117,37 @@ final class RealCluster implements AutoCloseable {
         return read;
     }
 
+    /**
+     * The command that runs {@code Main run} in a child JVM on this cluster (test classpath, 3
+     * partitions, replication 1, free metrics and API ports on loopback, 6 s session timeout), with
+     * {@code settings} on top. A child JVM can be killed without a clean shutdown.
+     */
+    List<String> runCommand(String applicationId, Path stateDir, Map<String, String> settings) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "run"));
+        Map<String, String> all = new HashMap<>();
+        all.put("bootstrap.servers", broker.bootstrapServers());
+        all.put("schema.registry.url", registryProcess.url());
+        all.put("application.id", applicationId);
+        all.put("state.dir", stateDir.toString());
+        all.put("topic.partitions", "3");
+        all.put("topic.replication.factor", "1");
+        all.put("metrics.port", "0");
+        all.put("api.host", "127.0.0.1");
+        all.put("api.port", "0");
+        all.put("kafka.session.timeout.ms", "6000");
+        all.putAll(settings);
+        all.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
+        return command;
+    }
+
+    /** Starts {@code command} with its output in {@code log}. */
+    static Process startProcess(List<String> command, Path log) throws java.io.IOException {
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     @Override
     public void close() {
         registry.close();

@@ -12,9 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -297,23 +295,9 @@ class ScaleOutIntegrationTest {
     // --- instances
 
     private static Process startChild(Map<String, String> topics, int apiPort, Path stateDir, Path log) throws IOException {
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run"));
         Map<String, String> settings = new HashMap<>(topics);
-        settings.put("bootstrap.servers", cluster.broker.bootstrapServers());
-        settings.put("schema.registry.url", cluster.registryProcess.url());
-        settings.put("application.id", "so-pair");
-        settings.put("state.dir", stateDir.toString());
-        settings.put("topic.partitions", "3");
-        settings.put("topic.replication.factor", "1");
-        settings.put("metrics.port", "0");
-        settings.put("api.host", "127.0.0.1");
         settings.put("api.port", Integer.toString(apiPort));
-        settings.put("kafka.session.timeout.ms", "6000");
-        settings.forEach((k, v) -> command.addAll(List.of("--set", k + "=" + v)));
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return RealCluster.startProcess(cluster.runCommand("so-pair", stateDir, settings), log);
     }
 
     /**
