@@ -36,6 +36,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -43,12 +44,12 @@ import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.topology.CustomerWindowPanes;
 import org.brandequity.topology.EquityLedgers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,6 @@ public final class QueryApi implements AutoCloseable {
     static final String SERVED_BY_HEADER = "X-BrandEquity-Served-By";
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
-    private static final Instant FAR_FUTURE = Instant.ofEpochMilli(Long.MAX_VALUE);
     private static final Serializer<String> KEYS = new StringSerializer();
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
 
@@ -181,7 +181,7 @@ public final class QueryApi implements AutoCloseable {
                 return byKey(exchange, BrandEquityTopology.SEGMENT_WINDOW_STORE, key, partition -> localSegmentWindows(key, partition));
             }
             if (path.get(0).equals("customers")) {
-                return byKey(exchange, BrandEquityTopology.CUSTOMER_WINDOW_STORE, key, partition -> localCustomerWindows(key, partition));
+                return byKey(exchange, BrandEquityTopology.CUSTOMER_PANE_STORE, key, partition -> localCustomerWindows(key, partition));
             }
         }
         return error(404, "no such endpoint; see docs/queries.md");
@@ -232,27 +232,17 @@ public final class QueryApi implements AutoCloseable {
         return plain(ledgers.toBrandEquity(config.brandId(), ledger));
     }
 
-    /**
-     * Every window of the customer still in the store (open ones too: their figures may still
-     * change), newest first. The fetch is bounded by the partition's stream time: the caching layer
-     * of a window store walks its time range segment by segment, so an unbounded range would take
-     * forever, and no window older than the retention (window size + grace) is kept anyway.
-     */
+    /** Every window of the customer the store can still assemble whole, open ones too, newest first. */
     private Object localCustomerWindows(String customerId, int partition) {
         Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
                 .get(BrandEquityTopology.STREAM_TIME_KEY);
         if (streamTime == null) throw new NotFound("no windows for customer " + customerId);
-        long size = config.windowSize().toMillis();
-        long from = streamTime - 2 * size - config.windowGrace().toMillis();
-        ReadOnlyWindowStore<String, CustomerWindowAggregate> store =
-                store(BrandEquityTopology.CUSTOMER_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
+        ReadOnlyWindowStore<Bytes, CustomerWindowAggregate> panes =
+                store(BrandEquityTopology.CUSTOMER_PANE_STORE, QueryableStoreTypes.windowStore(), partition);
         List<Object> windows = new ArrayList<>();
-        try (WindowStoreIterator<CustomerWindowAggregate> it =
-                     store.fetch(customerId, Instant.ofEpochMilli(from), Instant.ofEpochMilli(streamTime))) {
-            it.forEachRemaining(w -> windows.add(plain(BrandEquityTopology.customerScore(customerId, w.key, w.key + size, w.value))));
-        }
+        CustomerWindowPanes.windowsOf(panes, customerId, streamTime, config.windowSize(), config.windowAdvance(), config.windowGrace())
+                .forEach(w -> windows.add(plain(w)));
         if (windows.isEmpty()) throw new NotFound("no windows for customer " + customerId);
-        Collections.reverse(windows);
         return windows;
     }
 

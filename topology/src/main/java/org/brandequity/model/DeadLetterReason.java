@@ -17,6 +17,8 @@ public enum DeadLetterReason {
     OUT_OF_RANGE,
     /** The record has no key; keys (customer ids) decide partitioning and state. */
     NULL_KEY,
+    /** The customer id contains a NUL character, which state-store keys reserve as a separator. */
+    INVALID_ID,
     /** The record key is not the event's customer id, which would put state on the wrong partition. */
     KEY_MISMATCH,
     /** The event time is further in the future than the allowed clock skew. */

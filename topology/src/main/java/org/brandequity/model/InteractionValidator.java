@@ -19,6 +19,9 @@ public final class InteractionValidator {
         if (key == null) return new Violation(DeadLetterReason.NULL_KEY, "record key (customer id) is null");
         if (blank(e.getEventId())) return new Violation(DeadLetterReason.MISSING_FIELD, "eventId is empty");
         if (blank(e.getCustomerId())) return new Violation(DeadLetterReason.MISSING_FIELD, "customerId is empty");
+        if (e.getCustomerId().indexOf('\u0000') >= 0) {
+            return new Violation(DeadLetterReason.INVALID_ID, "customerId contains a NUL character");
+        }
         if (!key.equals(e.getCustomerId())) {
             return new Violation(DeadLetterReason.KEY_MISMATCH, "key '" + key + "' != customerId '" + e.getCustomerId() + "'");
         }

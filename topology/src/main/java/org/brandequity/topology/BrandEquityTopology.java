@@ -6,7 +6,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
@@ -59,7 +58,8 @@ public final class BrandEquityTopology {
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
     public static final String STREAM_TIME_KEY = DeduplicateAndGateLateness.STREAM_TIME_KEY;
-    public static final String CUSTOMER_WINDOW_STORE = "customer-window-store";
+    /** Customer panes: see {@link CustomerWindowPanes}. Keyed by (pane start, customer id). */
+    public static final String CUSTOMER_PANE_STORE = "customer-pane-store";
     public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
@@ -86,6 +86,14 @@ public final class BrandEquityTopology {
         // instead of one per event. Flushed before every commit, so exactly-once is unchanged.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())
+                .withCachingEnabled());
+        // Cached, as the DSL caches its window stores: a customer's events within one commit interval
+        // reach RocksDB and the changelog as one pane write.
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(CUSTOMER_PANE_STORE,
+                        CustomerWindowPanes.paneRetention(config.windowSize(), config.windowAdvance(), config.windowGrace()),
+                        config.windowAdvance(), false),
+                org.apache.kafka.common.serialization.Serdes.Bytes(), serdes.customerWindow())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending())
@@ -121,19 +129,10 @@ public final class BrandEquityTopology {
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.interaction())
                                 .withOtherValueSerde(serdes.profile()));
 
-        KStream<String, CustomerExperienceScore> customerScores = scored
-                .groupByKey(Grouped.with("customer-windows", serdes.string(), serdes.scored()))
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()).advanceBy(config.windowAdvance()))
-                .emitStrategy(EmitStrategy.onWindowClose())
-                .aggregate(BrandEquityTopology::emptyCustomerWindow,
-                        (customer, event, window) -> addToCustomerWindow(scoring, event, window),
-                        Named.as("score-customer-window"),
-                        Materialized.<String, CustomerWindowAggregate, WindowStore<Bytes, byte[]>>as(CUSTOMER_WINDOW_STORE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.customerWindow()))
-                .toStream(Named.as("closed-customer-windows"))
-                .map((window, aggregate) -> KeyValue.pair(window.key(),
-                                customerScore(window.key(), window.window().start(), window.window().end(), aggregate)),
-                        Named.as("to-customer-score"));
+        KStream<String, CustomerExperienceScore> customerScores = scored.process(
+                () -> new CustomerWindowPanes(CUSTOMER_PANE_STORE, STREAM_TIME_STORE, scoring,
+                        config.windowSize(), config.windowAdvance(), config.windowGrace()),
+                Named.as("score-customer-windows"), CUSTOMER_PANE_STORE, STREAM_TIME_STORE);
         customerScores.to(topics.customerScores(),
                 Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
@@ -192,27 +191,6 @@ public final class BrandEquityTopology {
         Counters.scored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         return new ScoredInteraction(e.getEventId(), e.getCustomerId(), e.getEventTime().toEpochMilli(),
                 e.getTouchpoint(), e.getStage(), segment, valueWeight, s.value(), s.weight());
-    }
-
-    private static CustomerWindowAggregate emptyCustomerWindow() {
-        return new CustomerWindowAggregate(UNASSIGNED_SEGMENT, Long.MIN_VALUE, 0L, 0L, 0L, 0L, 0.0, 0.0);
-    }
-
-    private static CustomerWindowAggregate addToCustomerWindow(ScoringModel scoring, ScoredInteraction e, CustomerWindowAggregate w) {
-        w.setEvents(w.getEvents() + 1);
-        switch (scoring.polarity(e.getSignal())) {
-            case POSITIVE -> w.setPositive(w.getPositive() + 1);
-            case NEGATIVE -> w.setNegative(w.getNegative() + 1);
-            default -> w.setNeutral(w.getNeutral() + 1);
-        }
-        w.setWeight(w.getWeight() + e.getWeight());
-        w.setWeightedSignal(w.getWeightedSignal() + e.getWeight() * e.getSignal());
-        // A customer who changes segment mid-window is reported in the segment of their latest event.
-        if (e.getEventTime() >= w.getLatestEventTime()) {
-            w.setLatestEventTime(e.getEventTime());
-            w.setSegment(e.getSegment());
-        }
-        return w;
     }
 
     /** A customer window as its output record; the query API renders open windows with it too. */

@@ -65,11 +65,13 @@ class IncidentAlertIntegrationTest {
         sim.setProperty("simulator.total.events", "45000");
         sim.setProperty("simulator.start", "now-40m");
         sim.setProperty("simulator.late.share", "0");
-        // One bad stretch for high-value customers at every touchpoint they use most.
+        // One bad stretch for high-value customers at every touchpoint they use most, lasting to the end
+        // of the input: the alert then stays open (the baseline is frozen while firing), so the check
+        // below cannot miss it because the pipeline raced through the recovery before a scrape.
         String[] touchpoints = {"DELIVERY", "PRODUCT_USAGE", "SUPPORT_CONTACT", "APP_SESSION", "SURVEY_RESPONSE", "REVIEW", "CHECKOUT"};
         for (int i = 0; i < touchpoints.length; i++) {
             sim.setProperty("simulator.incident." + (i + 1), "outage-" + i + ";segment=high-value;touchpoint=" + touchpoints[i]
-                    + ";start=12m;duration=10m;failure=0.9;shift=-1.2");
+                    + ";start=12m;duration=30m;failure=0.9;shift=-1.2");
         }
         TopicAdmin.ensureTopics(config);
         try (Simulator simulator = new Simulator(SimulationConfig.fromProperties(sim), Main.producerProps(config), cluster.registry,
@@ -102,8 +104,6 @@ class IncidentAlertIntegrationTest {
 
             // The matching Prometheus alert: its expression, evaluated by a real Prometheus scraping
             // this instance, returns a series for the high-value segment while the alert is open.
-            // (The alert may resolve once the incident ends; the gauge then reads 0 and the series
-            // disappears, so the check polls from the first scrape after the FIRING record.)
             String expr = expressionOf("BrandEquityScoreDropDetected");
             URI api = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/");
             String series = null;

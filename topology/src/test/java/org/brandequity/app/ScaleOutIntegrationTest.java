@@ -76,9 +76,6 @@ class ScaleOutIntegrationTest {
         Map<String, String> settings = new HashMap<>(topics("q"));
         // Small windows, so that customer windows close and segment windows fill within the input.
         settings.putAll(Map.of("window.size", "10s", "window.advance", "5s", "window.grace", "1s", "segment.window.grace", "1m"));
-        // Kafka Streams checks for closed windows at most once a second of wall-clock time, and this
-        // whole input is processed in less: check on every record (internal Streams setting).
-        settings.put("kafka.__emit.interval.ms.kstreams.windowed.aggregation__", "0");
         PipelineConfig config = cluster.config("q-pair", settings);
         TopicAdmin.ensureTopics(config);
         int events = produceSmallInput(config.topics());
@@ -108,7 +105,7 @@ class ScaleOutIntegrationTest {
             Map<String, String> customerOwnedElsewhere = new HashMap<>();
             for (int i = 0; i < CUSTOMERS && customerOwnedElsewhere.size() < 2; i++) {
                 String id = customer(i);
-                String owner = address(a.streams().queryMetadataForKey(BrandEquityTopology.CUSTOMER_WINDOW_STORE, id, new StringSerializer()).activeHost());
+                String owner = address(a.streams().queryMetadataForKey(BrandEquityTopology.CUSTOMER_PANE_STORE, id, new StringSerializer()).activeHost());
                 customerOwnedElsewhere.putIfAbsent(owner.equals(hostPort(urlA)) ? urlB : urlA, id);
             }
             assertEquals(2, customerOwnedElsewhere.size(), "each instance owns some customers");

@@ -101,6 +101,11 @@ class DeadLetterTopologyTest {
     }
 
     @Test
+    void aCustomerIdWithANulCharacterIsDeadLettered() {
+        assertDeadLettered(DeadLetterReason.INVALID_ID, () -> pipeline.send(rated("c1\u0000x", minutes(2), 4)));
+    }
+
+    @Test
     void aFarFutureEventTimeIsDeadLettered() {
         // Wall clock is T0 + 1 day; allowed skew 1h.
         CustomerInteraction future = rated("c1", Events.T0.plus(Duration.ofDays(3)), 4);

@@ -12,7 +12,6 @@ import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -73,8 +72,6 @@ final class PipelineDriver implements AutoCloseable {
         all.put("state.dir", stateDir.toString());
         config = PipelineConfig.defaults().with(all);
         Properties props = StreamsSettings.of(config);
-        // Emit closed windows on every record, not at most once per wall-clock second.
-        props.put(StreamsConfig.InternalConfig.EMIT_INTERVAL_MS_KSTREAMS_WINDOWED_AGGREGATION, 0L);
         driver = new TopologyTestDriver(BrandEquityTopology.build(config, serdes), props, Events.T0.plus(Duration.ofDays(1)));
         PipelineConfig.Topics t = config.topics();
         interactions = driver.createInputTopic(t.interactions(), serdes.string().serializer(), serdes.interaction().serializer());

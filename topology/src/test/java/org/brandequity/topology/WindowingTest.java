@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.WindowStore;
 import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.model.DeadLetterReason;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +114,38 @@ class WindowingTest {
 
             assertEquals(2, p.latestEquity().getEvents());
             assertTrue(p.deadLetters.isEmpty());
+        }
+    }
+
+    @Test
+    void aJumpInStreamTimeClosesEveryWindowInBetweenExactlyOnce() {
+        try (PipelineDriver p = new PipelineDriver(Map.of("window.advance", "5m"))) {
+            p.send(rated("c1", minutes(7), 5), rated("c1", minutes(8), 1));
+            p.advanceStreamTime(minutes(300)); // far past every retention: the panes must still be read
+            p.advanceStreamTime(minutes(400));
+
+            List<CustomerExperienceScore> scores = p.customerScores.readValuesToList().stream()
+                    .filter(s -> s.getCustomerId().equals("c1")).toList();
+            assertEquals(List.of(minutes(0), minutes(5)), scores.stream().map(CustomerExperienceScore::getWindowStart).toList());
+            scores.forEach(s -> assertEquals(2, s.getEvents()));
+        }
+    }
+
+    @Test
+    void openAndRecentlyClosedWindowsAreAssembledFromTheCustomersPanesForQueries() {
+        try (PipelineDriver p = new PipelineDriver(Map.of("window.advance", "5m"))) {
+            p.send(rated("c1", minutes(3), 5), rated("c1", minutes(7), 1), rated("c2", minutes(8), 3));
+            WindowStore<Bytes, CustomerWindowAggregate> panes = p.driver.getWindowStore(BrandEquityTopology.CUSTOMER_PANE_STORE);
+
+            List<CustomerExperienceScore> windows = CustomerWindowPanes.windowsOf(panes, "c1", minutes(8).toEpochMilli(),
+                    p.config.windowSize(), p.config.windowAdvance(), p.config.windowGrace());
+
+            assertEquals(List.of(minutes(5), minutes(0), minutes(-5)), windows.stream().map(CustomerExperienceScore::getWindowStart).toList());
+            assertEquals(List.of(1L, 2L, 1L), windows.stream().map(CustomerExperienceScore::getEvents).toList());
+            assertEquals(0.0, windows.get(1).getScore(), 1e-12); // (+1 - 1) / 2
+            // Stream time 8m is past [-5m, 5m)'s end + grace: closed and emitted, and still answered.
+            assertEquals(List.of(minutes(-5)), p.customerScores.readValuesToList().stream()
+                    .map(CustomerExperienceScore::getWindowStart).toList());
         }
     }
 }
