@@ -24,16 +24,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.brandequity.app.Pipeline;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
@@ -43,6 +48,7 @@ import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.sim.CustomerJourneys;
 import org.brandequity.topology.AppSerdes;
+import org.brandequity.topology.StreamsSettings;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 
 /**
@@ -173,7 +179,7 @@ public final class Bench {
             long t0 = System.nanoTime();
             long cpu0 = Machine.processCpuNanos();
             try (Pipeline pipeline = new Pipeline(config).start()) {
-                long running = awaitRunning(pipeline, Duration.ofSeconds(60));
+                long running = awaitRunning(pipeline.streams(), Duration.ofSeconds(60));
                 long done = watcher.awaitAtLeast(in.distinct(), Duration.ofSeconds(o.timeoutSeconds));
                 if (done < 0) {
                     throw new IllegalStateException("the pipeline did not fold " + in.distinct() + " events within "
@@ -212,6 +218,15 @@ public final class Bench {
         log("throughput: pipeline %,d events/s start-to-final-equity (%s s), %,d events/s first-to-final equity record (load %.2f)",
                 p.get("eventsPerSecond"), p.get("seconds"), p.get("steadyEventsPerSecond"), p.get("load1"));
 
+        // After the pipeline, not before: nothing warms up the Streams code ahead of the pipeline, so
+        // its figures stay comparable with runs made before the floor existed.
+        Map<String, Object> floor = floor(config, "bench-floor-plain", false, in.records());
+        r.put("streamsFloor", floor);
+        logFloor("Kafka Streams floor", floor);
+        Map<String, Object> floorStore = floor(config, "bench-floor-store", true, in.records());
+        r.put("streamsFloorWithStore", floorStore);
+        logFloor("Kafka Streams floor + 1 store put per event", floorStore);
+
         Map<String, Object> base2 = baseline(config.topics().interactions(), in.records());
         r.put("baselineRun2", base2);
         log("throughput: raw baseline run 2: %,.0f events/s (load %.2f)", base2.get("eventsPerSecond"), base2.get("load1"));
@@ -219,6 +234,12 @@ public final class Bench {
         double pipelineRate = ((Number) p.get("eventsPerSecond")).doubleValue();
         r.put("baselineBestEventsPerSecond", Math.round(baseline));
         r.put("pipelineToBaselineRatio", round(pipelineRate / baseline, 3));
+        double floorRate = ((Number) floor.get("eventsPerSecond")).doubleValue();
+        double floorStoreRate = ((Number) floorStore.get("eventsPerSecond")).doubleValue();
+        r.put("floorToBaselineRatio", round(floorRate / baseline, 3));
+        r.put("floorWithStoreToBaselineRatio", round(floorStoreRate / baseline, 3));
+        r.put("pipelineToFloorRatio", round(pipelineRate / floorRate, 3));
+        r.put("pipelineToFloorWithStoreRatio", round(pipelineRate / floorStoreRate, 3));
         results.put("throughput", r);
 
         table.add("| throughput | raw consumer baseline (decode + fold into HashMap), best of 2 | "
@@ -228,6 +249,11 @@ public final class Bench {
         table.add("| throughput | pipeline, first to final equity record | " + fmt(((Number) p.get("steadyEventsPerSecond")).doubleValue())
                 + " events/s | |");
         table.add("| throughput | pipeline / baseline | " + round(pipelineRate / baseline * 100, 1) + " % | |");
+        table.add(floorRow("Kafka Streams floor (" + config.processingGuarantee()
+                + ", 1 stream thread): decode + score + fold into a per-task HashMap, no store, no output", floor, baseline));
+        table.add(floorRow("Kafka Streams floor + 1 cached, changelogged RocksDB put per event", floorStore, baseline));
+        table.add("| throughput | pipeline / floor, pipeline / floor with store | " + round(pipelineRate / floorRate * 100, 1)
+                + " %, " + round(pipelineRate / floorStoreRate * 100, 1) + " % | |");
         double baseCpu = Math.min((double) base1.get("processCpuMicrosPerEvent"), (double) base2.get("processCpuMicrosPerEvent"));
         table.add("| throughput | CPU per event, whole process (broker included): baseline / pipeline | " + baseCpu + " µs / "
                 + p.get("processCpuMicrosPerEvent") + " µs (stream thread " + p.get("streamThreadCpuMicrosPerEvent")
@@ -275,6 +301,127 @@ public final class Bench {
         return r;
     }
 
+    /**
+     * The Kafka Streams floor ({@link StreamsFloor}) on the preloaded input. It gets the pipeline's
+     * own Kafka Streams settings (processing guarantee, commit interval, every kafka.* override) with
+     * one stream thread, and a fresh application id, state directory and dead-letter topic so that it
+     * shares no offsets, state or topics with the pipeline but its input. Timed from construction until
+     * the processor has counted every record the baseline counts; CPU is read at that moment, as for
+     * the pipeline.
+     */
+    private Map<String, Object> floor(PipelineConfig pipelineConfig, String appId, boolean withStore, long records) throws Exception {
+        PipelineConfig config = pipelineConfig.with(Map.of(
+                "application.id", appId,
+                "state.dir", work.resolve("state-" + appId).toString(),
+                "num.stream.threads", "1",
+                "topic.dead.letters", appId + "-dead-letters",
+                "api.enabled", "false"));
+        StreamsFloor.Progress progress = new StreamsFloor.Progress();
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("applicationId", appId);
+        f.put("withStore", withStore);
+        f.put("processingGuarantee", config.processingGuarantee());
+        f.put("commitIntervalMs", config.commitIntervalMs());
+        System.gc(); // the pipeline's garbage is not the floor's to collect
+        double loadBefore = Machine.load1();
+        // Its own registry client and serdes, built as the pipeline builds them: no schema is cached in advance.
+        try (HttpSchemaRegistryClient floorRegistry = new HttpSchemaRegistryClient(config.schemaRegistryUrl())) {
+            Topology topology = StreamsFloor.build(config.topics().interactions(), new AppSerdes(floorRegistry),
+                    new ScoringModel(config.model()), withStore, progress);
+            long t0 = System.nanoTime();
+            long cpu0 = Machine.processCpuNanos();
+            KafkaStreams streams = new KafkaStreams(topology, StreamsSettings.of(config));
+            try {
+                streams.start();
+                long running = awaitRunning(streams, Duration.ofSeconds(60));
+                long done = awaitProcessed(streams, progress, records);
+                long cpu = Machine.processCpuNanos() - cpu0;
+                // By application id too: the pipeline's stream thread must not be counted if it were still alive.
+                long streamCpu = Machine.threadCpuNanos(appId, "StreamThread");
+                long committed = awaitCommitted(appId, config.topics().interactions());
+                Machine.sleep(500); // a record processed twice would show up here
+                if (progress.processed.get() != records) {
+                    throw new IllegalStateException(appId + " processed " + progress.processed.get() + " records, expected " + records);
+                }
+                double seconds = (done - t0) / 1e9;
+                f.put("seconds", round(seconds, 2));
+                f.put("eventsPerSecond", Math.round(records / seconds));
+                f.put("secondsToRunning", round((running - t0) / 1e9, 2));
+                // From the first record processed to the last: excludes start-up and rebalance.
+                f.put("steadyEventsPerSecond", Math.round((records - 1) / ((done - progress.firstAt.get()) / 1e9)));
+                // Until the last input offsets are committed: comparable to the pipeline's committed equity.
+                f.put("secondsToCommitted", round((committed - t0) / 1e9, 2));
+                f.put("processCpuSeconds", round(cpu / 1e9, 2));
+                f.put("processCpuMicrosPerEvent", round(cpu / 1e3 / records, 2));
+                f.put("streamThreadCpuMicrosPerEvent", round(streamCpu / 1e3 / records, 2));
+                f.put("load1Before", loadBefore);
+                f.put("load1", Machine.load1());
+            } finally {
+                streams.close(Duration.ofSeconds(30)); // as the pipeline closes: close() alone waits forever
+            }
+        }
+        return f;
+    }
+
+    /** When the floor has counted {@code records}; fails fast if its client stops. */
+    private long awaitProcessed(KafkaStreams streams, StreamsFloor.Progress progress, long records) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(o.timeoutSeconds);
+        while (progress.processed.get() < records) {
+            if (!streams.state().isRunningOrRebalancing()) {
+                throw new IllegalStateException("the floor stopped (" + streams.state() + ") after "
+                        + progress.processed.get() + " of " + records + " records");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the floor processed only " + progress.processed.get() + " of " + records
+                        + " records within " + o.timeoutSeconds + " s");
+            }
+            Machine.sleep(5);
+        }
+        return System.nanoTime();
+    }
+
+    /**
+     * When the group's committed offsets reach the end of every partition of {@code topic}. Under
+     * exactly-once they are committed in the group's transactions, so this is when all the work is committed.
+     */
+    private long awaitCommitted(String groupId, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int i = 0; i < partitions; i++) latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                if (end.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue())) {
+                    return System.nanoTime();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(groupId + " did not commit to the end of " + topic + " within 60 s: "
+                            + committed + " of " + end);
+                }
+                Machine.sleep(10);
+            }
+        }
+    }
+
+    private static void logFloor(String what, Map<String, Object> f) {
+        log("throughput: %s: %,d events/s (%s s; %,d events/s first to last record), %s µs CPU/event, stream thread %s µs (load %.2f)",
+                what, f.get("eventsPerSecond"), f.get("seconds"), f.get("steadyEventsPerSecond"),
+                f.get("processCpuMicrosPerEvent"), f.get("streamThreadCpuMicrosPerEvent"), f.get("load1"));
+    }
+
+    private static String floorRow(String what, Map<String, Object> f, double baseline) {
+        double rate = ((Number) f.get("eventsPerSecond")).doubleValue();
+        return "| throughput | " + what + " | " + fmt(rate) + " events/s (" + f.get("seconds") + " s; "
+                + round(rate / baseline * 100, 1) + " % of baseline); CPU per event " + f.get("processCpuMicrosPerEvent")
+                + " µs (stream thread " + f.get("streamThreadCpuMicrosPerEvent") + " µs); load-independent capacity of 2 cores: "
+                + fmt(2e6 / ((Number) f.get("processCpuMicrosPerEvent")).doubleValue()) + " events/s | load " + f.get("load1") + " |";
+    }
+
     /** Records of {@code topic} visible to a read_committed consumer. */
     private long countCommitted(String topic) {
         Properties p = new Properties();
@@ -314,7 +461,7 @@ public final class Bench {
             try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
                     serdes.brandEquity().deserializer());
                  Pipeline pipeline = new Pipeline(config).start()) {
-                awaitRunning(pipeline, Duration.ofSeconds(60));
+                awaitRunning(pipeline.streams(), Duration.ofSeconds(60));
                 String topic = config.topics().interactions();
                 Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
                 for (int rate : o.rates) {
@@ -458,10 +605,10 @@ public final class Bench {
 
     // ---------------------------------------------------------------- helpers
 
-    private static long awaitRunning(Pipeline pipeline, Duration timeout) {
+    private static long awaitRunning(KafkaStreams streams, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (pipeline.streams().state() != KafkaStreams.State.RUNNING) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException("pipeline not RUNNING within " + timeout);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("Kafka Streams not RUNNING within " + timeout);
             Machine.sleep(20);
         }
         return System.nanoTime();

@@ -49,17 +49,27 @@ final class Machine {
         return -1;
     }
 
-    /** CPU time, in ns, of the live threads whose name contains {@code part} (e.g. "StreamThread"). */
-    static long threadCpuNanos(String part) {
+    /**
+     * CPU time, in ns, of the live threads whose name contains every one of {@code parts} (e.g.
+     * "StreamThread", or an application id and "StreamThread" when several clients have lived).
+     */
+    static long threadCpuNanos(String... parts) {
         var threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().contains(part)) {
+            if (info != null && containsAll(info.getThreadName(), parts)) {
                 long t = threads.getThreadCpuTime(info.getThreadId());
                 if (t > 0) sum += t;
             }
         }
         return sum;
+    }
+
+    private static boolean containsAll(String name, String[] parts) {
+        for (String part : parts) {
+            if (!name.contains(part)) return false;
+        }
+        return true;
     }
 
     static Map<String, Object> memory() {
