@@ -52,12 +52,14 @@ final class Machine {
     /**
      * CPU time, in ns, of the live threads whose name contains every one of {@code parts} (e.g.
      * "StreamThread", or an application id and "StreamThread" when several clients have lived).
+     * Client I/O threads are left out: a stream thread's producer names its network thread
+     * "kafka-producer-network-thread | ...-StreamThread-1-producer".
      */
     static long threadCpuNanos(String... parts) {
         var threads = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && containsAll(info.getThreadName(), parts)) {
+            if (info != null && containsAll(info.getThreadName(), parts) && !info.getThreadName().startsWith("kafka-")) {
                 long t = threads.getThreadCpuTime(info.getThreadId());
                 if (t > 0) sum += t;
             }
