@@ -210,11 +210,12 @@ public final class Bench {
         }
         // The pipeline did all of its work, not just the equity branch: closed customer windows came out.
         p.put("customerScoreRecords", countCommitted(config.topics().customerScores()));
+        p.put("expectedCustomerScoreRecords", in.closedCustomerWindows());
         p.put("segmentScoreRecords", countCommitted(config.topics().segmentScores()));
         p.put("deadLetters", countCommitted(config.topics().deadLetters()));
         r.put("pipeline", p);
-        log("throughput: outputs: %,d customer scores, %,d segment scores, %,d dead letters",
-                p.get("customerScoreRecords"), p.get("segmentScoreRecords"), p.get("deadLetters"));
+        log("throughput: outputs: %,d customer scores (%,d closed windows expected from the input), %,d segment scores, %,d dead letters",
+                p.get("customerScoreRecords"), p.get("expectedCustomerScoreRecords"), p.get("segmentScoreRecords"), p.get("deadLetters"));
         log("throughput: pipeline %,d events/s start-to-final-equity (%s s), %,d events/s first-to-final equity record (load %.2f)",
                 p.get("eventsPerSecond"), p.get("seconds"), p.get("steadyEventsPerSecond"), p.get("load1"));
 

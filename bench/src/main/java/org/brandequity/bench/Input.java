@@ -22,7 +22,7 @@ final class Input {
     private Input() {}
 
     /** What a preload wrote. {@code distinct} valid event ids are what a correct pipeline folds. */
-    record Preloaded(long records, long distinct, int profiles, int customersTouched, long millis) {}
+    record Preloaded(long records, long distinct, int profiles, int customersTouched, long closedCustomerWindows, long millis) {}
 
     static SimulationConfig simulation(long seed, int customers, Duration step) {
         Properties p = new Properties();
@@ -70,6 +70,7 @@ final class Input {
         String interactions = config.topics().interactions();
         Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
         BitSet touched = new BitSet(customers + 1);
+        ClosedWindows closed = new ClosedWindows(config, customers);
         int profiles;
         try (KafkaProducer<String, byte[]> producer = producer(config.bootstrapServers(), 20)) {
             profiles = sendProfiles(producer, journeys, config.topics().profiles(), serdes);
@@ -77,7 +78,9 @@ final class Input {
             long stepMs = step.toMillis();
             for (long i = 0; i < events; i++) {
                 CustomerInteraction e = journeys.next(start.plusMillis(i * stepMs));
-                touched.set(customerNumber(e.getCustomerId()));
+                int number = customerNumber(e.getCustomerId());
+                touched.set(number);
+                closed.add(e.getCustomerId(), number, e.getEventTime().toEpochMilli());
                 producer.send(new ProducerRecord<>(interactions, e.getCustomerId(), ser.serialize(interactions, e)));
                 if ((i + 1) % (events / 10 + 1) == 0) {
                     System.out.printf("  %,d interactions sent after %,d ms%n", i + 1, (System.nanoTime() - started) / 1_000_000);
@@ -85,7 +88,7 @@ final class Input {
             }
             producer.flush();
         }
-        return new Preloaded(events, journeys.generated(), profiles, touched.cardinality(),
+        return new Preloaded(events, journeys.generated(), profiles, touched.cardinality(), closed.expected(),
                 (System.nanoTime() - started) / 1_000_000);
     }
 
