@@ -36,7 +36,6 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -44,12 +43,12 @@ import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.BrandEquityTopology;
-import org.brandequity.topology.CustomerWindowPanes;
+import org.brandequity.topology.CustomerLedgers;
 import org.brandequity.topology.EquityLedgers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +180,7 @@ public final class QueryApi implements AutoCloseable {
                 return byKey(exchange, BrandEquityTopology.SEGMENT_WINDOW_STORE, key, partition -> localSegmentWindows(key, partition));
             }
             if (path.get(0).equals("customers")) {
-                return byKey(exchange, BrandEquityTopology.CUSTOMER_PANE_STORE, key, partition -> localCustomerWindows(key, partition));
+                return byKey(exchange, BrandEquityTopology.CUSTOMER_LEDGER_STORE, key, partition -> localCustomerWindows(key, partition));
             }
         }
         return error(404, "no such endpoint; see docs/queries.md");
@@ -237,10 +236,10 @@ public final class QueryApi implements AutoCloseable {
         Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
                 .get(BrandEquityTopology.STREAM_TIME_KEY);
         if (streamTime == null) throw new NotFound("no windows for customer " + customerId);
-        ReadOnlyWindowStore<Bytes, CustomerWindowAggregate> panes =
-                store(BrandEquityTopology.CUSTOMER_PANE_STORE, QueryableStoreTypes.windowStore(), partition);
+        CustomerLedger ledger = store(BrandEquityTopology.CUSTOMER_LEDGER_STORE,
+                QueryableStoreTypes.<String, CustomerLedger>keyValueStore(), partition).get(customerId);
         List<Object> windows = new ArrayList<>();
-        CustomerWindowPanes.windowsOf(panes, customerId, streamTime, config.windowSize(), config.windowAdvance(), config.windowGrace())
+        CustomerLedgers.windowsOf(ledger, customerId, streamTime, config.windowSize(), config.windowAdvance(), config.windowGrace())
                 .forEach(w -> windows.add(plain(w)));
         if (windows.isEmpty()) throw new NotFound("no windows for customer " + customerId);
         return windows;

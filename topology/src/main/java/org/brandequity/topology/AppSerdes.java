@@ -9,7 +9,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
-import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.DropDetectorState;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.EquityWindowSamples;
@@ -34,7 +34,7 @@ public final class AppSerdes {
     private final Serde<BrandEquity> brandEquity;
     private final Serde<ScoreDropAlert> alert;
     private final Serde<ScoredInteraction> scored = new AvroBinarySerde<>(ScoredInteraction.class);
-    private final Serde<CustomerWindowAggregate> customerWindow = new AvroBinarySerde<>(CustomerWindowAggregate.class);
+    private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
@@ -62,7 +62,7 @@ public final class AppSerdes {
     public Serde<BrandEquity> brandEquity() { return brandEquity; }
     public Serde<ScoreDropAlert> alert() { return alert; }
     Serde<ScoredInteraction> scored() { return scored; }
-    Serde<CustomerWindowAggregate> customerWindow() { return customerWindow; }
+    Serde<CustomerLedger> customerLedger() { return customerLedger; }
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
     Serde<EquityLedger> ledger() { return ledger; }
     Serde<PendingContribution> pending() { return pending; }

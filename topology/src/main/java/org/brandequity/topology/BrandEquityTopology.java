@@ -42,24 +42,23 @@ import org.brandequity.model.ScoringModel;
  * The brand-equity topology:
  *
  * <pre>
- * interactions ─ validate ─ deduplicate/gate lateness ─ join profile ─ score ─┬─ customer windows ─ customer scores
- *                                                                             │        └─ segment windows ─ segment scores
- *                                                                             │                 └─ segment drop detection ───────────┐
- *                                                                             └─ pre-aggregate per task ─ fold by brand ─ brand equity   ├─ score-drop alerts
- *                                                                                                    └─ brand/touchpoint drop detection ─┘
- * invalid, undecodable, too late ─────────────────────────────────────────────── dead letters
+ * profiles ─ apply to customer ledger ──────────────┐ (one ledger per customer: profile, dedup ids, panes)
+ * interactions ─ validate ─ deduplicate, gate lateness, score, record in ledger ─┬─ close customer windows ─ customer scores
+ *                                                                                │        └─ segment windows ─ segment scores
+ *                                                                                │                 └─ segment drop detection ───────────┐
+ *                                                                                └─ pre-aggregate per task ─ fold by brand ─ brand equity   ├─ score-drop alerts
+ *                                                                                                       └─ brand/touchpoint drop detection ─┘
+ * invalid, undecodable, too late ────────────────────────────────────────────────── dead letters
  * </pre>
  */
 public final class BrandEquityTopology {
     public static final String UNASSIGNED_SEGMENT = "unassigned";
 
-    public static final String PROFILES_STORE = "customer-profiles-store";
-    public static final String DEDUP_STORE = "seen-event-ids-store";
+    /** One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes. */
+    public static final String CUSTOMER_LEDGER_STORE = "customer-ledger-store";
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
-    public static final String STREAM_TIME_KEY = DeduplicateAndGateLateness.STREAM_TIME_KEY;
-    /** Customer panes: see {@link CustomerWindowPanes}. Keyed by (pane start, customer id). */
-    public static final String CUSTOMER_PANE_STORE = "customer-pane-store";
+    public static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
     public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
@@ -75,27 +74,14 @@ public final class BrandEquityTopology {
         ScoringModel scoring = new ScoringModel(config.model());
         EquityLedgers ledgers = new EquityLedgers(config.model());
 
-        // Cached: the id's write reaches RocksDB and the changelog at the commit, with the rest of the
-        // task's writes, instead of one at a time (stream thread -6 % CPU per event in the benchmark).
-        builder.addStateStore(Stores.windowStoreBuilder(
-                // Keep an id until no copy of it can still pass the lateness gate: a copy at the horizon's edge
-                // may arrive a full grace period behind stream time (+1 ms: retention is exclusive).
-                Stores.persistentWindowStore(DEDUP_STORE, config.dedupHorizon().plus(config.windowGrace()).plusMillis(1),
-                        config.dedupHorizon(), false),
-                serdes.string(), org.apache.kafka.common.serialization.Serdes.Long()).withCachingEnabled());
-        // Cached: both are rewritten on almost every event (one stream-time key; a few hundred equity
-        // cells), and the record cache turns those writes into one changelog record per key per commit
-        // instead of one per event. Flushed before every commit, so exactly-once is unchanged.
+        // Not cached: the working set is every active customer, far more than the record cache holds,
+        // and a thrashing cache cost more than it saved (docs/benchmark.md).
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CUSTOMER_LEDGER_STORE), serdes.string(), serdes.customerLedger()));
+        // Cached: rewritten on almost every event (one key), and the record cache turns those writes
+        // into one changelog record per commit. Flushed before every commit, so exactly-once is unchanged.
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())
-                .withCachingEnabled());
-        // Cached, as the DSL caches its window stores: a customer's events within one commit interval
-        // reach RocksDB and the changelog as one pane write.
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(CUSTOMER_PANE_STORE,
-                        CustomerWindowPanes.paneRetention(config.windowSize(), config.windowAdvance(), config.windowGrace()),
-                        config.windowAdvance(), false),
-                org.apache.kafka.common.serialization.Serdes.Bytes(), serdes.customerWindow())
                 .withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending())
@@ -107,15 +93,14 @@ public final class BrandEquityTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
 
-        KTable<String, CustomerProfile> profiles = builder.table(topics.profiles(),
-                Consumed.with(serdes.string(), serdes.profile())
+        builder.stream(topics.profiles(), Consumed.with(serdes.string(), serdes.profile())
                         // Profiles are current state, not events: stamping them at time 0 makes Kafka
                         // Streams apply each one as soon as it is read, before any buffered event, so an
                         // event joins the newest profile read so far rather than waiting on timestamps.
                         .withTimestampExtractor((record, partitionTime) -> 0L)
-                        .withName("read-customer-profiles"),
-                Materialized.<String, CustomerProfile, KeyValueStore<Bytes, byte[]>>as(PROFILES_STORE)
-                        .withKeySerde(serdes.string()).withValueSerde(serdes.profile()));
+                        .withName("read-customer-profiles"))
+                .process(() -> new ApplyCustomerProfile(CUSTOMER_LEDGER_STORE), Named.as("apply-customer-profile"),
+                        CUSTOMER_LEDGER_STORE);
 
         KStream<String, ScoredInteraction> scored = builder
                 .stream(topics.interactions(), Consumed.with(serdes.string(), serdes.interaction())
@@ -123,18 +108,14 @@ public final class BrandEquityTopology {
                         .withName("read-interactions"))
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
-                .processValues(() -> new DeduplicateAndGateLateness(DEDUP_STORE, STREAM_TIME_STORE,
-                                config.dedupHorizon(), config.windowGrace()),
-                        Named.as("deduplicate-and-gate-lateness"), DEDUP_STORE, STREAM_TIME_STORE)
-                .leftJoin(profiles, (interaction, profile) -> score(scoring, interaction, profile),
-                        Joined.<String, CustomerInteraction, CustomerProfile>as("join-customer-profile")
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.interaction())
-                                .withOtherValueSerde(serdes.profile()));
+                .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, scoring,
+                                config.dedupHorizon(), config.windowGrace(), config.windowSize(), config.windowAdvance()),
+                        Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
 
         KStream<String, CustomerExperienceScore> customerScores = scored.process(
-                () -> new CustomerWindowPanes(CUSTOMER_PANE_STORE, STREAM_TIME_STORE, scoring,
-                        config.windowSize(), config.windowAdvance(), config.windowGrace()),
-                Named.as("score-customer-windows"), CUSTOMER_PANE_STORE, STREAM_TIME_STORE);
+                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE,
+                        config.windowSize(), config.windowAdvance(), config.windowGrace(), config.dedupHorizon()),
+                Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
         customerScores.to(topics.customerScores(),
                 Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
@@ -183,16 +164,6 @@ public final class BrandEquityTopology {
                 .to(topics.alerts(), Produced.with(serdes.string(), serdes.alert()).withName("write-score-drop-alerts"));
 
         return builder.build();
-    }
-
-    static ScoredInteraction score(ScoringModel scoring, CustomerInteraction e, CustomerProfile profile) {
-        ExperienceSignal s = scoring.score(e);
-        String segment = profile == null || profile.getSegment().isBlank() ? UNASSIGNED_SEGMENT : profile.getSegment();
-        double valueWeight = profile == null ? 1.0 : profile.getValueWeight();
-        if (!(valueWeight >= 0) || Double.isInfinite(valueWeight)) valueWeight = 1.0;
-        Counters.scored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
-        return new ScoredInteraction(e.getEventId(), e.getCustomerId(), e.getEventTime().toEpochMilli(),
-                e.getTouchpoint(), e.getStage(), segment, valueWeight, s.value(), s.weight());
     }
 
     /** A customer window as its output record; the query API renders open windows with it too. */

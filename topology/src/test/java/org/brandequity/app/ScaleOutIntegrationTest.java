@@ -105,7 +105,7 @@ class ScaleOutIntegrationTest {
             Map<String, String> customerOwnedElsewhere = new HashMap<>();
             for (int i = 0; i < CUSTOMERS && customerOwnedElsewhere.size() < 2; i++) {
                 String id = customer(i);
-                String owner = address(a.streams().queryMetadataForKey(BrandEquityTopology.CUSTOMER_PANE_STORE, id, new StringSerializer()).activeHost());
+                String owner = address(a.streams().queryMetadataForKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, id, new StringSerializer()).activeHost());
                 customerOwnedElsewhere.putIfAbsent(owner.equals(hostPort(urlA)) ? urlB : urlA, id);
             }
             assertEquals(2, customerOwnedElsewhere.size(), "each instance owns some customers");

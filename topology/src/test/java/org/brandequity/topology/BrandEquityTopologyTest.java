@@ -35,6 +35,22 @@ class BrandEquityTopologyTest {
     }
 
     @Test
+    void aDeletedProfileSendsTheCustomersLaterExperienceToUnassigned() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.profile(profile("c1", "high-value"));
+            p.send(rated("c1", minutes(1), 5));
+            p.profiles.pipeInput("c1", null, Events.T0);
+            p.send(rated("c1", minutes(11), 5));
+            p.advanceStreamTime(minutes(30));
+
+            Map<String, String> segmentByWindow = p.customerScores.readValuesToList().stream()
+                    .filter(s -> s.getCustomerId().equals("c1"))
+                    .collect(Collectors.toMap(s -> s.getWindowStart().toString(), CustomerExperienceScore::getSegment));
+            assertEquals(Map.of(minutes(0).toString(), "high-value", minutes(10).toString(), "unassigned"), segmentByWindow);
+        }
+    }
+
+    @Test
     void aCustomerWhoChangesSegmentCountsInTheNewSegmentFromThenOn() {
         try (PipelineDriver p = new PipelineDriver()) {
             p.profile(profile("c1", "broad-base"));

@@ -61,7 +61,7 @@ final class ReferenceModel {
     private final long grace;
     private final long dedupHorizon;
     private final Map<String, Profile> profiles = new HashMap<>();
-    /** eventId -> event time of the first counted event with that id. */
+    /** (customer id, event id) -> event time of the first counted event with that id: ids are per customer. */
     private final Map<String, Long> firstCounted = new HashMap<>();
     private final List<Counted> counted = new ArrayList<>();
     private long streamTime = Long.MIN_VALUE;
@@ -83,10 +83,11 @@ final class ReferenceModel {
     /** Decides the fate of the next arriving event, README §5: dedup first, then the lateness gate. */
     Fate interaction(CustomerInteraction e) {
         long t = e.getEventTime().toEpochMilli();
-        Long first = firstCounted.get(e.getEventId());
+        String id = e.getCustomerId() + '\u0000' + e.getEventId();
+        Long first = firstCounted.get(id);
         if (first != null && Math.abs(t - first) <= dedupHorizon) return Fate.DUPLICATE;
         if (behindGrace(t)) return Fate.TOO_LATE;
-        firstCounted.putIfAbsent(e.getEventId(), t);
+        firstCounted.putIfAbsent(id, t);
         streamTime = Math.max(streamTime, t);
         Profile p = profiles.getOrDefault(e.getCustomerId(), new Profile(UNASSIGNED, 1.0));
         ExperienceSignal s = scoring.score(e);

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.brandequity.avro.CustomerExperienceScore;
-import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.model.DeadLetterReason;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +104,36 @@ class WindowingTest {
     }
 
     @Test
+    void eventIdsAreDeduplicatedPerCustomer() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            var first = rated("c1", minutes(1), 5);
+            p.send(first, org.brandequity.avro.CustomerInteraction.newBuilder(first).setCustomerId("c2").build());
+
+            assertEquals(2, p.latestEquity().getEvents(), "the same id under another customer is another event");
+        }
+    }
+
+    @Test
+    void anIdleCustomersLedgerIsDroppedOnceItsWindowsAreEmittedAndItsIdsForgotten() {
+        try (PipelineDriver p = new PipelineDriver()) {
+            p.profile(Events.profile("kept", "high-value"));
+            p.send(rated("kept", minutes(1), 5), rated("gone", minutes(1), 5));
+            KeyValueStore<String, CustomerLedger> ledgers = p.driver.getKeyValueStore(BrandEquityTopology.CUSTOMER_LEDGER_STORE);
+            assertEquals(1, ledgers.get("gone").getSeen().size());
+
+            // Past the last window's close (10m + 2m grace) and the dedup memory (1h horizon + 2m grace).
+            p.advanceStreamTime(minutes(64));
+            p.advanceStreamTime(minutes(80));
+
+            assertEquals(null, ledgers.get("gone"), "nothing left to remember about a customer without a profile");
+            CustomerLedger kept = ledgers.get("kept");
+            assertEquals("high-value", kept.getSegment(), "the profile stays");
+            assertTrue(kept.getSeen().isEmpty() && kept.getPanes().isEmpty(), kept.toString());
+            assertEquals(2, p.customerScores.readValuesToList().stream().filter(s -> !s.getCustomerId().equals("clock")).count());
+        }
+    }
+
+    @Test
     void aCopyAtTheDedupHorizonArrivingAtTheGraceBoundaryIsStillADuplicate() {
         try (PipelineDriver p = new PipelineDriver()) {
             var first = rated("c1", minutes(120), 5);
@@ -135,9 +164,9 @@ class WindowingTest {
     void openAndRecentlyClosedWindowsAreAssembledFromTheCustomersPanesForQueries() {
         try (PipelineDriver p = new PipelineDriver(Map.of("window.advance", "5m"))) {
             p.send(rated("c1", minutes(3), 5), rated("c1", minutes(7), 1), rated("c2", minutes(8), 3));
-            WindowStore<Bytes, CustomerWindowAggregate> panes = p.driver.getWindowStore(BrandEquityTopology.CUSTOMER_PANE_STORE);
+            KeyValueStore<String, CustomerLedger> ledgers = p.driver.getKeyValueStore(BrandEquityTopology.CUSTOMER_LEDGER_STORE);
 
-            List<CustomerExperienceScore> windows = CustomerWindowPanes.windowsOf(panes, "c1", minutes(8).toEpochMilli(),
+            List<CustomerExperienceScore> windows = CustomerLedgers.windowsOf(ledgers.get("c1"), "c1", minutes(8).toEpochMilli(),
                     p.config.windowSize(), p.config.windowAdvance(), p.config.windowGrace());
 
             assertEquals(List.of(minutes(5), minutes(0), minutes(-5)), windows.stream().map(CustomerExperienceScore::getWindowStart).toList());

@@ -1,0 +1,127 @@
+package org.brandequity.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.ScoredInteraction;
+
+/**
+ * Emits each customer window ({@code window.size} long, one starting every {@code window.advance},
+ * aligned to the epoch) once, when it closes: when stream time reaches its end plus
+ * {@code window.grace}. A window is the sum of the customer's panes inside it (see
+ * {@link CustomerLedgers}).
+ *
+ * <p>Runs after {@link CustomerLedgerProcessor} on every admitted event. Whether a window has closed
+ * is one comparison per event; the ledger store is scanned only when stream time crosses a window
+ * end, once per {@code window.advance} of event time, and each customer is read once per closing
+ * window. The scan also drops the ledgers of customers with nothing left in them but a profile's
+ * absence, and shrinks those with only a profile left, so idle customers do not keep old panes and
+ * ids. The last closed window end is kept in a changelogged store, so a restart neither repeats nor
+ * skips a window.
+ */
+final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, CustomerExperienceScore> {
+    static final String CLOSED_UNTIL_KEY = "customer-windows-closed-until";
+
+    private final String ledgerStoreName;
+    private final String progressStoreName;
+    private final long sizeMs;
+    private final long advanceMs;
+    private final long graceMs;
+    private final long rememberMs;
+    private ProcessorContext<String, CustomerExperienceScore> context;
+    private KeyValueStore<String, CustomerLedger> ledgers;
+    private KeyValueStore<String, Long> progress;
+    private long streamTime = Long.MIN_VALUE;
+    /** Every window ending at or before this has been emitted, or can hold no event. */
+    private long closedUntil;
+
+    CloseCustomerWindows(String ledgerStoreName, String progressStoreName,
+                         Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
+        this.ledgerStoreName = ledgerStoreName;
+        this.progressStoreName = progressStoreName;
+        this.sizeMs = size.toMillis();
+        this.advanceMs = advance.toMillis();
+        this.graceMs = grace.toMillis();
+        this.rememberMs = dedupHorizon.toMillis() + graceMs;
+    }
+
+    /**
+     * The end of the newest window closed at {@code streamTime}. The lateness gate only lets through
+     * events at most {@code grace} behind stream time, and every window such an event belongs to
+     * ends after {@code streamTime - grace}: no event can reach a window that has closed.
+     */
+    static long closableWindowEnd(long streamTime, long graceMs, long advanceMs) {
+        return Math.floorDiv(streamTime - graceMs, advanceMs) * advanceMs;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CustomerExperienceScore> context) {
+        this.context = context;
+        this.ledgers = context.getStateStore(ledgerStoreName);
+        this.progress = context.getStateStore(progressStoreName);
+        Long stored = progress.get(CLOSED_UNTIL_KEY);
+        closedUntil = stored == null ? Long.MIN_VALUE : stored;
+    }
+
+    @Override
+    public void process(Record<String, ScoredInteraction> record) {
+        long t = record.value().getEventTime();
+        if (t <= streamTime) return;
+        streamTime = t;
+        long closable = closableWindowEnd(streamTime, graceMs, advanceMs);
+        if (closedUntil == Long.MIN_VALUE) {
+            // First event ever: no earlier window can hold an event, since none got past the gate.
+            closedUntil = closable;
+            progress.put(CLOSED_UNTIL_KEY, closedUntil);
+            return;
+        }
+        if (closable <= closedUntil) return;
+        for (long end = closedUntil + advanceMs; end <= closable; end += advanceMs) {
+            emitWindowsEndingAt(end, end == closable);
+        }
+        closedUntil = closable;
+        progress.put(CLOSED_UNTIL_KEY, closedUntil);
+    }
+
+    /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
+    private void emitWindowsEndingAt(long end, boolean tidy) {
+        long start = end - sizeMs;
+        long oldestLivePane = end - sizeMs + advanceMs;
+        long rememberFrom = streamTime - rememberMs;
+        // Changes are applied after the scan: the store's iterator is not meant to see its own writes.
+        List<KeyValue<String, CustomerLedger>> tidied = new ArrayList<>();
+        try (KeyValueIterator<String, CustomerLedger> it = ledgers.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, CustomerLedger> kv = it.next();
+                CustomerWindowAggregate window = CustomerLedgers.window(kv.value, start, end);
+                if (window != null) {
+                    context.forward(new Record<>(kv.key,
+                            BrandEquityTopology.customerScore(kv.key, start, end, window), window.getLatestEventTime()));
+                }
+                if (tidy && isIdle(kv.value, oldestLivePane, rememberFrom)) {
+                    CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);
+                    tidied.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, CustomerLedger> kv : tidied) {
+            ledgers.put(kv.key, CustomerLedgers.isBlank(kv.value) ? null : kv.value);
+        }
+    }
+
+    /** Whether the ledger holds anything besides the profile that can still matter; idle ones are written once. */
+    private static boolean isIdle(CustomerLedger ledger, long oldestLivePane, long rememberFrom) {
+        if (ledger.getSeen().isEmpty() && ledger.getPanes().isEmpty()) return false; // already tidy
+        return ledger.getSeen().stream().allMatch(s -> s.getEventTime() < rememberFrom)
+                && ledger.getPanes().stream().allMatch(p -> p.getStart() < oldestLivePane);
+    }
+}

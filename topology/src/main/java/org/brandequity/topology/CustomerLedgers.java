@@ -1,0 +1,145 @@
+package org.brandequity.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.CustomerPane;
+import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.SeenEvent;
+import org.brandequity.model.Polarity;
+
+/**
+ * The customer ledger: one record per customer holding everything the per-event path needs, so
+ * that an event costs one state read and one state write (see {@link CustomerLedgerProcessor}).
+ *
+ * <p>Windows are assembled from <em>panes</em>: a pane is the customer's aggregate over one
+ * {@code window.advance} slice of event time, and a hopping window is the sum of the
+ * {@code size / advance} panes it covers. An event updates one pane instead of every window that
+ * covers it. Kafka Streams has no pane-based windowing, hence these helpers.
+ */
+public final class CustomerLedgers {
+    private CustomerLedgers() {}
+
+    /** A customer never seen, without a profile. */
+    static CustomerLedger empty() {
+        return new CustomerLedger(BrandEquityTopology.UNASSIGNED_SEGMENT, 1.0, new ArrayList<>(), new ArrayList<>());
+    }
+
+    /** Applies a profile (or its deletion, {@code null}) the way the README says events join it. */
+    static void applyProfile(CustomerLedger ledger, CustomerProfile profile) {
+        String segment = profile == null || profile.getSegment().isBlank() ? BrandEquityTopology.UNASSIGNED_SEGMENT : profile.getSegment();
+        double valueWeight = profile == null ? 1.0 : profile.getValueWeight();
+        if (!(valueWeight >= 0) || Double.isInfinite(valueWeight)) valueWeight = 1.0;
+        ledger.setSegment(segment);
+        ledger.setValueWeight(valueWeight);
+    }
+
+    /** Whether the ledger says no more than "no profile": nothing worth keeping. */
+    static boolean isBlank(CustomerLedger ledger) {
+        return ledger.getSeen().isEmpty() && ledger.getPanes().isEmpty()
+                && ledger.getSegment().equals(BrandEquityTopology.UNASSIGNED_SEGMENT) && ledger.getValueWeight() == 1.0;
+    }
+
+    /**
+     * Whether {@code eventId} was counted within {@code horizonMs} of {@code eventTime}, among the ids
+     * still remembered (event time at or after {@code rememberFrom}).
+     */
+    static boolean hasSeen(CustomerLedger ledger, String eventId, long eventTime, long horizonMs, long rememberFrom) {
+        for (SeenEvent s : ledger.getSeen()) {
+            long t = s.getEventTime();
+            if (t >= rememberFrom && Math.abs(eventTime - t) <= horizonMs && s.getEventId().equals(eventId)) return true;
+        }
+        return false;
+    }
+
+    /** Forgets ids older than {@code rememberFrom} and panes that no unemitted window covers. */
+    static void prune(CustomerLedger ledger, long rememberFrom, long oldestLivePaneStart) {
+        // Copies, not removeIf: the arrays Avro decodes into do not support removal.
+        if (ledger.getSeen().stream().anyMatch(s -> s.getEventTime() < rememberFrom)) {
+            ledger.setSeen(new ArrayList<>(ledger.getSeen().stream().filter(s -> s.getEventTime() >= rememberFrom).toList()));
+        }
+        if (ledger.getPanes().stream().anyMatch(p -> p.getStart() < oldestLivePaneStart)) {
+            ledger.setPanes(new ArrayList<>(ledger.getPanes().stream().filter(p -> p.getStart() >= oldestLivePaneStart).toList()));
+        }
+    }
+
+    /** The pane starting at {@code paneStart}, created empty if absent. */
+    static CustomerWindowAggregate pane(CustomerLedger ledger, long paneStart) {
+        for (CustomerPane p : ledger.getPanes()) {
+            if (p.getStart() == paneStart) return p.getAggregate();
+        }
+        CustomerWindowAggregate pane = emptyWindow();
+        ledger.getPanes().add(new CustomerPane(paneStart, pane));
+        return pane;
+    }
+
+    static CustomerWindowAggregate emptyWindow() {
+        return new CustomerWindowAggregate(BrandEquityTopology.UNASSIGNED_SEGMENT, Long.MIN_VALUE, 0L, 0L, 0L, 0L, 0.0, 0.0);
+    }
+
+    /** Adds one scored event to a pane. */
+    static void add(CustomerWindowAggregate w, Polarity polarity, double signal, double weight, long eventTime, String segment) {
+        w.setEvents(w.getEvents() + 1);
+        switch (polarity) {
+            case POSITIVE -> w.setPositive(w.getPositive() + 1);
+            case NEGATIVE -> w.setNegative(w.getNegative() + 1);
+            default -> w.setNeutral(w.getNeutral() + 1);
+        }
+        w.setWeight(w.getWeight() + weight);
+        w.setWeightedSignal(w.getWeightedSignal() + weight * signal);
+        // A customer who changes segment mid-window is reported in the segment of their latest event.
+        if (eventTime >= w.getLatestEventTime()) {
+            w.setLatestEventTime(eventTime);
+            w.setSegment(segment);
+        }
+    }
+
+    /** Adds a pane into a window. Panes cover disjoint time, so the latest event is in exactly one. */
+    static CustomerWindowAggregate combine(CustomerWindowAggregate window, CustomerWindowAggregate pane) {
+        window.setEvents(window.getEvents() + pane.getEvents());
+        window.setPositive(window.getPositive() + pane.getPositive());
+        window.setNeutral(window.getNeutral() + pane.getNeutral());
+        window.setNegative(window.getNegative() + pane.getNegative());
+        window.setWeight(window.getWeight() + pane.getWeight());
+        window.setWeightedSignal(window.getWeightedSignal() + pane.getWeightedSignal());
+        if (pane.getLatestEventTime() > window.getLatestEventTime()) {
+            window.setLatestEventTime(pane.getLatestEventTime());
+            window.setSegment(pane.getSegment());
+        }
+        return window;
+    }
+
+    /** The window {@code [start, end)} as the sum of the ledger's panes inside it, or null if it holds no event. */
+    static CustomerWindowAggregate window(CustomerLedger ledger, long start, long end) {
+        CustomerWindowAggregate window = null;
+        for (CustomerPane p : ledger.getPanes()) {
+            if (p.getStart() >= start && p.getStart() < end) {
+                window = combine(window == null ? emptyWindow() : window, p.getAggregate());
+            }
+        }
+        return window;
+    }
+
+    /**
+     * The customer's windows that the ledger can still assemble whole at stream time
+     * {@code streamTime}, open ones included (their figures may still change), newest first. Used by
+     * the query API.
+     */
+    public static List<CustomerExperienceScore> windowsOf(CustomerLedger ledger, String customerId, long streamTime,
+                                                          Duration size, Duration advance, Duration grace) {
+        long sizeMs = size.toMillis();
+        long advanceMs = advance.toMillis();
+        long first = Math.floorDiv(streamTime - sizeMs - grace.toMillis(), advanceMs) * advanceMs;
+        long last = Math.floorDiv(streamTime, advanceMs) * advanceMs;
+        List<CustomerExperienceScore> windows = new ArrayList<>();
+        if (ledger == null) return windows;
+        for (long start = last; start >= first; start -= advanceMs) {
+            CustomerWindowAggregate window = window(ledger, start, start + sizeMs);
+            if (window != null) windows.add(BrandEquityTopology.customerScore(customerId, start, start + sizeMs, window));
+        }
+        return windows;
+    }
+}
