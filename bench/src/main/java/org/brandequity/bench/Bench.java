@@ -62,6 +62,8 @@ public final class Bench {
             java [JVM flags] -jar bench/target/brand-equity-bench.jar [options]
               --phases LIST          throughput,latency,scale (default: all three)
               --events N             throughput: interactions to preload (default 2000000)
+              --warmup-events N      throughput: events a first, untimed pipeline folds before the timed one
+                                     (own application id, same input; default 1000000; 0 = none)
               --customers N          throughput and latency: simulated customers (default 100000)
               --partitions N         input partitions (default 6)
               --step-ms N            event-time spacing of preloaded events (default 2)
@@ -172,8 +174,16 @@ public final class Bench {
         r.put("baselineRun1", base1);
         log("throughput: raw baseline run 1: %,.0f events/s (load %.2f)", base1.get("eventsPerSecond"), base1.get("load1"));
 
+        if (o.warmupEvents > 0) {
+            Map<String, Object> w = warmUp(config, Math.min(o.warmupEvents, in.distinct()));
+            r.put("warmUp", w);
+            log("throughput: warm-up pipeline (own application id, same input): %,d events in %s s, %,d events/s cold",
+                    w.get("events"), w.get("seconds"), w.get("eventsPerSecond"));
+        }
+
         Map<String, Object> p = new LinkedHashMap<>();
         double loadBefore = Machine.load1();
+        var threads0 = Machine.threadCpuSnapshot();
         try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
                 serdes.brandEquity().deserializer())) {
             long t0 = System.nanoTime();
@@ -187,6 +197,9 @@ public final class Bench {
                 }
                 long cpu = Machine.processCpuNanos() - cpu0;
                 long streamCpu = Machine.threadCpuNanos("StreamThread");
+                Map<String, Object> byGroup = new LinkedHashMap<>();
+                Machine.cpuByGroupSince(threads0).forEach((group, ns) -> byGroup.put(group, round(ns / 1e3 / in.records(), 2)));
+                p.put("cpuMicrosPerEventByThreadGroup", byGroup);
                 Machine.sleep(1500); // an overshoot would show up in the next flush
                 if (watcher.latest() != in.distinct()) {
                     throw new IllegalStateException("equity folded " + watcher.latest() + " events, expected " + in.distinct());
@@ -251,7 +264,7 @@ public final class Bench {
                 + " events/s | |");
         table.add("| throughput | pipeline / baseline | " + round(pipelineRate / baseline * 100, 1) + " % | |");
         table.add(floorRow("Kafka Streams floor (" + config.processingGuarantee()
-                + ", 1 stream thread): decode + score + fold into a per-task HashMap, no store, no output", floor, baseline));
+                + ", " + config.streamThreads() + " stream threads as the pipeline): decode + score + fold into a per-task HashMap, no store, no output", floor, baseline));
         table.add(floorRow("Kafka Streams floor + 1 cached, changelogged RocksDB put per event", floorStore, baseline));
         table.add("| throughput | pipeline / floor, pipeline / floor with store | " + round(pipelineRate / floorRate * 100, 1)
                 + " %, " + round(pipelineRate / floorStoreRate * 100, 1) + " % | |");
@@ -260,6 +273,19 @@ public final class Bench {
                 + p.get("processCpuMicrosPerEvent") + " µs (stream thread " + p.get("streamThreadCpuMicrosPerEvent")
                 + " µs); load-independent capacity of 2 cores: " + fmt(2e6 / baseCpu) + " / "
                 + fmt(2e6 / ((Number) p.get("processCpuMicrosPerEvent")).doubleValue()) + " events/s | |");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byGroup = (Map<String, Object>) p.get("cpuMicrosPerEventByThreadGroup");
+        StringBuilder groups = new StringBuilder();
+        byGroup.entrySet().stream().limit(7).forEach(e -> groups.append(groups.length() == 0 ? "" : ", ")
+                .append(e.getKey()).append(' ').append(e.getValue()).append(" µs"));
+        table.add("| throughput | pipeline CPU per event by thread group (/proc, whole process) | " + groups + " | |");
+        if (r.containsKey("warmUp")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> w = (Map<String, Object>) r.get("warmUp");
+            table.add("| throughput | warm-up pipeline before the timed run, cold JVM (own application id, same input) | "
+                    + fmt(((Number) w.get("eventsPerSecond")).doubleValue()) + " events/s (" + fmt(((Number) w.get("events")).doubleValue())
+                    + " events in " + w.get("seconds") + " s) | |");
+        }
     }
 
     /** A plain consumer: read, decode (the pipeline's Confluent Avro deserializer), fold a score per customer. */
@@ -310,11 +336,39 @@ public final class Bench {
      * the processor has counted every record the baseline counts; CPU is read at that moment, as for
      * the pipeline.
      */
+    /**
+     * Runs the pipeline under its own application id over the throughput phase's input until its
+     * equity has folded {@code events} events, then closes it. The JIT compiles the pipeline's code
+     * paths here, as it would in the first minutes of a long-running instance, so the timed run
+     * measures the steady state (the baseline and the floors reuse code the JVM has already compiled).
+     */
+    private Map<String, Object> warmUp(PipelineConfig throughput, long events) throws Exception {
+        PipelineConfig base = config("warmup");
+        PipelineConfig config = base.with(Map.of(
+                "topic.interactions", throughput.topics().interactions(),
+                "topic.profiles", throughput.topics().profiles()));
+        TopicAdmin.ensureTopics(config);
+        Map<String, Object> w = new LinkedHashMap<>();
+        try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
+                serdes.brandEquity().deserializer())) {
+            long t0 = System.nanoTime();
+            try (Pipeline pipeline = new Pipeline(config).start()) {
+                long done = watcher.awaitAtLeast(events, Duration.ofSeconds(o.timeoutSeconds));
+                if (done < 0) throw new IllegalStateException("the warm-up pipeline did not fold " + events + " events");
+                double seconds = (done - t0) / 1e9;
+                w.put("events", watcher.latest());
+                w.put("seconds", round(seconds, 2));
+                w.put("eventsPerSecond", Math.round(watcher.latest() / seconds));
+            }
+        }
+        System.gc(); // the warm-up's garbage is not the timed run's to collect
+        return w;
+    }
+
     private Map<String, Object> floor(PipelineConfig pipelineConfig, String appId, boolean withStore, long records) throws Exception {
         PipelineConfig config = pipelineConfig.with(Map.of(
                 "application.id", appId,
                 "state.dir", work.resolve("state-" + appId).toString(),
-                "num.stream.threads", "1",
                 "topic.dead.letters", appId + "-dead-letters",
                 "api.enabled", "false"));
         StreamsFloor.Progress progress = new StreamsFloor.Progress();
@@ -323,6 +377,7 @@ public final class Bench {
         f.put("withStore", withStore);
         f.put("processingGuarantee", config.processingGuarantee());
         f.put("commitIntervalMs", config.commitIntervalMs());
+        f.put("streamThreads", config.streamThreads()); // the pipeline's: the ratios compare like with like
         System.gc(); // the pipeline's garbage is not the floor's to collect
         double loadBefore = Machine.load1();
         // Its own registry client and serdes, built as the pipeline builds them: no schema is cached in advance.
@@ -674,6 +729,7 @@ public final class Bench {
         int[] rates = {5_000, 20_000, 50_000};
         int rateSeconds = 25;
         int warmupSeconds = 5;
+        long warmupEvents = 1_000_000;
         int latencyDrainSeconds = 60;
         int[] scale = {10_000, 100_000, 1_000_000};
         double scaleEventsPerCustomer = 2;
@@ -702,6 +758,7 @@ public final class Bench {
                     case "--rates" -> o.rates = ints(v);
                     case "--rate-seconds" -> o.rateSeconds = Integer.parseInt(v);
                     case "--warmup-seconds" -> o.warmupSeconds = Integer.parseInt(v);
+                    case "--warmup-events" -> o.warmupEvents = Long.parseLong(v.replace("_", ""));
                     case "--drain-seconds" -> o.latencyDrainSeconds = Integer.parseInt(v);
                     case "--scale" -> o.scale = ints(v);
                     case "--scale-events-per-customer" -> o.scaleEventsPerCustomer = Double.parseDouble(v);
@@ -734,6 +791,7 @@ public final class Bench {
             m.put("rates", Arrays.toString(rates));
             m.put("rateSeconds", rateSeconds);
             m.put("warmupSeconds", warmupSeconds);
+            m.put("warmupEvents", warmupEvents);
             m.put("scale", Arrays.toString(scale));
             m.put("scaleEventsPerCustomer", scaleEventsPerCustomer);
             m.put("childJvm", childJvm);

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** What the machine and this JVM look like right now: load, heap after GC, resident set size. */
 final class Machine {
@@ -65,6 +68,61 @@ final class Machine {
             }
         }
         return sum;
+    }
+
+    /**
+     * CPU time, in ns, of every native thread of this process by thread group, from
+     * {@code /proc/self/task/<tid>/{comm,stat}}: unlike {@link #threadCpuNanos} it sees the JIT
+     * compiler, the GC and RocksDB's background threads. Keyed by thread id, with the group name,
+     * so that two snapshots can be subtracted (see {@link #cpuByGroupSince}). Empty where /proc is missing.
+     */
+    static Map<String, ThreadCpu> threadCpuSnapshot() {
+        Map<String, ThreadCpu> m = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    m.put(task.getFileName().toString(), new ThreadCpu(group(comm), ticks * 10_000_000L));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return m;
+    }
+
+    record ThreadCpu(String group, long nanos) {}
+
+    /** CPU ns per thread group spent since {@code before}, largest first. Threads born since count whole. */
+    static Map<String, Long> cpuByGroupSince(Map<String, ThreadCpu> before) {
+        Map<String, Long> sums = new HashMap<>();
+        threadCpuSnapshot().forEach((tid, now) -> {
+            ThreadCpu then = before.get(tid);
+            long spent = now.nanos() - (then == null ? 0 : then.nanos());
+            if (spent > 0) sums.merge(now.group(), spent, Long::sum);
+        });
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        sums.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** Thread names cut to Linux's 15 characters, folded into the groups that matter here. */
+    private static String group(String comm) {
+        for (var g : List.of(
+                Map.entry("C2 Compiler", "JIT compiler (C2)"), Map.entry("C1 Compiler", "JIT compiler (C1)"),
+                Map.entry("GC Thread", "GC"), Map.entry("G1 ", "GC"), Map.entry("VM Thread", "GC"),
+                Map.entry("data-plane-kafk", "broker request handling"), Map.entry("kafka-producer-", "producer network threads"),
+                Map.entry("rocksdb:", "RocksDB flush and compaction"), Map.entry("StreamThread", "stream threads"))) {
+            if (comm.startsWith(g.getKey()) || comm.contains(g.getKey())) return g.getValue();
+        }
+        return comm.startsWith("bench-") ? "stream threads" : "other";
     }
 
     private static boolean containsAll(String name, String[] parts) {
