@@ -31,7 +31,14 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
 
     public AvroBinarySerde(Class<T> type) {
         Objects.requireNonNull(type, "type");
-        SpecificData model = SpecificData.getForClass(type);
+        // The generated classes' own straight-line encode and decode ("custom coders") instead of
+        // Avro's generic field-by-field readers and writers: the customer ledger is read and written
+        // once per event, and its serde was a fifth of the stream thread's time in the benchmark
+        // (docs/benchmark.md). Reader and writer schema are the same here, which is what they need.
+        // A model of its own, so that the process-wide SpecificData keeps Avro's defaults.
+        SpecificData model = new SpecificData(type.getClassLoader());
+        model.setCustomCoders(true);
+        model.setFastReaderEnabled(false);
         this.schema = model.getSchema(type);
         // Datum readers and writers hold no per-call state, so one of each serves every thread.
         this.writer = new SpecificDatumWriter<>(schema, model);
