@@ -57,13 +57,30 @@ public final class CustomerLedgers {
 
     /** Forgets ids older than {@code rememberFrom} and panes that no unemitted window covers. */
     static void prune(CustomerLedger ledger, long rememberFrom, long oldestLivePaneStart) {
-        // Copies, not removeIf: the arrays Avro decodes into do not support removal.
-        if (ledger.getSeen().stream().anyMatch(s -> s.getEventTime() < rememberFrom)) {
-            ledger.setSeen(new ArrayList<>(ledger.getSeen().stream().filter(s -> s.getEventTime() >= rememberFrom).toList()));
+        // New lists, not removeIf: the arrays Avro decodes into do not support removal. Plain loops:
+        // this runs on every event.
+        List<SeenEvent> seen = ledger.getSeen();
+        if (anySeenBefore(seen, rememberFrom)) {
+            List<SeenEvent> kept = new ArrayList<>(seen.size());
+            for (SeenEvent e : seen) if (e.getEventTime() >= rememberFrom) kept.add(e);
+            ledger.setSeen(kept);
         }
-        if (ledger.getPanes().stream().anyMatch(p -> p.getStart() < oldestLivePaneStart)) {
-            ledger.setPanes(new ArrayList<>(ledger.getPanes().stream().filter(p -> p.getStart() >= oldestLivePaneStart).toList()));
+        List<CustomerPane> panes = ledger.getPanes();
+        if (anyPaneBefore(panes, oldestLivePaneStart)) {
+            List<CustomerPane> kept = new ArrayList<>(panes.size());
+            for (CustomerPane p : panes) if (p.getStart() >= oldestLivePaneStart) kept.add(p);
+            ledger.setPanes(kept);
         }
+    }
+
+    static boolean anySeenBefore(List<SeenEvent> seen, long time) {
+        for (SeenEvent e : seen) if (e.getEventTime() < time) return true;
+        return false;
+    }
+
+    static boolean anyPaneBefore(List<CustomerPane> panes, long start) {
+        for (CustomerPane p : panes) if (p.getStart() < start) return true;
+        return false;
     }
 
     /** The pane starting at {@code paneStart}, created empty if absent. */

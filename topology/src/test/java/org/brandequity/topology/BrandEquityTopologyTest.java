@@ -43,9 +43,7 @@ class BrandEquityTopologyTest {
             p.send(rated("c1", minutes(11), 5));
             p.advanceStreamTime(minutes(30));
 
-            Map<String, String> segmentByWindow = p.customerScores.readValuesToList().stream()
-                    .filter(s -> s.getCustomerId().equals("c1"))
-                    .collect(Collectors.toMap(s -> s.getWindowStart().toString(), CustomerExperienceScore::getSegment));
+            Map<String, String> segmentByWindow = segmentByWindowStart(p, "c1");
             assertEquals(Map.of(minutes(0).toString(), "high-value", minutes(10).toString(), "unassigned"), segmentByWindow);
         }
     }
@@ -59,9 +57,7 @@ class BrandEquityTopologyTest {
             p.send(rated("c1", minutes(11), 1));
             p.advanceStreamTime(minutes(30));
 
-            Map<String, String> segmentByWindow = p.customerScores.readValuesToList().stream()
-                    .filter(s -> s.getCustomerId().equals("c1"))
-                    .collect(Collectors.toMap(s -> s.getWindowStart().toString(), CustomerExperienceScore::getSegment));
+            Map<String, String> segmentByWindow = segmentByWindowStart(p, "c1");
             assertEquals(Map.of(minutes(0).toString(), "broad-base", minutes(10).toString(), "high-value"), segmentByWindow);
             BrandEquity equity = p.latestEquity();
             assertTrue(segment(equity, "broad-base").getContribution() > 0, "earlier experience stays with the old segment");
@@ -180,5 +176,12 @@ class BrandEquityTopologyTest {
     private static SegmentContribution segment(BrandEquity e, String name) {
         return e.getSegments().stream().filter(s -> s.getSegment().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no segment " + name + " in " + e));
+    }
+
+    /** The segment of each emitted window of {@code customer}, by window start. */
+    private static Map<String, String> segmentByWindowStart(PipelineDriver p, String customer) {
+        return p.customerScores.readValuesToList().stream()
+                .filter(s -> s.getCustomerId().equals(customer))
+                .collect(Collectors.toMap(s -> s.getWindowStart().toString(), CustomerExperienceScore::getSegment));
     }
 }
