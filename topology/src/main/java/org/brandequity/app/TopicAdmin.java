@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.brandequity.config.PipelineConfig;
@@ -37,7 +38,11 @@ public final class TopicAdmin {
                 new NewTopic(t.deadLetters(), n, rf));
     }
 
-    /** Creates missing topics; existing ones are left as they are. */
+    /**
+     * Creates missing topics; existing ones are left as they are. Then checks that interactions and
+     * profiles have the same partition count: a customer's profile and events must reach the same
+     * task, which keeps the customer's ledger, and nothing else in the topology would notice a mismatch.
+     */
     public static void ensureTopics(PipelineConfig c) {
         Properties p = new Properties();
         p.putAll(c.kafka());
@@ -48,17 +53,39 @@ public final class TopicAdmin {
             for (NewTopic topic : topics(c)) {
                 if (!existing.contains(topic.name())) missing.add(topic);
             }
-            if (missing.isEmpty()) return;
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) throw e;
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) throw e;
+                }
             }
+            requireCoPartitioned(admin, c.topics().interactions(), c.topics().profiles());
+        } catch (CoPartitioningException e) {
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create topics on " + c.bootstrapServers() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireCoPartitioned(Admin admin, String interactions, String profiles) throws Exception {
+        Map<String, TopicDescription> d = admin.describeTopics(List.of(interactions, profiles)).allTopicNames().get(30, TimeUnit.SECONDS);
+        int a = d.get(interactions).partitions().size();
+        int b = d.get(profiles).partitions().size();
+        if (a != b) {
+            throw new CoPartitioningException(interactions + " has " + a + " partitions and " + profiles + " has " + b
+                    + ": both are keyed by customer id and must have the same partition count, so that a customer's"
+                    + " profile and events meet in the same task. Recreate " + profiles + " with " + a + " partitions.");
+        }
+    }
+
+    /** Interactions and profiles are not co-partitioned: the pipeline must not start. */
+    public static final class CoPartitioningException extends IllegalStateException {
+        CoPartitioningException(String message) {
+            super(message);
         }
     }
 }

@@ -45,6 +45,22 @@ class PipelineIntegrationTest {
     }
 
     @Test
+    void profilesNotCoPartitionedWithInteractionsStopTheStartWithTheReason() throws Exception {
+        PipelineConfig config = cluster.config("it-copartition", Map.of("topic.partitions", "3",
+                "topic.interactions", "copartition-interactions", "topic.profiles", "copartition-profiles"));
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", config.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(config.topics().profiles(), 1, (short) 1)))
+                    .all().get();
+        }
+
+        TopicAdmin.CoPartitioningException e = org.junit.jupiter.api.Assertions.assertThrows(
+                TopicAdmin.CoPartitioningException.class, () -> TopicAdmin.ensureTopics(config));
+        assertTrue(e.getMessage().contains(config.topics().interactions() + " has 3 partitions and "
+                + config.topics().profiles() + " has 1"), e.getMessage());
+    }
+
+    @Test
     void wireFormatEventsBecomeCustomerSegmentAndEquityRecordsAndBadBytesBecomeDeadLetters() throws Exception {
         PipelineConfig config = cluster.config("it-pipeline", Map.of("window.size", "10s", "window.advance", "10s", "window.grace", "1s"));
         AppSerdes serdes = new AppSerdes(cluster.registry);
