@@ -44,6 +44,9 @@ final class Input {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
+        // The topics were created a moment before: see Simulator.producerConfig for the lost first
+        // batch that more than one request in flight led to (the latency phase lost one of profiles).
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -98,6 +98,11 @@ public final class Simulator implements AutoCloseable {
         // repeated event ids on the topic are the deliberate ones the config asks for.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // One request in flight per connection: the simulator writes into topics created a moment
+        // before. Seen with Kafka 4.3.1: the first batch to a new partition is refused as "not leader",
+        // the second is accepted with a later sequence number, and the retried first batch is then
+        // refused as out of order until the delivery timeout drops it. One in flight keeps the order.
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return p;
     }
 

@@ -172,15 +172,17 @@ class SimulatorTest {
     }
 
     @Test
-    void callersTuneBatchingButCannotDropAcksAllOrIdempotence() {
+    void callersTuneBatchingButCannotDropAcksAllIdempotenceOrOneRequestInFlight() {
         Map<String, Object> p = Simulator.producerConfig(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092",
                 ProducerConfig.ACKS_CONFIG, "1",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 20));
 
         assertEquals("all", p.get(ProducerConfig.ACKS_CONFIG));
         assertEquals(true, p.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG));
+        assertEquals(1, p.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION));
         assertEquals(20, p.get(ProducerConfig.LINGER_MS_CONFIG));
         assertEquals("lz4", p.get(ProducerConfig.COMPRESSION_TYPE_CONFIG));
         assertFalse(Simulator.producerConfig(Map.of()).containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG));
