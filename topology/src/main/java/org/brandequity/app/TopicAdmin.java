@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.brandequity.config.PipelineConfig;
 
 /**
@@ -72,13 +73,26 @@ public final class TopicAdmin {
     }
 
     private static void requireCoPartitioned(Admin admin, String interactions, String profiles) throws Exception {
-        Map<String, TopicDescription> d = admin.describeTopics(List.of(interactions, profiles)).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> d = describeWhenKnown(admin, List.of(interactions, profiles));
         int a = d.get(interactions).partitions().size();
         int b = d.get(profiles).partitions().size();
         if (a != b) {
             throw new CoPartitioningException(interactions + " has " + a + " partitions and " + profiles + " has " + b
                     + ": both are keyed by customer id and must have the same partition count, so that a customer's"
                     + " profile and events meet in the same task. Recreate " + profiles + " with " + a + " partitions.");
+        }
+    }
+
+    /** Topics created a moment ago may not be in the broker's metadata yet: ask again for up to 30 s. */
+    private static Map<String, TopicDescription> describeWhenKnown(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) throw e;
+                Thread.sleep(50);
+            }
         }
     }
 
