@@ -25,29 +25,27 @@ import org.brandequity.avro.internal.ScoredInteraction;
  * end, once per {@code window.advance} of event time, and each customer is read once per closing
  * window. The scan also drops the ledgers of customers with nothing left in them but a profile's
  * absence, and shrinks those with only a profile left, so idle customers do not keep old panes and
- * ids. The last closed window end is kept in a changelogged store, so a restart neither repeats nor
- * skips a window.
+ * ids. Which windows have been emitted follows from the stream time {@link CustomerLedgerProcessor}
+ * keeps in a changelogged store (every window ending at or before {@link #closableWindowEnd} of it),
+ * so a restart neither repeats nor skips a window.
  */
 final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, CustomerExperienceScore> {
-    static final String CLOSED_UNTIL_KEY = "customer-windows-closed-until";
-
     private final String ledgerStoreName;
-    private final String progressStoreName;
+    private final String streamTimeStoreName;
     private final long sizeMs;
     private final long advanceMs;
     private final long graceMs;
     private final long rememberMs;
     private ProcessorContext<String, CustomerExperienceScore> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
-    private KeyValueStore<String, Long> progress;
     private long streamTime = Long.MIN_VALUE;
     /** Every window ending at or before this has been emitted, or can hold no event. */
     private long closedUntil;
 
-    CloseCustomerWindows(String ledgerStoreName, String progressStoreName,
+    CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName,
                          Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
         this.ledgerStoreName = ledgerStoreName;
-        this.progressStoreName = progressStoreName;
+        this.streamTimeStoreName = streamTimeStoreName;
         this.sizeMs = size.toMillis();
         this.advanceMs = advance.toMillis();
         this.graceMs = grace.toMillis();
@@ -67,9 +65,9 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     public void init(ProcessorContext<String, CustomerExperienceScore> context) {
         this.context = context;
         this.ledgers = context.getStateStore(ledgerStoreName);
-        this.progress = context.getStateStore(progressStoreName);
-        Long stored = progress.get(CLOSED_UNTIL_KEY);
-        closedUntil = stored == null ? Long.MIN_VALUE : stored;
+        KeyValueStore<String, Long> streamTimes = context.getStateStore(streamTimeStoreName);
+        Long stored = streamTimes.get(CustomerLedgerProcessor.STREAM_TIME_KEY);
+        closedUntil = stored == null ? Long.MIN_VALUE : closableWindowEnd(stored, graceMs, advanceMs);
     }
 
     @Override
@@ -81,7 +79,6 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         if (closedUntil == Long.MIN_VALUE) {
             // First event ever: no earlier window can hold an event, since none got past the gate.
             closedUntil = closable;
-            progress.put(CLOSED_UNTIL_KEY, closedUntil);
             return;
         }
         if (closable <= closedUntil) return;
@@ -89,7 +86,6 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
             emitWindowsEndingAt(end, end == closable);
         }
         closedUntil = closable;
-        progress.put(CLOSED_UNTIL_KEY, closedUntil);
     }
 
     /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
