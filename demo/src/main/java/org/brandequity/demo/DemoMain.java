@@ -1,12 +1,10 @@
-package org.brandequity.app;
+package org.brandequity.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -14,6 +12,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.brandequity.app.Main;
+import org.brandequity.app.MetricsServer;
+import org.brandequity.app.OutputWatcher;
+import org.brandequity.app.Pipeline;
+import org.brandequity.app.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
@@ -21,22 +24,22 @@ import org.brandequity.model.Durations;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;
-import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 
 /**
- * Command line: {@code demo}, {@code run}, {@code simulate}, {@code topology}. See {@link #USAGE}.
+ * Command line of the demo artifact: {@code demo} and {@code simulate}, plus every command of the
+ * production artifact ({@link Main}). See {@link #USAGE}.
  */
-public final class Main {
+public final class DemoMain {
     static final String USAGE = """
-            Usage: java -jar brand-equity.jar <command> [--config FILE] [--set key=value]...
+            Usage: java -jar brand-equity-demo.jar <command> [--config FILE] [--set key=value]...
 
             Commands:
               demo       embedded Kafka broker + schema registry + pipeline + simulated customers
                          + metrics endpoint, all on this machine; Ctrl-C stops everything
-              run        the pipeline only, against bootstrap.servers and schema.registry.url
               simulate   the customer simulator only, against bootstrap.servers and schema.registry.url
+              run        the pipeline only, against bootstrap.servers and schema.registry.url
               topology   print the Kafka Streams topology description and exit
 
             Config: defaults < --config FILE < BRANDEQUITY_* environment variables < --set key=value.
@@ -58,19 +61,10 @@ public final class Main {
             Map.entry("simulator.rate", "500"),
             Map.entry("simulator.max.lateness", "4s"));
 
-    private Main() {}
+    private DemoMain() {}
 
     public static void main(String[] args) {
-        try {
-            System.exit(run(args, System.out));
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("error: " + e);
-            e.printStackTrace(System.err);
-            System.exit(1);
-        }
+        Main.exit(() -> run(args, System.out));
     }
 
     static int run(String[] args, PrintStream out) throws Exception {
@@ -78,68 +72,18 @@ public final class Main {
             out.print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
-        String command = args[0];
-        Path configFile = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                case "--set" -> {
-                    String kv = value(args, ++i, "--set");
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) throw new IllegalArgumentException("--set expects key=value, got '" + kv + "'");
-                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'\n" + USAGE);
-            }
-        }
-        if (command.equals("demo")) {
-            Map<String, String> demo = new HashMap<>(DEMO_DEFAULTS);
-            demo.putAll(overrides);
-            overrides = demo;
-        }
-        Properties props = PipelineConfig.loadProperties(configFile, System.getenv(), overrides);
-        return switch (command) {
-            case "demo" -> Demo.run(props, out);
-            case "run" -> runPipeline(props, out);
-            case "simulate" -> simulate(props);
-            case "topology" -> {
-                PipelineConfig config = PipelineConfig.fromProperties(props);
-                out.println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
-                yield 0;
-            }
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+        return switch (args[0]) {
+            case "demo" -> Demo.run(Main.parse(args, DEMO_DEFAULTS).props(), out);
+            case "simulate" -> simulate(Main.parse(args, Map.of()).props());
+            case "run", "topology" -> Main.run(args, out);
+            default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
         };
-    }
-
-    private static int runPipeline(Properties props, PrintStream out) throws Exception {
-        PipelineConfig config = PipelineConfig.fromProperties(props);
-        Pipeline pipeline = new Pipeline(config);
-        CountDownLatch closed = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            pipeline.close();
-            closed.countDown();
-        }, "shutdown"));
-        // The watcher reads the output topics so this instance's endpoint exports the brand-level
-        // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
-             OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-             MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
-                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher)) {
-            pipeline.start();
-            watcher.start();
-            out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
-                    config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port(),
-                    pipeline.apiUrl() == null ? "(disabled)" : pipeline.apiUrl());
-            boolean failed = pipeline.awaitTermination();
-            return failed ? 1 : 0;
-        }
     }
 
     private static int simulate(Properties props) {
         PipelineConfig config = PipelineConfig.fromProperties(props);
         try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
-             Simulator simulator = new Simulator(SimulationConfig.fromProperties(props), producerProps(config), registry,
+             Simulator simulator = new Simulator(SimulationConfig.fromProperties(props), Main.producerProps(config), registry,
                      config.topics().interactions(), config.topics().profiles())) {
             Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
             TopicAdmin.ensureTopics(config);
@@ -147,18 +91,6 @@ public final class Main {
             System.out.println("simulator: " + sent + " interactions sent");
             return 0;
         }
-    }
-
-    static Map<String, Object> producerProps(PipelineConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        config.kafka().forEach((k, v) -> p.put(k.toString(), v));
-        p.put("bootstrap.servers", config.bootstrapServers());
-        return p;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
     }
 
     /** The embedded default: everything on this machine, in this process (and one child JVM for the registry). */
@@ -186,7 +118,7 @@ public final class Main {
                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher);
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
-            Simulator simulator = new Simulator(simConfig, producerProps(config), registry,
+            Simulator simulator = new Simulator(simConfig, Main.producerProps(config), registry,
                     config.topics().interactions(), config.topics().profiles());
             StatusLine status = new StatusLine(out, watcher, simulator::sent, simConfig.totalEvents());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -46,8 +46,8 @@ class ComposeFileTest {
                 assertTrue(Files.exists(dockerfile), dockerfile + " missing");
                 // The jar the Dockerfile copies is the one the shade plugin writes.
                 String copied = Files.readString(dockerfile).lines().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow().split("\\s+")[1];
-                assertEquals("topology/target/brand-equity.jar", copied);
-                assertTrue(Files.readString(Tools.ROOT.resolve("topology/pom.xml")).contains("<finalName>brand-equity</finalName>"));
+                assertEquals("pipeline/target/brand-equity.jar", copied);
+                assertTrue(Files.readString(Tools.ROOT.resolve("pipeline/pom.xml")).contains("<finalName>brand-equity</finalName>"));
                 assertTrue(Files.readString(Tools.ROOT.resolve(".dockerignore")).contains("!" + copied), ".dockerignore lets the jar through");
             }
         }

@@ -1,4 +1,4 @@
-package org.brandequity.app;
+package org.brandequity.demo;
 
 import java.io.PrintStream;
 import java.util.Comparator;
@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.app.OutputWatcher;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.topology.Counters;
 import org.brandequity.topology.DeadLetters;
