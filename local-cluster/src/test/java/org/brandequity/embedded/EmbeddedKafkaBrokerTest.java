@@ -40,11 +40,11 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
+    // How fast it starts is the benchmark's business, not a test's: a timed assertion fails on a
+    // loaded machine without anything being wrong.
     @Test
-    void startsWithinTenSecondsAndListensOnLoopbackOnly() {
+    void startsAndListensOnLoopbackOnly() {
         assertTrue(broker.isRunning());
-        assertTrue(broker.lastStartupDuration().compareTo(Duration.ofSeconds(10)) < 0,
-                "start took " + broker.lastStartupDuration().toMillis() + " ms");
         assertTrue(broker.bootstrapServers().startsWith("127.0.0.1:"), broker.bootstrapServers());
     }
 
