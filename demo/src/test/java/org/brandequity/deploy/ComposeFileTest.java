@@ -62,8 +62,8 @@ class ComposeFileTest {
 
     @Test
     void brokerWritesItsDataOnItsNamedVolume() throws Exception {
-        // Unset, KAFKA_LOG_DIRS defaults to /tmp/kraft-combined-logs in the apache/kafka image: a
-        // re-created broker would come back empty while the pipeline's state survives.
+        // Unset, the apache/kafka image's broker writes under /tmp in the container: a re-created
+        // broker would come back empty while the pipeline's state survives.
         Map<String, Object> kafka = map(services().get("kafka"));
         Map<String, String> env = environment(kafka);
         String logDirs = env.get("KAFKA_LOG_DIRS");
