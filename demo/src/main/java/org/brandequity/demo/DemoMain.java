@@ -5,13 +5,15 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 import org.brandequity.app.Main;
 import org.brandequity.app.MetricsServer;
 import org.brandequity.app.OutputWatcher;
@@ -99,10 +101,23 @@ public final class DemoMain {
 
         static int run(Properties props, PrintStream out) throws Exception {
             Path work = Files.createTempDirectory("brand-equity-demo");
+            // Everything started so far, newest first: closed in that order, and the directory
+            // deleted, on Ctrl-C or when a step fails (then nothing is left behind: no broker, no
+            // registry process, no temp directory).
+            Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
+            try {
+                return run(props, out, work, started);
+            } catch (Exception | Error e) {
+                stop(started, work);
+                throw e;
+            }
+        }
+
+        private static int run(Properties props, PrintStream out, Path work, Deque<AutoCloseable> started) throws Exception {
             out.println("Starting the embedded Kafka broker (KRaft) ...");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).start();
+            EmbeddedKafkaBroker broker = started(started, EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).start());
             out.println("Starting the schema registry ...");
-            EmbeddedSchemaRegistry registryProcess = EmbeddedSchemaRegistry.start(work.resolve("logs"));
+            EmbeddedSchemaRegistry registryProcess = started(started, EmbeddedSchemaRegistry.start(work.resolve("logs")));
             props.setProperty("bootstrap.servers", broker.bootstrapServers());
             props.setProperty("schema.registry.url", registryProcess.url());
             props.setProperty("state.dir", work.resolve("state").toString());
@@ -111,21 +126,22 @@ public final class DemoMain {
             }
             PipelineConfig config = PipelineConfig.fromProperties(props);
 
-            SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
-            Pipeline pipeline = new Pipeline(config).start();
-            OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-            MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
-                    Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher);
+            SchemaRegistryClient registry = started(started, new HttpSchemaRegistryClient(config.schemaRegistryUrl()));
+            Pipeline pipeline = started(started, new Pipeline(config)).start();
+            OutputWatcher watcher = started(started, new OutputWatcher(config, new AppSerdes(registry)));
+            MetricsServer metrics = started(started, new MetricsServer(props.getProperty("metrics.host"),
+                    Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher));
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
-            Simulator simulator = new Simulator(simConfig, Main.producerProps(config), registry,
-                    config.topics().interactions(), config.topics().profiles());
+            Simulator simulator = started(started, new Simulator(simConfig, Main.producerProps(config), registry,
+                    config.topics().interactions(), config.topics().profiles()));
             StatusLine status = new StatusLine(out, watcher, simulator::sent, simConfig.totalEvents());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "status");
                 t.setDaemon(true);
                 return t;
             });
+            started.push(ticker::shutdownNow);
             Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
 
             out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | queries %s/equity | state %s%n",
@@ -139,10 +155,8 @@ public final class DemoMain {
             CountDownLatch done = new CountDownLatch(1);
             Thread shutdown = new Thread(() -> {
                 out.println("Stopping ...");
-                ticker.shutdownNow();
                 simulator.stop();
-                closeQuietly(List.of(watcher, metrics, pipeline, simulator, registry, registryProcess, broker));
-                deleteQuietly(work);
+                stop(started, work);
                 out.println("Stopped.");
                 done.countDown();
             }, "shutdown");
@@ -170,21 +184,24 @@ public final class DemoMain {
             }
         }
 
-        private static void closeQuietly(List<AutoCloseable> resources) {
-            for (AutoCloseable r : resources) {
+        private static <T extends AutoCloseable> T started(Deque<AutoCloseable> started, T resource) {
+            started.push(resource);
+            return resource;
+        }
+
+        /** Closes {@code started} newest first, then deletes {@code work}; reports what fails and goes on. */
+        private static void stop(Deque<AutoCloseable> started, Path work) {
+            for (AutoCloseable r = started.poll(); r != null; r = started.poll()) {
                 try {
                     r.close();
                 } catch (Exception e) {
                     System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
                 }
             }
-        }
-
-        private static void deleteQuietly(Path dir) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // a temp dir: the OS cleans it eventually
+            try {
+                Utils.delete(work.toFile());
+            } catch (IOException e) {
+                System.err.println("could not delete " + work + ": " + e);
             }
         }
     }

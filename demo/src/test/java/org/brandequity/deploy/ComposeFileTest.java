@@ -5,18 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml: valid for Debian's docker-compose 1.29.2 ({@code config -q}), every mounted
- * path and the Dockerfile exist, every BRANDEQUITY_* variable maps to a config key the application
- * reads, and every {@code condition: service_healthy} waits on a service that has a health check.
+ * path and the Dockerfiles exist, the simulator runs from the demo image, the broker and the
+ * pipeline keep their data on named volumes (judged by where each really writes), the query API
+ * is published where the README's curl examples look, Alertmanager posts only to services that
+ * exist, every BRANDEQUITY_* variable maps to a config key the application reads, and every
+ * {@code condition: service_healthy} waits on a service that has a health check.
  */
 class ComposeFileTest {
     private static final Path COMPOSE = Tools.ROOT.resolve("docker-compose.yml");
@@ -29,7 +41,7 @@ class ComposeFileTest {
     }
 
     @Test
-    void mountedPathsAndTheDockerfileExist() throws Exception {
+    void mountedPathsAndTheDockerfilesExist() throws Exception {
         Map<String, Object> services = services();
         List<String> checked = new ArrayList<>();
         for (var e : services.entrySet()) {
@@ -40,19 +52,73 @@ class ComposeFileTest {
                 assertTrue(Files.exists(Tools.ROOT.resolve(source).normalize()), e.getKey() + " mounts " + source + ", which does not exist");
                 checked.add(source);
             }
-            if (service.get("build") != null) {
-                Map<String, Object> build = map(service.get("build"));
-                Path dockerfile = Tools.ROOT.resolve(build.get("context").toString()).resolve(build.get("dockerfile").toString()).normalize();
-                assertTrue(Files.exists(dockerfile), dockerfile + " missing");
-                // The jar the Dockerfile copies is the one the shade plugin writes.
-                String copied = Files.readString(dockerfile).lines().filter(l -> l.startsWith("COPY ")).findFirst().orElseThrow().split("\\s+")[1];
-                assertEquals("pipeline/target/brand-equity.jar", copied);
-                assertTrue(Files.readString(Tools.ROOT.resolve("pipeline/pom.xml")).contains("<finalName>brand-equity</finalName>"));
-                assertTrue(Files.readString(Tools.ROOT.resolve(".dockerignore")).contains("!" + copied), ".dockerignore lets the jar through");
-            }
         }
         assertTrue(checked.contains("./deploy/prometheus") && checked.contains("./grafana/provisioning")
                 && checked.contains("./grafana/dashboards") && checked.contains("./deploy/alertmanager"), checked.toString());
+        // What each image holds is DockerImagesTest's to check.
+        assertEquals(DockerImagesTest.PIPELINE_DOCKERFILE, dockerfile("pipeline"), "the pipeline runs the production image");
+        assertEquals(DockerImagesTest.DEMO_DOCKERFILE, dockerfile("simulator"), "the simulator runs the demo image: the production jar has no simulate");
+    }
+
+    @Test
+    void brokerWritesItsDataOnItsNamedVolume() throws Exception {
+        // Unset, the apache/kafka image's broker writes under /tmp in the container: a re-created
+        // broker would come back empty while the pipeline's state survives.
+        Map<String, Object> kafka = map(services().get("kafka"));
+        Map<String, String> env = environment(kafka);
+        String logDirs = env.get("KAFKA_LOG_DIRS");
+        assertNotNull(logDirs, "KAFKA_LOG_DIRS: where the broker writes");
+        for (String dir : logDirs.split(",")) {
+            assertTrue(namedVolumeAt(kafka, dir), "the broker writes " + dir + ", which is not on a named volume: " + kafka.get("volumes"));
+        }
+        // A formatted log directory belongs to one cluster id: a re-created container must bring the same one.
+        assertNotNull(env.get("CLUSTER_ID"), "CLUSTER_ID fixed");
+    }
+
+    @Test
+    void pipelineStateInEffectIsOnItsNamedVolume() throws Exception {
+        Map<String, Object> pipeline = map(services().get("pipeline"));
+        String stateDir = effectiveConfig("pipeline").getProperty("state.dir");
+        assertTrue(namedVolumeAt(pipeline, stateDir), "state.dir " + stateDir + " is not on a named volume: " + pipeline.get("volumes"));
+    }
+
+    @Test
+    void queryApiIsPublishedOnThePortOfTheReadmesCurlExamples() throws Exception {
+        Matcher curl = Pattern.compile("curl -s localhost:(\\d+)/").matcher(Files.readString(Tools.ROOT.resolve("README.md")));
+        Set<String> readmePorts = new TreeSet<>();
+        while (curl.find()) readmePorts.add(curl.group(1));
+        assertEquals(1, readmePorts.size(), "the README's curl examples use one port: " + readmePorts);
+        String apiPort = effectiveConfig("pipeline").getProperty("api.port");
+        List<String> published = list(map(services().get("pipeline")).get("ports")).stream().map(Object::toString).toList();
+        assertTrue(published.contains(readmePorts.iterator().next() + ":" + apiPort),
+                "the pipeline publishes " + published + "; the README curls localhost:" + readmePorts + " and api.port is " + apiPort);
+    }
+
+    @Test
+    void alertmanagerNotifiesOnlyReceiversThatExist() throws Exception {
+        Map<String, Object> alertmanager = map(services().get("alertmanager"));
+        assertTrue(list(alertmanager.get("command")).contains("--config.file=/etc/alertmanager/brand-equity/alertmanager.yml"));
+        assertTrue(list(alertmanager.get("volumes")).contains("./deploy/alertmanager:/etc/alertmanager/brand-equity:ro"));
+        // Every URL a receiver posts to must name a service of this file: 127.0.0.1 or localhost
+        // is the Alertmanager container itself, and nothing listens there.
+        Map<String, Object> config = new Yaml().load(Files.readString(Tools.ROOT.resolve("deploy/alertmanager/alertmanager.yml")));
+        List<String> urls = new ArrayList<>();
+        for (Object receiver : list(config.get("receivers"))) collectUrls(receiver, urls);
+        for (String url : urls) {
+            String host = URI.create(url).getHost();
+            assertTrue(services().containsKey(host), "a receiver posts to " + url + ", but " + host + " is not a service of docker-compose.yml");
+        }
+    }
+
+    private static void collectUrls(Object node, List<String> urls) {
+        if (node instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (String.valueOf(k).endsWith("url") && v instanceof String s) urls.add(s);
+                else collectUrls(v, urls);
+            });
+        } else if (node instanceof List<?> l) {
+            l.forEach(i -> collectUrls(i, urls));
+        }
     }
 
     @Test
@@ -92,6 +158,53 @@ class ComposeFileTest {
         assertEquals(List.of("kafka", "schema-registry"), List.copyOf(map(map(services.get("pipeline")).get("depends_on")).keySet()));
         assertTrue(map(map(services.get("simulator")).get("depends_on")).containsKey("pipeline"));
         assertTrue(map(map(services.get("grafana")).get("depends_on")).containsKey("prometheus"));
+    }
+
+    /**
+     * The configuration the service's pipeline container runs with: its image's environment and
+     * command (unless the service sets one), the service's environment, and the --config file from
+     * a bind mount or the image.
+     */
+    private static Properties effectiveConfig(String service) throws Exception {
+        Map<String, Object> s = map(services().get(service));
+        DockerImage image = DockerImage.parse(dockerfile(service));
+        List<String> args = s.get("command") == null ? image.cmd() : list(s.get("command")).stream().map(Object::toString).toList();
+        return EffectiveConfig.of(args, EffectiveConfig.environment(image, environment(s)), path -> {
+            for (Object v : list(s.get("volumes"))) {
+                String[] parts = v.toString().split(":");
+                if (path.startsWith(parts[1] + "/")) {
+                    Path source = Tools.ROOT.resolve(parts[0]).resolve(path.substring(parts[1].length() + 1));
+                    try {
+                        return parts[0].startsWith(".") && Files.isRegularFile(source) ? Files.readString(source) : null;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+            return DockerImagesTest.imageFile(image, path);
+        });
+    }
+
+    private static Path dockerfile(String service) throws Exception {
+        Map<String, Object> build = map(map(services().get(service)).get("build"));
+        assertNotNull(build.get("dockerfile"), service + " is built here");
+        return Tools.ROOT.resolve(build.get("context").toString()).resolve(build.get("dockerfile").toString()).normalize();
+    }
+
+    private static Map<String, String> environment(Map<String, Object> service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        map(service.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        return env;
+    }
+
+    /** True when a named volume (declared at the top level) is mounted at {@code dir}. */
+    private static boolean namedVolumeAt(Map<String, Object> service, String dir) throws Exception {
+        Map<String, Object> declared = map(new Yaml().<Map<String, Object>>load(Files.readString(COMPOSE)).get("volumes"));
+        for (Object v : list(service.get("volumes"))) {
+            String[] parts = v.toString().split(":");
+            if (parts[1].equals(dir) && declared.containsKey(parts[0])) return true;
+        }
+        return false;
     }
 
     private static Map<String, Object> services() throws Exception {

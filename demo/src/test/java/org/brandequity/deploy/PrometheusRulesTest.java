@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Prometheus and Alertmanager configuration under deploy/, checked by the real tools:
  * {@code promtool check rules}, {@code promtool test rules} (a firing and a non-firing case per
- * alert), {@code promtool check config}, {@code amtool check-config} and the documented routes.
+ * alert), {@code promtool check config}, {@code amtool check-config}, the documented routes, and
+ * docs/operations.md's table of the alerts.
  * Needs the Debian packages prometheus and prometheus-alertmanager; fails without them.
  */
 class PrometheusRulesTest {
@@ -44,6 +48,27 @@ class PrometheusRulesTest {
         Set<String> tested = matches(Files.readString(RULE_TESTS), "(?m)^\\s*alertname: (\\w+)");
         assertEquals(alerts, tested, "alerts in the rules vs alerts with a promtool test");
         assertTrue(alerts.size() >= 5, alerts.toString());
+    }
+
+    @Test
+    void operationsGuideListsEveryAlertWithItsForDurationSeverityAndTeam() throws Exception {
+        // docs/operations.md, "Alerts": | `Name` | fires when | for | severity / team |
+        Map<String, String> documented = new TreeMap<>();
+        Matcher row = Pattern.compile("(?m)^\\| `(BrandEquity\\w+)` \\| .* \\| (\\S+)[^|]* \\| (\\w+) / ([\\w-]+) \\|$")
+                .matcher(Files.readString(Tools.ROOT.resolve("docs/operations.md")));
+        while (row.find()) documented.put(row.group(1), row.group(2) + " " + row.group(3) + "/" + row.group(4));
+        Map<String, String> rules = new TreeMap<>();
+        Map<String, Object> doc = new Yaml().load(Files.readString(RULES));
+        for (Object group : ComposeFileTest.list(doc.get("groups"))) {
+            for (Object r : ComposeFileTest.list(ComposeFileTest.map(group).get("rules"))) {
+                Map<String, Object> rule = ComposeFileTest.map(r);
+                if (rule.get("alert") == null) continue;
+                Map<String, Object> labels = ComposeFileTest.map(rule.get("labels"));
+                rules.put((String) rule.get("alert"), (rule.get("for") == null ? "none" : rule.get("for")) + " "
+                        + labels.get("severity") + "/" + labels.get("team"));
+            }
+        }
+        assertEquals(rules, documented, "alert rules vs the Alerts table of docs/operations.md (for, severity/team)");
     }
 
     @Test
