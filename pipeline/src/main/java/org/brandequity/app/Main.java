@@ -43,15 +43,17 @@ public final class Main {
     }
 
     /**
-     * The command line with {@code run}, {@code topology} and {@code config}, printing to
-     * {@code cli}'s streams and reading its environment; add further subcommands to it.
+     * The command line with {@code run}, {@code topology}, {@code config} and {@code more}
+     * subcommands, printing to {@code cli}'s streams and reading its environment.
      */
-    public static CommandLine commandLine(String name, Cli cli) {
+    public static CommandLine commandLine(String name, Cli cli, Cli.ConfiguredCommand... more) {
         CommandLine cl = new CommandLine(new Main())
                 .setCommandName(name)
                 .addSubcommand(new Run(cli))
                 .addSubcommand(new Topology(cli))
                 .addSubcommand(new ConfigCommand(cli));
+        for (Cli.ConfiguredCommand command : more) cl.addSubcommand(command);
+        // Set after every subcommand is added: picocli passes them down to the existing ones only.
         cl.setOut(new java.io.PrintWriter(cli.out(), true));
         cl.setErr(new java.io.PrintWriter(cli.err(), true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
