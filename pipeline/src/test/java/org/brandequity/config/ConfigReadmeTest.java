@@ -6,6 +6,6 @@ class ConfigReadmeTest {
 
     @Test
     void theReadmesPipelineTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,pipeline", "ConfigReadmeTest");
+        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
     }
 }
