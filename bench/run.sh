@@ -1,6 +1,7 @@
 #!/usr/bin/env sh
 # Builds every module plus the benchmark (Maven profile "bench") and runs the benchmark.
-# Arguments go to the benchmark (--help lists them); BENCH_JVM_FLAGS replaces the JVM flags.
+# Arguments go to the benchmark: --set KEY=VALUE (bench.*, pipeline and simulator keys), --config FILE,
+# --label NAME; --help lists the bench.* keys. BENCH_JVM_FLAGS replaces the JVM flags.
 # Results: bench/results/bench-<time>-<label>.json and .md. See docs/benchmark.md.
 set -e
 cd "$(dirname "$0")/.."

@@ -39,10 +39,15 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.brandequity.app.Cli;
 import org.brandequity.app.Pipeline;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.config.CommandKeys;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.config.PipelineKeys;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.model.ScoringModel;
@@ -50,6 +55,9 @@ import org.brandequity.sim.CustomerJourneys;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.StreamsSettings;
 import org.brandequity.wire.HttpSchemaRegistryClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The benchmark: throughput against a raw-consumer baseline, produce-to-equity latency at fixed
@@ -58,26 +66,6 @@ import org.brandequity.wire.HttpSchemaRegistryClient;
  * docs/benchmark.md.
  */
 public final class Bench {
-    private static final String USAGE = """
-            java [JVM flags] -jar bench/target/brand-equity-bench.jar [options]
-              --phases LIST          throughput,latency,scale (default: all three)
-              --events N             throughput: interactions to preload (default 2000000)
-              --warmup-events N      throughput: events a first, untimed pipeline folds before the timed one
-                                     (own application id, same input; default: all of it; 0 = none)
-              --customers N          throughput and latency: simulated customers (default 100000)
-              --partitions N         input partitions (default 6)
-              --step-ms N            event-time spacing of preloaded events (default 2)
-              --rates LIST           latency: events/s (default 5000,20000,50000)
-              --rate-seconds N       latency: seconds per rate (default 25)
-              --warmup-seconds N     latency: first seconds of each rate left out of the figures (default 5)
-              --scale LIST           scale: customer counts (default 10000,100000,1000000)
-              --scale-events-per-customer X   scale: interactions per customer (default 2)
-              --child-jvm "FLAGS"    scale: JVM flags of the pipeline's own JVM (default "-Xmx512m")
-              --set key=value        pipeline config override for every phase (repeatable)
-              --out DIR              results directory (default bench/results if it exists, else target)
-              --label NAME           name in the results file (default "run")
-            """;
-
     private final Options o;
     private final Path work;
     private EmbeddedKafkaBroker broker;
@@ -92,19 +80,66 @@ public final class Bench {
         this.work = work;
     }
 
-    public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args);
-        Path work = Files.createTempDirectory("brand-equity-bench");
-        int status = 0;
-        try {
-            new Bench(o, work).run();
-        } catch (Exception e) {
-            e.printStackTrace();
-            status = 1;
-        } finally {
-            deleteRecursively(work);
+    public static void main(String[] args) {
+        System.exit(Main.commandLine("brand-equity-bench.jar", Cli.system()).execute(args));
+    }
+
+    /**
+     * The benchmark's command line: {@code [--config FILE] [--set KEY=VALUE]... [--label NAME]}, every
+     * option a key ({@link BenchKeys}, pipeline and simulator keys too), with Main's exit statuses.
+     */
+    @Command(name = "brand-equity-bench.jar", description = {"The benchmark (docs/benchmark.md).",
+            "Options are config keys: bench.* (phases, events, rates...), pipeline keys for every phase, simulator keys."},
+            footer = {"", "Config, later sources winning: defaults < --config FILE < BRANDEQUITY_* environment variables < --set KEY=VALUE < --label.",
+                    "`java -jar pipeline/target/brand-equity.jar config` and the README list every key."})
+    static final class Main extends Cli.ConfiguredCommand {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
+        @Option(names = "--label", paramLabel = "NAME", description = "Name in the results files (= --set bench.label=NAME).")
+        String label;
+
+        Main(Cli cli) {
+            super(cli);
         }
-        System.exit(status);
+
+        static CommandLine commandLine(String name, Cli cli) {
+            CommandLine cl = new CommandLine(new Main(cli)).setCommandName(name);
+            List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+            footer.add("");
+            footer.add("Bench keys (--set KEY=VALUE; defaults shown):");
+            BenchKeys.SECTION.definition().configKeys().values().forEach(k -> footer.add(String.format("  %s=%s%n      %s",
+                    k.name, k.defaultValue instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : k.defaultValue,
+                    k.documentation)));
+            cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+            cl.setExecutionExceptionHandler((e, command, parsed) -> {
+                if (e instanceof IllegalArgumentException || e instanceof ConfigException) {
+                    cli.err().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                    return CommandLine.ExitCode.USAGE;
+                }
+                throw e;
+            });
+            return cl;
+        }
+
+        @Override
+        public CommandKeys keys() {
+            return BenchKeys.KEYS;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> values = resolve();
+            if (label != null) values.put(BenchKeys.LABEL_CONFIG, label);
+            Options o = Options.of(values);
+            Path work = Files.createTempDirectory("brand-equity-bench");
+            try {
+                new Bench(o, work).run();
+                return 0;
+            } finally {
+                deleteRecursively(work);
+            }
+        }
     }
 
     private void run() throws Exception {
@@ -160,7 +195,7 @@ public final class Bench {
         PipelineConfig config = config("throughput");
         TopicAdmin.ensureTopics(config);
         log("throughput: preloading %,d interactions of %,d customers into %d partitions...", o.events, o.customers, o.partitions);
-        Input.Preloaded in = Input.preload(config, serdes, o.customers, o.events, Duration.ofMillis(o.stepMs), 42);
+        Input.Preloaded in = Input.preload(config, serdes, o.simulator, o.customers, o.events, Duration.ofMillis(o.stepMs), 42);
         log("throughput: preloaded %,d records (%,d distinct valid events, %,d profiles, %,d customers) in %,d ms",
                 in.records(), in.distinct(), in.profiles(), in.customersTouched(), in.millis());
         Map<String, Object> r = new LinkedHashMap<>();
@@ -506,7 +541,7 @@ public final class Bench {
     private void latency() throws Exception {
         PipelineConfig config = config("latency");
         TopicAdmin.ensureTopics(config);
-        CustomerJourneys journeys = new CustomerJourneys(Input.simulation(43, o.customers, Duration.ofMillis(1)), Instant.now());
+        CustomerJourneys journeys = new CustomerJourneys(Input.simulation(o.simulator, 43, o.customers, Duration.ofMillis(1)), Instant.now());
         long capacity = 16;
         for (int rate : o.rates) capacity += (long) rate * o.rateSeconds + rate;
         long[] sentAt = new long[(int) capacity]; // nanoTime of send, per distinct event (in generation order)
@@ -610,7 +645,7 @@ public final class Bench {
             TopicAdmin.ensureTopics(config);
             long events = Math.round(customers * o.scaleEventsPerCustomer);
             log("scale: preloading %,d interactions of %,d customers...", events, customers);
-            Input.Preloaded in = Input.preload(config, serdes, customers, events, Duration.ofMillis(o.stepMs), 44);
+            Input.Preloaded in = Input.preload(config, serdes, o.simulator, customers, events, Duration.ofMillis(o.stepMs), 44);
             log("scale: %,d records, %,d distinct events, %,d customers touched; starting the pipeline in its own JVM",
                     in.records(), in.distinct(), in.customersTouched());
             List<String> command = new ArrayList<>();
@@ -720,66 +755,60 @@ public final class Bench {
 
     // ---------------------------------------------------------------- options
 
+    /** The bench.* keys, typed, and the pipeline and simulator keys the user set. */
     static final class Options {
-        List<String> phases = List.of("throughput", "latency", "scale");
-        long events = 2_000_000;
-        int customers = 100_000;
-        int partitions = 6;
-        long stepMs = 2;
-        int[] rates = {5_000, 20_000, 50_000};
-        int rateSeconds = 25;
-        int warmupSeconds = 5;
-        /** Events the untimed warm-up pipeline folds; -1: the whole input (after a 1M warm-up the JIT still took 2.9 µs/event, after 2M 2.2). */
-        long warmupEvents = -1;
-        int latencyDrainSeconds = 60;
-        int[] scale = {10_000, 100_000, 1_000_000};
-        double scaleEventsPerCustomer = 2;
-        String childJvm = "-Xmx512m";
-        long timeoutSeconds = 900;
+        List<String> phases;
+        long events;
+        int customers;
+        int partitions;
+        long stepMs;
+        int[] rates;
+        int rateSeconds;
+        int warmupSeconds;
+        /** Events the untimed warm-up pipeline folds; -1: the whole input. */
+        long warmupEvents;
+        int latencyDrainSeconds;
+        int[] scale;
+        double scaleEventsPerCustomer;
+        String childJvm;
+        long timeoutSeconds;
         String out;
-        String label = "run";
+        String label;
+        /** Pipeline keys set by the user, applied to every phase on top of the bench's own settings. */
         Map<String, String> overrides = new LinkedHashMap<>();
+        /** Simulator keys set by the user, below the bench's own seed, customers, rate and step. */
+        Map<String, String> simulator = new LinkedHashMap<>();
 
-        static Options parse(String[] args) {
+        static Options of(Map<String, String> values) {
+            AbstractConfig c = BenchKeys.KEYS.parse(values);
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    System.out.print(USAGE);
-                    System.exit(0);
-                }
-                if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value\n" + USAGE);
-                String v = args[++i];
-                switch (a) {
-                    case "--phases" -> o.phases = List.of(v.split(","));
-                    case "--events" -> o.events = Long.parseLong(v.replace("_", ""));
-                    case "--customers" -> o.customers = Integer.parseInt(v.replace("_", ""));
-                    case "--partitions" -> o.partitions = Integer.parseInt(v);
-                    case "--step-ms" -> o.stepMs = Long.parseLong(v);
-                    case "--rates" -> o.rates = ints(v);
-                    case "--rate-seconds" -> o.rateSeconds = Integer.parseInt(v);
-                    case "--warmup-seconds" -> o.warmupSeconds = Integer.parseInt(v);
-                    case "--warmup-events" -> o.warmupEvents = Long.parseLong(v.replace("_", ""));
-                    case "--drain-seconds" -> o.latencyDrainSeconds = Integer.parseInt(v);
-                    case "--scale" -> o.scale = ints(v);
-                    case "--scale-events-per-customer" -> o.scaleEventsPerCustomer = Double.parseDouble(v);
-                    case "--child-jvm" -> o.childJvm = v;
-                    case "--timeout-seconds" -> o.timeoutSeconds = Long.parseLong(v);
-                    case "--out" -> o.out = v;
-                    case "--label" -> o.label = v;
-                    case "--set" -> {
-                        int eq = v.indexOf('=');
-                        if (eq <= 0) throw new IllegalArgumentException("--set needs key=value: " + v);
-                        o.overrides.put(v.substring(0, eq), v.substring(eq + 1));
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
-                }
-            }
+            o.phases = c.getList(BenchKeys.PHASES_CONFIG);
+            o.events = c.getLong(BenchKeys.EVENTS_CONFIG);
+            o.customers = c.getInt(BenchKeys.CUSTOMERS_CONFIG);
+            o.partitions = c.getInt(BenchKeys.PARTITIONS_CONFIG);
+            o.stepMs = c.getLong(BenchKeys.STEP_MS_CONFIG);
+            o.rates = ints(c.getList(BenchKeys.RATES_CONFIG));
+            o.rateSeconds = c.getInt(BenchKeys.RATE_SECONDS_CONFIG);
+            o.warmupSeconds = c.getInt(BenchKeys.WARMUP_SECONDS_CONFIG);
+            o.warmupEvents = c.getLong(BenchKeys.WARMUP_EVENTS_CONFIG);
+            o.latencyDrainSeconds = c.getInt(BenchKeys.DRAIN_SECONDS_CONFIG);
+            o.scale = ints(c.getList(BenchKeys.SCALE_CONFIG));
+            o.scaleEventsPerCustomer = c.getDouble(BenchKeys.SCALE_EVENTS_PER_CUSTOMER_CONFIG);
+            o.childJvm = c.getString(BenchKeys.CHILD_JVM_CONFIG);
+            o.timeoutSeconds = c.getLong(BenchKeys.TIMEOUT_SECONDS_CONFIG);
+            o.out = c.getString(BenchKeys.OUT_CONFIG).isBlank() ? null : c.getString(BenchKeys.OUT_CONFIG);
+            o.label = c.getString(BenchKeys.LABEL_CONFIG);
+            values.forEach((k, v) -> {
+                if (PipelineKeys.KEYS.known(k)) o.overrides.put(k, v);
+                else if (k.startsWith("simulator.")) o.simulator.put(k, v);
+            });
+            PipelineConfig.defaults().with(o.overrides); // invalid pipeline values fail here, before the broker starts
+            Input.simulation(o.simulator, 42, o.customers, Duration.ofMillis(o.stepMs));
             return o;
         }
 
-        private static int[] ints(String v) {
-            return Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim().replace("_", ""))).toArray();
+        private static int[] ints(List<String> v) {
+            return v.stream().mapToInt(s -> Integer.parseInt(s.trim())).toArray();
         }
 
         Map<String, Object> asMap() {
@@ -797,6 +826,7 @@ public final class Bench {
             m.put("scaleEventsPerCustomer", scaleEventsPerCustomer);
             m.put("childJvm", childJvm);
             m.put("overrides", overrides);
+            m.put("simulator", simulator);
             return m;
         }
     }

@@ -3,6 +3,7 @@ package org.brandequity.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,8 +25,10 @@ final class Input {
     /** What a preload wrote. {@code distinct} valid event ids are what a correct pipeline folds. */
     record Preloaded(long records, long distinct, int profiles, int customersTouched, long closedCustomerWindows, long millis) {}
 
-    static SimulationConfig simulation(long seed, int customers, Duration step) {
+    /** The simulator as the bench drives it: {@code user}'s simulator keys, then the bench's seed, customers, rate and step. */
+    static SimulationConfig simulation(Map<String, String> user, long seed, int customers, Duration step) {
         Properties p = new Properties();
+        p.putAll(user);
         p.setProperty("simulator.seed", Long.toString(seed));
         p.setProperty("simulator.customers", Integer.toString(customers));
         p.setProperty("simulator.rate", "0");
@@ -65,9 +68,9 @@ final class Input {
      * Profiles, then {@code events} interactions spaced {@code step} apart in event time, ending about
      * a minute before now (no event lies in the future).
      */
-    static Preloaded preload(PipelineConfig config, AppSerdes serdes, int customers, long events, Duration step, long seed) {
+    static Preloaded preload(PipelineConfig config, AppSerdes serdes, Map<String, String> simulator, int customers, long events, Duration step, long seed) {
         long started = System.nanoTime();
-        SimulationConfig sim = simulation(seed, customers, step);
+        SimulationConfig sim = simulation(simulator, seed, customers, step);
         Instant start = Instant.now().minus(step.multipliedBy(events)).minus(Duration.ofMinutes(1));
         CustomerJourneys journeys = new CustomerJourneys(sim, start);
         String interactions = config.topics().interactions();

@@ -19,34 +19,37 @@ import org.brandequity.app.MetricsServer;
 import org.brandequity.app.OutputWatcher;
 import org.brandequity.app.Pipeline;
 import org.brandequity.app.TopicAdmin;
+import org.apache.kafka.common.config.ConfigDef;
+import org.brandequity.app.Cli;
+import org.brandequity.config.CommandKeys;
+import org.brandequity.config.ConfigSection;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.config.PipelineKeys;
+import org.brandequity.config.Validators;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.model.Durations;
 import org.brandequity.sim.SimulationConfig;
+import org.brandequity.sim.SimulatorKeys;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * Command line of the demo artifact: {@code demo} and {@code simulate}, plus every command of the
- * production artifact ({@link Main}). See {@link #USAGE}.
+ * Command line of the demo artifact: the production artifact's commands ({@link Main}: run,
+ * topology, config) plus {@code demo} and {@code simulate}, on the same command line.
  */
 public final class DemoMain {
-    static final String USAGE = """
-            Usage: java -jar brand-equity-demo.jar <command> [--config FILE] [--set key=value]...
+    public static final String STATUS_INTERVAL_CONFIG = "status.interval";
 
-            Commands:
-              demo       embedded Kafka broker + schema registry + pipeline + simulated customers
-                         + metrics endpoint, all on this machine; Ctrl-C stops everything
-              simulate   the customer simulator only, against bootstrap.servers and schema.registry.url
-              run        the pipeline only, against bootstrap.servers and schema.registry.url
-              topology   print the Kafka Streams topology description and exit
-
-            Config: defaults < --config FILE < BRANDEQUITY_* environment variables < --set key=value.
-            Every key is listed in the README's config table.
-            """;
+    /** The demo's own keys. */
+    public static final ConfigSection DEMO_SECTION = new ConfigSection("demo", new ConfigDef()
+            .define(STATUS_INTERVAL_CONFIG, ConfigDef.Type.STRING, "5s", Validators.durationAtLeast(1), ConfigDef.Importance.LOW,
+                    "Interval of the demo's status line."),
+            List.of());
 
     /** Demo settings: small windows and a short half-life so numbers move within a minute. */
     static final Map<String, String> DEMO_DEFAULTS = Map.ofEntries(
@@ -63,35 +66,67 @@ public final class DemoMain {
             Map.entry("simulator.rate", "500"),
             Map.entry("simulator.max.lateness", "4s"));
 
+    /** What {@code simulate} reads: the pipeline's keys (cluster, topics) and the simulator's. */
+    public static final CommandKeys SIMULATE_KEYS = PipelineKeys.KEYS.plus(SimulatorKeys.SECTION);
+
+    /** What {@code demo} reads, with the demo's defaults between the definitions' and the user's file. */
+    public static final CommandKeys DEMO_KEYS = SIMULATE_KEYS.plus(DEMO_SECTION).withCommandDefaults(DEMO_DEFAULTS);
+
     private DemoMain() {}
 
     public static void main(String[] args) {
-        Main.exit(() -> run(args, System.out));
+        System.exit(commandLine(Cli.system()).execute(args));
     }
 
-    static int run(String[] args, PrintStream out) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
+    /** {@link Main}'s command line with {@code demo} and {@code simulate} added. */
+    public static CommandLine commandLine(Cli cli) {
+        return Main.commandLine("brand-equity-demo.jar", cli, new DemoCommand(cli), new SimulateCommand(cli));
+    }
+
+    @Command(name = "demo", description = {"Embedded Kafka broker + schema registry + pipeline + simulated customers"
+            + " + metrics endpoint, all on this machine; Ctrl-C stops everything.",
+            "Its own defaults (30s windows every 10s, 10m half-life, 500 events/s...) sit below --config."})
+    static final class DemoCommand extends Cli.ConfiguredCommand {
+        DemoCommand(Cli cli) {
+            super(cli);
         }
-        return switch (args[0]) {
-            case "demo" -> Demo.run(Main.parse(args, DEMO_DEFAULTS).props(), out);
-            case "simulate" -> simulate(Main.parse(args, Map.of()).props());
-            case "run", "topology" -> Main.run(args, out);
-            default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'\n" + USAGE);
-        };
+
+        @Override
+        public CommandKeys keys() {
+            return DEMO_KEYS;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return Demo.run(properties(), cli.out());
+        }
     }
 
-    private static int simulate(Properties props) {
-        PipelineConfig config = PipelineConfig.fromProperties(props);
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
-             Simulator simulator = new Simulator(SimulationConfig.fromProperties(props), Main.producerProps(config), registry,
-                     config.topics().interactions(), config.topics().profiles())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
-            TopicAdmin.ensureTopics(config);
-            long sent = simulator.run();
-            System.out.println("simulator: " + sent + " interactions sent");
-            return 0;
+    @Command(name = "simulate", description = "The customer simulator only, against bootstrap.servers and schema.registry.url.")
+    static final class SimulateCommand extends Cli.ConfiguredCommand {
+        SimulateCommand(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public CommandKeys keys() {
+            return SIMULATE_KEYS;
+        }
+
+        @Override
+        public Integer call() {
+            Map<String, String> values = resolve();
+            PipelineConfig config = PipelineConfig.fromMap(values);
+            SimulationConfig simulation = SimulationConfig.fromMap(values);
+            try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+                 Simulator simulator = new Simulator(simulation, Main.producerProps(config), registry,
+                         config.topics().interactions(), config.topics().profiles())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
+                TopicAdmin.ensureTopics(config);
+                long sent = simulator.run();
+                cli.out().println("simulator: " + sent + " interactions sent");
+                return 0;
+            }
         }
     }
 

@@ -2,34 +2,17 @@ package org.brandequity.sim;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.brandequity.config.CommandKeys;
 import org.brandequity.model.Durations;
 
 /**
- * What the customer simulator produces and how fast. Read from {@code simulator.*} properties;
- * every key has a default.
- *
- * <table>
- *   <caption>Simulator keys</caption>
- *   <tr><th>Key</th><th>Default</th><th>Meaning</th></tr>
- *   <tr><td>{@code simulator.seed}</td><td>42</td><td>Seed of every random choice; the same seed and config give the same events.</td></tr>
- *   <tr><td>{@code simulator.customers}</td><td>2000</td><td>Size of the simulated customer population.</td></tr>
- *   <tr><td>{@code simulator.high.value.share}</td><td>0.15</td><td>Share of customers in the high-value segment; the rest of those with a profile are broad-base.</td></tr>
- *   <tr><td>{@code simulator.unassigned.share}</td><td>0.02</td><td>Share of customers without a profile, which the pipeline counts as unassigned.</td></tr>
- *   <tr><td>{@code simulator.rate}</td><td>500</td><td>Interactions per second of wall-clock time; event time follows the wall clock. 0 = as fast as possible, event time then advances by {@code simulator.step} per event.</td></tr>
- *   <tr><td>{@code simulator.total.events}</td><td>0</td><td>Interactions to produce, duplicates included; 0 = until stopped.</td></tr>
- *   <tr><td>{@code simulator.step}</td><td>2ms</td><td>Event-time spacing of consecutive interactions when {@code simulator.rate} is 0 (2ms = the spacing at 500/s).</td></tr>
- *   <tr><td>{@code simulator.start}</td><td>now</td><td>Event time of the first interaction: {@code now}, {@code now-<duration>} (e.g. {@code now-2h}, so that a fast preload ends near the present) or an ISO-8601 instant.</td></tr>
- *   <tr><td>{@code simulator.duplicate.share}</td><td>0.01</td><td>Share of produced records that re-send an earlier interaction unchanged (same event id), to exercise deduplication.</td></tr>
- *   <tr><td>{@code simulator.late.share}</td><td>0.01</td><td>Share of interactions whose event time lies behind the simulation clock.</td></tr>
- *   <tr><td>{@code simulator.max.lateness}</td><td>5m</td><td>How far behind at most a late interaction is; above {@code window.grace} some become too-late dead letters.</td></tr>
- *   <tr><td>{@code simulator.incident.<n>}</td><td>none</td><td>A scripted incident, {@code name;segment=...;touchpoint=...;start=...;duration=...;failure=...;shift=...} (see {@link Incident}); several are applied in order of n.</td></tr>
- *   <tr><td>{@code simulator.incidents.default}</td><td>true</td><td>Without any {@code simulator.incident.<n>} key, run {@link Incident#defaultIncident()}: high-value deliveries fail 2m to 7m in. false = no incident.</td></tr>
- * </table>
+ * What the customer simulator produces and how fast: the {@code simulator.*} keys, defined with
+ * their defaults and documentation in {@link SimulatorKeys} (and listed in the README).
  *
  * @param start fixed event time of the first interaction, or null to start {@code startBeforeNow}
  *     before the wall clock at the beginning of the run
@@ -49,7 +32,7 @@ public record SimulationConfig(
         Duration maxLateness,
         List<Incident> incidents) {
 
-    static final String INCIDENT_PREFIX = "simulator.incident.";
+    static final String INCIDENT_PREFIX = SimulatorKeys.INCIDENT_PREFIX;
 
     public SimulationConfig {
         require(customers > 0, "simulator.customers must be > 0");
@@ -71,35 +54,42 @@ public record SimulationConfig(
         return fromProperties(new Properties());
     }
 
-    /** Reads the {@code simulator.*} keys of {@code p}; keys not set take their default. */
+    /** Reads the {@code simulator.*} keys of {@code p}; keys not set take their default, other keys are left to their readers. */
     public static SimulationConfig fromProperties(Properties p) {
-        String startText = p.getProperty("simulator.start", "now").trim();
-        Instant start = null;
-        Duration startBeforeNow = Duration.ZERO;
-        if (startText.startsWith("now-")) {
-            startBeforeNow = Durations.parse("simulator.start", startText.substring("now-".length()));
-        } else if (!startText.equals("now")) {
-            try {
-                start = Instant.parse(startText);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("Config key 'simulator.start': '" + startText
-                        + "' is not now, now-<duration> or an ISO-8601 instant such as 2025-01-01T00:00:00Z");
-            }
+        Map<String, String> m = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return fromMap(m);
+    }
+
+    /**
+     * Reads the {@code simulator.*} keys of {@code values}.
+     *
+     * @throws IllegalArgumentException naming the key, for an invalid value
+     */
+    public static SimulationConfig fromMap(Map<String, String> values) {
+        AbstractConfig c = CommandKeys.parse(SimulatorKeys.SECTION.definition(), values);
+        String startText = c.getString(SimulatorKeys.START_CONFIG).trim();
+        Duration startBeforeNow = startText.startsWith("now-")
+                ? Durations.parse(SimulatorKeys.START_CONFIG, startText.substring("now-".length()))
+                : Duration.ZERO;
+        try {
+            return new SimulationConfig(
+                    c.getLong(SimulatorKeys.SEED_CONFIG),
+                    c.getInt(SimulatorKeys.CUSTOMERS_CONFIG),
+                    c.getDouble(SimulatorKeys.HIGH_VALUE_SHARE_CONFIG),
+                    c.getDouble(SimulatorKeys.UNASSIGNED_SHARE_CONFIG),
+                    c.getDouble(SimulatorKeys.RATE_CONFIG),
+                    c.getLong(SimulatorKeys.TOTAL_EVENTS_CONFIG),
+                    Durations.parse(SimulatorKeys.STEP_CONFIG, c.getString(SimulatorKeys.STEP_CONFIG)),
+                    SimulatorKeys.start(SimulatorKeys.START_CONFIG, startText),
+                    startBeforeNow,
+                    c.getDouble(SimulatorKeys.DUPLICATE_SHARE_CONFIG),
+                    c.getDouble(SimulatorKeys.LATE_SHARE_CONFIG),
+                    Durations.parse(SimulatorKeys.MAX_LATENESS_CONFIG, c.getString(SimulatorKeys.MAX_LATENESS_CONFIG)),
+                    incidents(values, c.getBoolean(SimulatorKeys.INCIDENTS_DEFAULT_CONFIG)));
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new SimulationConfig(
-                longValue(p, "simulator.seed", 42),
-                intValue(p, "simulator.customers", 2000),
-                doubleValue(p, "simulator.high.value.share", 0.15),
-                doubleValue(p, "simulator.unassigned.share", 0.02),
-                doubleValue(p, "simulator.rate", 500),
-                longValue(p, "simulator.total.events", 0),
-                duration(p, "simulator.step", "2ms"),
-                start,
-                startBeforeNow,
-                doubleValue(p, "simulator.duplicate.share", 0.01),
-                doubleValue(p, "simulator.late.share", 0.01),
-                duration(p, "simulator.max.lateness", "5m"),
-                incidents(p));
     }
 
     /** The event time of the first interaction of a run that begins at {@code now}. */
@@ -127,60 +117,20 @@ public record SimulationConfig(
                 startBeforeNow, duplicateShare, lateShare, maxLateness, list);
     }
 
-    private static List<Incident> incidents(Properties p) {
+    private static List<Incident> incidents(Map<String, String> values, boolean useDefault) {
         // Numeric order, so that incident.10 follows incident.9.
         Map<Long, Incident> byNumber = new TreeMap<>();
-        for (String key : p.stringPropertyNames()) {
-            if (!key.startsWith(INCIDENT_PREFIX)) continue;
-            String suffix = key.substring(INCIDENT_PREFIX.length());
-            long n;
-            try {
-                n = Long.parseLong(suffix);
-            } catch (NumberFormatException e) {
+        values.forEach((key, spec) -> {
+            if (!key.startsWith(INCIDENT_PREFIX)) return;
+            if (!SimulatorKeys.INCIDENT.contains(key)) {
                 throw new IllegalArgumentException("Config key '" + key + "': incidents are numbered, e.g. simulator.incident.1");
             }
-            byNumber.put(n, Incident.parse(key, p.getProperty(key)));
-        }
+            byNumber.put(Long.parseLong(key.substring(INCIDENT_PREFIX.length())), Incident.parse(key, spec));
+        });
         if (!byNumber.isEmpty()) {
             return List.copyOf(byNumber.values());
         }
-        String useDefault = p.getProperty("simulator.incidents.default", "true").trim();
-        if (!useDefault.equals("true") && !useDefault.equals("false")) {
-            throw new IllegalArgumentException("Config key 'simulator.incidents.default': '" + useDefault + "' is not true or false");
-        }
-        return useDefault.equals("true") ? List.of(Incident.defaultIncident()) : List.of();
-    }
-
-    private static long longValue(Properties p, String key, long defaultValue) {
-        String text = p.getProperty(key);
-        if (text == null) return defaultValue;
-        try {
-            return Long.parseLong(text.trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Config key '" + key + "': '" + text + "' is not a whole number");
-        }
-    }
-
-    private static int intValue(Properties p, String key, int defaultValue) {
-        long value = longValue(p, key, defaultValue);
-        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException("Config key '" + key + "': " + value + " is too large");
-        }
-        return (int) value;
-    }
-
-    private static double doubleValue(Properties p, String key, double defaultValue) {
-        String text = p.getProperty(key);
-        if (text == null) return defaultValue;
-        try {
-            return Double.parseDouble(text.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Config key '" + key + "': '" + text + "' is not a number");
-        }
-    }
-
-    private static Duration duration(Properties p, String key, String defaultValue) {
-        return Durations.parse(key, p.getProperty(key, defaultValue));
+        return useDefault ? List.of(Incident.defaultIncident()) : List.of();
     }
 
     private static boolean share(double x) {

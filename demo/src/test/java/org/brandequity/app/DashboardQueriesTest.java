@@ -62,7 +62,9 @@ class DashboardQueriesTest {
                     "model.equity.half.life", "10m", "simulator.rate", "300", "simulator.customers", "400",
                     "simulator.max.lateness", "4s", "simulator.incidents.default", "false");
             props.putAll(overrides);
-            PipelineConfig config = cluster.config("dashboards", overrides);
+            Map<String, String> pipelineOverrides = new java.util.HashMap<>(overrides);
+            pipelineOverrides.keySet().removeIf(k -> k.startsWith("simulator."));
+            PipelineConfig config = cluster.config("dashboards", pipelineOverrides);
             try (Pipeline pipeline = new Pipeline(config).start();
                  OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(cluster.registry));
                  MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline.streams(), watcher)) {

@@ -138,7 +138,7 @@ class ComposeFileTest {
         assertTrue(seen >= 10, "BRANDEQUITY_* variables found: " + seen);
         // The check itself: a misspelt variable must not pass.
         assertFalse(ConfigKeys.known(ConfigKeys.keyOfEnv("BRANDEQUITY_WINDOW_SIZ")));
-        assertEquals("model.segment.high-value.weight", ConfigKeys.keyOfEnv("BRANDEQUITY_MODEL_SEGMENT_HIGH__VALUE_WEIGHT"));
+        assertEquals("model.touchpoint.SUPPORT_CONTACT.weight", ConfigKeys.keyOfEnv("BRANDEQUITY_MODEL_TOUCHPOINT_SUPPORT_CONTACT_WEIGHT"));
     }
 
     @Test

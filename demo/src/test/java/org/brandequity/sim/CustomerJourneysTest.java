@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +24,6 @@ import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.model.ExperienceSignal;
 import org.brandequity.model.InteractionValidator;
-import org.brandequity.model.ModelConfig;
 import org.brandequity.model.ScoringModel;
 import org.junit.jupiter.api.Test;
 
@@ -51,12 +49,8 @@ class CustomerJourneysTest {
         return START.plusMillis(STEP_MS * i);
     }
 
-    private static ScoringModel scoringModel() throws IOException {
-        Properties props = new Properties();
-        try (InputStream in = CustomerJourneysTest.class.getResourceAsStream("/brand-equity-defaults.properties")) {
-            props.load(in);
-        }
-        return new ScoringModel(ModelConfig.fromProperties(props));
+    private static ScoringModel scoringModel() {
+        return new ScoringModel(org.brandequity.config.PipelineConfig.defaults().model());
     }
 
     @Test

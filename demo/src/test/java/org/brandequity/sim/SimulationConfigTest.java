@@ -34,7 +34,7 @@ class SimulationConfigTest {
     void everyKeyOverridesItsDefault() {
         SimulationConfig c = SimulationConfig.fromProperties(props(
                 "simulator.seed", "7",
-                "simulator.customers", "10_000",
+                "simulator.customers", "10000",
                 "simulator.high.value.share", "0.2",
                 "simulator.unassigned.share", "0.05",
                 "simulator.rate", "0",

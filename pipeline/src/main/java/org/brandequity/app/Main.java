@@ -1,116 +1,160 @@
 package org.brandequity.app;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.brandequity.config.CommandKeys;
+import org.brandequity.config.ConfigSection;
+import org.brandequity.config.ConfigTable;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.config.PipelineKeys;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * Command line of the production artifact: {@code run}, {@code topology}. See {@link #USAGE}.
+ * Command line of the production artifact: {@code run}, {@code topology}, {@code config}. The demo
+ * artifact adds its own commands to the same command line ({@link #commandLine}).
+ *
+ * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line).
  */
+@Command(name = "brand-equity.jar", sortOptions = false,
+        description = "Brand equity streaming pipeline.",
+        footer = {"", "Config, later sources winning: defaults < the command's own defaults < --config FILE"
+                + " < BRANDEQUITY_* environment variables < --set KEY=VALUE.",
+                "Variables: BRANDEQUITY_ + the key in upper case, '.' as '_' and '-' as '__' (BRANDEQUITY_WINDOW_SIZE=30m).",
+                "A key the command does not read is an error. `config` lists every key."})
 public final class Main {
-    static final String USAGE = """
-            Usage: java -jar brand-equity.jar <command> [--config FILE] [--set key=value]...
-
-            Commands:
-              run        the pipeline, against bootstrap.servers and schema.registry.url
-              topology   print the Kafka Streams topology description and exit
-
-            Config: defaults < --config FILE < BRANDEQUITY_* environment variables < --set key=value.
-            Every key is listed in the README's config table.
-            """;
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    boolean help;
 
     private Main() {}
 
     public static void main(String[] args) {
-        exit(() -> run(args, System.out));
+        System.exit(commandLine("brand-equity.jar", Cli.system()).execute(args));
     }
-
-    /** Runs {@code command} and exits: 2 for a usage or config error (one line), 1 for a failure. */
-    public static void exit(Command command) {
-        try {
-            System.exit(command.call());
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("error: " + e);
-            e.printStackTrace(System.err);
-            System.exit(1);
-        }
-    }
-
-    /** A command line's work, returning the exit status. */
-    @FunctionalInterface
-    public interface Command {
-        int call() throws Exception;
-    }
-
-    /** A parsed command line: the command and its merged properties. */
-    public record Invocation(String command, Properties props) {}
 
     /**
-     * Parses {@code <command> [--config FILE] [--set key=value]...}; {@code commandDefaults} sit
-     * below {@code --set}.
+     * The command line with {@code run}, {@code topology}, {@code config} and {@code more}
+     * subcommands, printing to {@code cli}'s streams and reading its environment.
      */
-    public static Invocation parse(String[] args, Map<String, String> commandDefaults) {
-        String command = args[0];
-        Path configFile = null;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> configFile = Path.of(value(args, ++i, "--config"));
-                case "--set" -> {
-                    String kv = value(args, ++i, "--set");
-                    int eq = kv.indexOf('=');
-                    if (eq <= 0) throw new IllegalArgumentException("--set expects key=value, got '" + kv + "'");
-                    overrides.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+    public static CommandLine commandLine(String name, Cli cli, Cli.ConfiguredCommand... more) {
+        CommandLine cl = new CommandLine(new Main())
+                .setCommandName(name)
+                .addSubcommand(new Run(cli))
+                .addSubcommand(new Topology(cli))
+                .addSubcommand(new ConfigCommand(cli));
+        for (Cli.ConfiguredCommand command : more) cl.addSubcommand(command);
+        // Set after every subcommand is added: picocli passes them down to the existing ones only.
+        cl.setOut(new java.io.PrintWriter(cli.out(), true));
+        cl.setErr(new java.io.PrintWriter(cli.err(), true));
+        cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof ConfigException) {
+                command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                return CommandLine.ExitCode.USAGE;
             }
+            throw e;
+        });
+        return cl;
+    }
+
+    @Command(name = "run", description = "Run the pipeline against bootstrap.servers and schema.registry.url.")
+    static final class Run extends Cli.ConfiguredCommand {
+        Run(Cli cli) {
+            super(cli);
         }
-        // As before the split: the command's defaults sit just below --set.
-        Map<String, String> all = new HashMap<>(commandDefaults);
-        all.putAll(overrides);
-        return new Invocation(command, PipelineConfig.loadProperties(configFile, System.getenv(), all));
-    }
 
-    public static int run(String[] args, PrintStream out) throws Exception {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            out.print(USAGE);
-            return args.length == 0 ? 2 : 0;
+        @Override
+        public CommandKeys keys() {
+            return PipelineKeys.KEYS;
         }
-        Invocation call = parse(args, Map.of());
-        return switch (call.command()) {
-            case "run" -> runPipeline(call.props(), out);
-            case "topology" -> printTopology(call.props(), out);
-            default -> throw new IllegalArgumentException("unknown command '" + call.command() + "'\n" + USAGE);
-        };
+
+        @Override
+        public Integer call() throws Exception {
+            return runPipeline(PipelineConfig.fromMap(resolve()), cli.out());
+        }
     }
 
-    static int printTopology(Properties props, PrintStream out) {
-        PipelineConfig config = PipelineConfig.fromProperties(props);
-        out.println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
-        return 0;
+    @Command(name = "topology", description = "Print the Kafka Streams topology description and exit.")
+    static final class Topology extends Cli.ConfiguredCommand {
+        Topology(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public CommandKeys keys() {
+            return PipelineKeys.KEYS;
+        }
+
+        @Override
+        public Integer call() {
+            PipelineConfig config = PipelineConfig.fromMap(resolve());
+            cli.out().println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
+            return 0;
+        }
     }
 
-    static int runPipeline(Properties props, PrintStream out) throws Exception {
-        PipelineConfig config = PipelineConfig.fromProperties(props);
+    @Command(name = "config",
+            description = {"Print every config key of a command with its type, default, valid values and meaning,"
+                    + " as the README's markdown table.",
+                    "With --effective: the value of each key the command would run with, from every source, passwords masked."})
+    static final class ConfigCommand extends Cli.ConfiguredCommand {
+        @Option(names = "--for", paramLabel = "COMMAND", defaultValue = "run",
+                description = "The command whose keys to print (default: ${DEFAULT-VALUE}).")
+        String target;
+
+        @Option(names = "--effective", description = "Print the effective values instead of the table.")
+        boolean effective;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        ConfigCommand(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public CommandKeys keys() {
+            CommandLine sibling = spec.parent().subcommands().get(target);
+            if (sibling == null || !(sibling.getCommand() instanceof Cli.ConfiguredCommand c) || c == this) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--for: no command '" + target + "' that reads config; one of "
+                        + spec.parent().subcommands().keySet().stream().filter(n -> !n.equals("config")).toList());
+            }
+            return c.keys();
+        }
+
+        @Override
+        public Integer call() {
+            CommandKeys keys = keys();
+            if (effective) {
+                cli.out().print(ConfigTable.effective(keys, resolve()));
+                return 0;
+            }
+            List<ConfigSection> sections = keys.sections();
+            for (ConfigSection s : sections) {
+                if (sections.size() > 1) cli.out().printf("%n%s keys%n%n", s.name());
+                cli.out().print(ConfigTable.markdown(s));
+            }
+            return 0;
+        }
+    }
+
+    static int runPipeline(PipelineConfig config, PrintStream out) throws Exception {
         Pipeline pipeline = new Pipeline(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         // The watcher reads the output topics so this instance's endpoint exports the brand-level
         // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
         try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-             MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
-                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher)) {
+             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(), pipeline.streams(), watcher)) {
             pipeline.start();
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
@@ -127,10 +171,5 @@ public final class Main {
         config.kafka().forEach((k, v) -> p.put(k.toString(), v));
         p.put("bootstrap.servers", config.bootstrapServers());
         return p;
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) throw new IllegalArgumentException(option + " needs a value");
-        return args[i];
     }
 }

@@ -1,14 +1,14 @@
 package org.brandequity.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.nio.file.Files;
+import static org.brandequity.config.PipelineKeys.*;
+
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Durations;
 import org.brandequity.model.ModelConfig;
@@ -16,11 +16,10 @@ import org.brandequity.model.ModelConfig;
 /**
  * Everything the pipeline is configured with, typed and validated once at start-up.
  *
- * <p>Sources, later ones winning: the defaults shipped in {@code brand-equity-defaults.properties},
- * a properties file, environment variables ({@code BRANDEQUITY_} + key in upper case with
- * {@code .} written as {@code _} and {@code -} as {@code __}), then explicit overrides. Keys
- * starting with {@code kafka.} are passed to Kafka Streams and its clients without the prefix
- * (security settings, buffer sizes...).
+ * <p>Every key is defined once, with type, default, validator and documentation, in
+ * {@link PipelineKeys}; sources and their precedence are {@link CommandKeys}'. Keys starting with
+ * {@code kafka.} are passed to Kafka Streams and its clients without the prefix (security
+ * settings, buffer sizes...).
  */
 public record PipelineConfig(
         String applicationId,
@@ -43,16 +42,19 @@ public record PipelineConfig(
         long commitIntervalMs,
         String stateDir,
         Api api,
+        Metrics metrics,
         ModelConfig model,
         AlertConfig alerts,
         Properties kafka) {
 
-    public static final String ENV_PREFIX = "BRANDEQUITY_";
-    private static final String DEFAULTS = "/brand-equity-defaults.properties";
+    public static final String ENV_PREFIX = CommandKeys.ENV_PREFIX;
 
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
                          String equity, String alerts, String deadLetters) {}
+
+    /** The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. */
+    public record Metrics(String host, int port) {}
 
     /**
      * The interactive-query HTTP API: bound on {@code host:port} (port 0 picks a free one) and
@@ -75,184 +77,150 @@ public record PipelineConfig(
         }
     }
 
+    /** Checks that relate several keys; each key's own range is checked by its validator. */
     public PipelineConfig {
-        require(windowAdvance.compareTo(windowSize) <= 0 && !windowAdvance.isZero(),
-                "window.advance must be > 0 and <= window.size");
+        require(windowAdvance.compareTo(windowSize) <= 0, "window.advance must be <= window.size");
         require(windowSize.toMillis() % windowAdvance.toMillis() == 0,
                 "window.size must be a whole multiple of window.advance, so every event falls in the same number of windows");
-        require(!windowGrace.isNegative(), "window.grace must be >= 0");
-        require(dedupHorizon.compareTo(Duration.ZERO) > 0, "dedup.horizon must be > 0");
-        require(topicPartitions > 0, "topic.partitions must be > 0");
-        require(topicReplicationFactor > 0, "topic.replication.factor must be > 0");
-        require(streamThreads > 0, "num.stream.threads must be > 0");
-        require(api.port() >= 0 && api.port() <= 65535, "api.port must be in 0..65535");
         kafka = copy(kafka);
     }
 
     /** Defaults only. */
     public static PipelineConfig defaults() {
-        return load(null, Map.of(), Map.of());
+        return fromMap(Map.of());
     }
 
     /**
      * Defaults, then {@code file} (may be null), then {@code env} (only {@code BRANDEQUITY_*}
-     * variables are read), then {@code overrides}.
+     * variables are read), then {@code overrides}; a key the pipeline does not read is an error.
      */
     public static PipelineConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
-        return fromProperties(loadProperties(file, env, overrides));
+        return fromMap(KEYS.resolve(file, env, overrides));
     }
 
-    /** The merged raw properties, for components with keys of their own (simulator, metrics). */
+    /** The merged properties, every pipeline key with its effective value, as {@link #load} reads them. */
     public static Properties loadProperties(Path file, Map<String, String> env, Map<String, String> overrides) {
-        Properties p = new Properties();
-        try (InputStream in = PipelineConfig.class.getResourceAsStream(DEFAULTS)) {
-            if (in == null) throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
-            p.load(in);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot read " + DEFAULTS, e);
-        }
-        if (file != null) {
-            try (Reader r = Files.newBufferedReader(file)) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("Cannot read config file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-            }
-        }
-        env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX)) p.setProperty(keyOfEnv(name), value);
-        });
-        overrides.forEach(p::setProperty);
-        return p;
+        return KEYS.effectiveProperties(KEYS.resolve(file, env, overrides));
     }
 
-    /** {@code BRANDEQUITY_MODEL_SEGMENT_HIGH__VALUE_WEIGHT} → {@code model.segment.high-value.weight}. */
-    static String keyOfEnv(String name) {
-        String rest = name.substring(ENV_PREFIX.length());
-        // Enum-valued parts of model keys are upper case in the file (model.touchpoint.DELIVERY.weight).
-        String key = rest.replace("__", "\u0000").replace('_', '.').replace('\u0000', '-');
-        String[] parts = key.split("\\.");
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            boolean enumPart = i == 2 && parts.length == 4 && parts[0].equalsIgnoreCase("model")
-                    && (parts[1].equalsIgnoreCase("touchpoint") || parts[1].equalsIgnoreCase("stage"));
-            if (i > 0) out.append('.');
-            out.append(enumPart ? parts[i].toUpperCase(Locale.ROOT) : parts[i].toLowerCase(Locale.ROOT));
-        }
-        return out.toString();
-    }
-
+    /** Reads the pipeline keys of {@code p}; keys of other components are left to them. */
     public static PipelineConfig fromProperties(Properties p) {
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return fromMap(m);
+    }
+
+    /**
+     * Reads the pipeline keys of {@code values}, defaults for the others.
+     *
+     * @throws IllegalArgumentException naming the key, for an invalid value
+     */
+    public static PipelineConfig fromMap(Map<String, String> values) {
+        AbstractConfig c = KEYS.parse(values);
         Properties kafka = new Properties();
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith("kafka.")) kafka.setProperty(key.substring("kafka.".length()), p.getProperty(key));
-        }
+        kafka.putAll(c.originalsWithPrefix(KAFKA_PREFIX));
         return new PipelineConfig(
-                str(p, "application.id"),
-                str(p, "bootstrap.servers"),
-                str(p, "schema.registry.url"),
-                str(p, "brand.id"),
-                new Topics(str(p, "topic.interactions"), str(p, "topic.profiles"), str(p, "topic.customer.scores"),
-                        str(p, "topic.segment.scores"), str(p, "topic.equity"), str(p, "topic.alerts"),
-                        str(p, "topic.dead.letters")),
-                integer(p, "topic.partitions"),
-                (short) integer(p, "topic.replication.factor"),
-                duration(p, "window.size"),
-                duration(p, "window.advance"),
-                duration(p, "window.grace"),
-                duration(p, "segment.window.grace"),
-                duration(p, "dedup.horizon"),
-                duration(p, "event.max.future.skew"),
-                duration(p, "equity.flush.interval"),
-                str(p, "processing.guarantee"),
-                integer(p, "num.stream.threads"),
-                integer(p, "num.standby.replicas"),
-                Long.parseLong(str(p, "commit.interval.ms").trim()),
-                str(p, "state.dir"),
-                new Api(Boolean.parseBoolean(str(p, "api.enabled")), str(p, "api.host"), integer(p, "api.port"),
-                        p.getProperty("api.advertised.host", "").trim()),
-                ModelConfig.fromProperties(p),
-                AlertConfig.fromProperties(p),
+                c.getString(APPLICATION_ID_CONFIG).trim(),
+                c.getString(BOOTSTRAP_SERVERS_CONFIG).trim(),
+                c.getPassword(SCHEMA_REGISTRY_URL_CONFIG).value().trim(),
+                c.getString(BRAND_ID_CONFIG).trim(),
+                new Topics(c.getString(TOPIC_INTERACTIONS_CONFIG), c.getString(TOPIC_PROFILES_CONFIG),
+                        c.getString(TOPIC_CUSTOMER_SCORES_CONFIG), c.getString(TOPIC_SEGMENT_SCORES_CONFIG),
+                        c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG)),
+                c.getInt(TOPIC_PARTITIONS_CONFIG),
+                c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
+                duration(c, WINDOW_SIZE_CONFIG),
+                duration(c, WINDOW_ADVANCE_CONFIG),
+                duration(c, WINDOW_GRACE_CONFIG),
+                duration(c, SEGMENT_WINDOW_GRACE_CONFIG),
+                duration(c, DEDUP_HORIZON_CONFIG),
+                duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
+                duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
+                c.getString(PROCESSING_GUARANTEE_CONFIG),
+                c.getInt(NUM_STREAM_THREADS_CONFIG),
+                c.getInt(NUM_STANDBY_REPLICAS_CONFIG),
+                c.getLong(COMMIT_INTERVAL_MS_CONFIG),
+                c.getString(STATE_DIR_CONFIG),
+                new Api(c.getBoolean(API_ENABLED_CONFIG), c.getString(API_HOST_CONFIG), c.getInt(API_PORT_CONFIG),
+                        c.getString(API_ADVERTISED_HOST_CONFIG).trim()),
+                new Metrics(c.getString(METRICS_HOST_CONFIG), c.getInt(METRICS_PORT_CONFIG)),
+                ModelKeys.parse(c),
+                AlertKeys.parse(c),
                 kafka);
     }
 
-    /** A copy with some keys changed, for tests and for the demo's embedded defaults. */
+    /**
+     * A copy with some keys changed, for tests and for embedding (the benchmark).
+     *
+     * @throws IllegalArgumentException for a key the pipeline does not read, as on the command line
+     */
     public PipelineConfig with(Map<String, String> overrides) {
-        Properties p = toProperties();
-        overrides.forEach(p::setProperty);
-        return fromProperties(p);
+        Map<String, String> m = toMap();
+        overrides.forEach((k, v) -> {
+            try {
+                KEYS.requireKnown(k, "PipelineConfig.with");
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+            m.put(k, v);
+        });
+        return fromMap(m);
     }
 
-    /** Back to properties (model and alert keys are regenerated from the typed values). */
+    /** Back to properties, every pipeline key regenerated from the typed values, plus {@code kafka.*}. */
     public Properties toProperties() {
         Properties p = new Properties();
-        p.setProperty("application.id", applicationId);
-        p.setProperty("bootstrap.servers", bootstrapServers);
-        p.setProperty("schema.registry.url", schemaRegistryUrl);
-        p.setProperty("brand.id", brandId);
-        p.setProperty("topic.interactions", topics.interactions());
-        p.setProperty("topic.profiles", topics.profiles());
-        p.setProperty("topic.customer.scores", topics.customerScores());
-        p.setProperty("topic.segment.scores", topics.segmentScores());
-        p.setProperty("topic.equity", topics.equity());
-        p.setProperty("topic.alerts", topics.alerts());
-        p.setProperty("topic.dead.letters", topics.deadLetters());
-        p.setProperty("topic.partitions", Integer.toString(topicPartitions));
-        p.setProperty("topic.replication.factor", Short.toString(topicReplicationFactor));
-        p.setProperty("window.size", Durations.format(windowSize));
-        p.setProperty("window.advance", Durations.format(windowAdvance));
-        p.setProperty("window.grace", Durations.format(windowGrace));
-        p.setProperty("segment.window.grace", Durations.format(segmentWindowGrace));
-        p.setProperty("dedup.horizon", Durations.format(dedupHorizon));
-        p.setProperty("event.max.future.skew", Durations.format(maxFutureSkew));
-        p.setProperty("equity.flush.interval", Durations.format(equityFlushInterval));
-        p.setProperty("processing.guarantee", processingGuarantee);
-        p.setProperty("num.stream.threads", Integer.toString(streamThreads));
-        p.setProperty("num.standby.replicas", Integer.toString(standbyReplicas));
-        p.setProperty("commit.interval.ms", Long.toString(commitIntervalMs));
-        p.setProperty("state.dir", stateDir);
-        p.setProperty("api.enabled", Boolean.toString(api.enabled()));
-        p.setProperty("api.host", api.host());
-        p.setProperty("api.port", Integer.toString(api.port()));
-        p.setProperty("api.advertised.host", api.advertisedHost());
-        model.touchpointWeight().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".weight", Double.toString(v)));
-        model.touchpointPromise().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".promise", Double.toString(v)));
-        model.touchpointPrior().forEach((t, v) -> p.setProperty("model.touchpoint." + t + ".prior", Double.toString(v)));
-        model.stageWeight().forEach((s, v) -> p.setProperty("model.stage." + s + ".weight", Double.toString(v)));
-        model.segmentWeight().forEach((s, v) -> p.setProperty("model.segment." + s + ".weight", Double.toString(v)));
-        p.setProperty("model.segment.default.weight", Double.toString(model.defaultSegmentWeight()));
-        p.setProperty("model.prior.weight", Double.toString(model.priorWeight()));
-        p.setProperty("model.polarity.positive.threshold", Double.toString(model.positiveThreshold()));
-        p.setProperty("model.polarity.negative.threshold", Double.toString(model.negativeThreshold()));
-        p.setProperty("model.equity.half.life", Durations.format(model.halfLife()));
-        p.setProperty("model.equity.index.prior", Double.toString(model.indexPrior()));
-        alerts.writeTo(p);
-        kafka.forEach((k, v) -> p.setProperty("kafka." + k, v.toString()));
+        p.putAll(toMap());
         return p;
+    }
+
+    private Map<String, String> toMap() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(APPLICATION_ID_CONFIG, applicationId);
+        p.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl);
+        p.put(BRAND_ID_CONFIG, brandId);
+        p.put(TOPIC_INTERACTIONS_CONFIG, topics.interactions());
+        p.put(TOPIC_PROFILES_CONFIG, topics.profiles());
+        p.put(TOPIC_CUSTOMER_SCORES_CONFIG, topics.customerScores());
+        p.put(TOPIC_SEGMENT_SCORES_CONFIG, topics.segmentScores());
+        p.put(TOPIC_EQUITY_CONFIG, topics.equity());
+        p.put(TOPIC_ALERTS_CONFIG, topics.alerts());
+        p.put(TOPIC_DEAD_LETTERS_CONFIG, topics.deadLetters());
+        p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
+        p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
+        p.put(WINDOW_SIZE_CONFIG, Durations.format(windowSize));
+        p.put(WINDOW_ADVANCE_CONFIG, Durations.format(windowAdvance));
+        p.put(WINDOW_GRACE_CONFIG, Durations.format(windowGrace));
+        p.put(SEGMENT_WINDOW_GRACE_CONFIG, Durations.format(segmentWindowGrace));
+        p.put(DEDUP_HORIZON_CONFIG, Durations.format(dedupHorizon));
+        p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
+        p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
+        p.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+        p.put(NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
+        p.put(NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));
+        p.put(COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
+        p.put(STATE_DIR_CONFIG, stateDir);
+        p.put(API_ENABLED_CONFIG, Boolean.toString(api.enabled()));
+        p.put(API_HOST_CONFIG, api.host());
+        p.put(API_PORT_CONFIG, Integer.toString(api.port()));
+        p.put(API_ADVERTISED_HOST_CONFIG, api.advertisedHost());
+        p.put(METRICS_HOST_CONFIG, metrics.host());
+        p.put(METRICS_PORT_CONFIG, Integer.toString(metrics.port()));
+        ModelKeys.write(model, p);
+        AlertKeys.write(alerts, p);
+        kafka.forEach((k, v) -> p.put(KAFKA_PREFIX + k, v.toString()));
+        return p;
+    }
+
+    private static Duration duration(AbstractConfig c, String key) {
+        return Durations.parse(key, c.getString(key));
     }
 
     private static Properties copy(Properties in) {
         Properties out = new Properties();
         if (in != null) out.putAll(in);
         return out;
-    }
-
-    private static String str(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) throw new IllegalArgumentException("Config key '" + key + "' is not set");
-        return v.trim();
-    }
-
-    private static int integer(Properties p, String key) {
-        String v = str(p, key);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Config key '" + key + "': '" + v + "' is not an integer");
-        }
-    }
-
-    private static Duration duration(Properties p, String key) {
-        return Durations.parse(key, str(p, key));
     }
 
     private static void require(boolean ok, String message) {

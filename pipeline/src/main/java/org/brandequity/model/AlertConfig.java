@@ -1,12 +1,10 @@
 package org.brandequity.model;
 
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Properties;
 
 /**
- * Settings of the score-drop detector ({@code alert.*} keys; defaults in
- * {@code brand-equity-defaults.properties}, method and rationale in {@code docs/alerting.md} and on
+ * Settings of the score-drop detector ({@code alert.*} keys; defined with their defaults in
+ * {@code org.brandequity.config.AlertKeys}, method and rationale in {@code docs/alerting.md} and on
  * {@link DropDetector}). Scores are on a 100-point scale: net experience and the window experience
  * index run from -100 to 100, a touchpoint's perceived experience is reported times 100.
  *
@@ -69,83 +67,6 @@ public record AlertConfig(
         require(rateLimitPeriod != null && !rateLimitPeriod.isNegative() && !rateLimitPeriod.isZero(),
                 "alert.rate.limit.period must be > 0");
         require(maxContributors >= 0, "alert.contributors.max must be >= 0");
-    }
-
-    public static AlertConfig fromProperties(Properties p) {
-        return new AlertConfig(
-                number(p, "alert.baseline.alpha"),
-                (int) whole(p, "alert.baseline.min.windows"),
-                whole(p, "alert.min.sample.size"),
-                number(p, "alert.min.drop"),
-                number(p, "alert.z"),
-                floor(p, "alert.floor.brand"),
-                floor(p, "alert.floor.segment"),
-                floor(p, "alert.floor.touchpoint"),
-                number(p, "alert.cusum.slack"),
-                number(p, "alert.cusum.threshold"),
-                (int) whole(p, "alert.persistence.breaches"),
-                (int) whole(p, "alert.persistence.windows"),
-                number(p, "alert.clear.drop"),
-                (int) whole(p, "alert.clear.windows"),
-                (int) whole(p, "alert.rate.limit.max"),
-                Durations.parse("alert.rate.limit.period", required(p, "alert.rate.limit.period")),
-                (int) whole(p, "alert.contributors.max"));
-    }
-
-    /** Back to {@code alert.*} properties. */
-    public void writeTo(Properties p) {
-        p.setProperty("alert.baseline.alpha", Double.toString(alpha));
-        p.setProperty("alert.baseline.min.windows", Integer.toString(minBaselineWindows));
-        p.setProperty("alert.min.sample.size", Long.toString(minSampleSize));
-        p.setProperty("alert.min.drop", Double.toString(minDrop));
-        p.setProperty("alert.z", Double.toString(z));
-        p.setProperty("alert.floor.brand", floorText(floorBrand));
-        p.setProperty("alert.floor.segment", floorText(floorSegment));
-        p.setProperty("alert.floor.touchpoint", floorText(floorTouchpoint));
-        p.setProperty("alert.cusum.slack", Double.toString(cusumSlack));
-        p.setProperty("alert.cusum.threshold", Double.toString(cusumThreshold));
-        p.setProperty("alert.persistence.breaches", Integer.toString(persistenceBreaches));
-        p.setProperty("alert.persistence.windows", Integer.toString(persistenceWindows));
-        p.setProperty("alert.clear.drop", Double.toString(clearDrop));
-        p.setProperty("alert.clear.windows", Integer.toString(clearWindows));
-        p.setProperty("alert.rate.limit.max", Integer.toString(rateLimitMax));
-        p.setProperty("alert.rate.limit.period", Durations.format(rateLimitPeriod));
-        p.setProperty("alert.contributors.max", Integer.toString(maxContributors));
-    }
-
-    private static String floorText(double floor) {
-        return Double.isNaN(floor) ? OFF : Double.toString(floor);
-    }
-
-    private static double floor(Properties p, String key) {
-        String v = required(p, key).trim();
-        return v.toLowerCase(Locale.ROOT).equals(OFF) ? Double.NaN : number(p, key);
-    }
-
-    private static double number(Properties p, String key) {
-        String v = required(p, key);
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (!Double.isFinite(d)) throw new NumberFormatException();
-            return d;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Config key '" + key + "': '" + v + "' is not a finite number");
-        }
-    }
-
-    private static long whole(Properties p, String key) {
-        String v = required(p, key);
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Config key '" + key + "': '" + v + "' is not an integer");
-        }
-    }
-
-    private static String required(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) throw new IllegalArgumentException("Config key '" + key + "' is not set");
-        return v;
     }
 
     private static void require(boolean ok, String message) {

@@ -7,10 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.config.ConfigException;
 import org.brandequity.avro.Touchpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PipelineConfigTest {
 
@@ -29,10 +35,118 @@ class PipelineConfigTest {
     }
 
     @Test
-    void environmentNamesMapOntoDottedKeys() {
-        assertEquals("model.segment.high-value.weight", PipelineConfig.keyOfEnv("BRANDEQUITY_MODEL_SEGMENT_HIGH__VALUE_WEIGHT"));
-        assertEquals("model.touchpoint.DELIVERY.promise", PipelineConfig.keyOfEnv("BRANDEQUITY_MODEL_TOUCHPOINT_DELIVERY_PROMISE"));
-        assertEquals("bootstrap.servers", PipelineConfig.keyOfEnv("BRANDEQUITY_BOOTSTRAP_SERVERS"));
+    void sourcesRankDefinitionThenCommandDefaultsThenFileThenEnvironmentThenSet(@TempDir Path dir) throws Exception {
+        CommandKeys keys = PipelineKeys.KEYS.withCommandDefaults(Map.of(
+                "brand.id", "command", "topic.equity", "command", "topic.alerts", "command", "topic.profiles", "command"));
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "topic.equity=file\ntopic.alerts=file\ntopic.profiles=file\n");
+
+        PipelineConfig c = PipelineConfig.fromMap(keys.resolve(file,
+                Map.of("BRANDEQUITY_TOPIC_ALERTS", "env", "BRANDEQUITY_TOPIC_PROFILES", "env"),
+                Map.of("topic.profiles", "set")));
+
+        assertEquals("customer-interactions", c.topics().interactions(), "definition default");
+        assertEquals("command", c.brandId(), "the command's default beats the definition's");
+        assertEquals("file", c.topics().equity(), "the file beats the command's default");
+        assertEquals("env", c.topics().alerts(), "the environment beats the file");
+        assertEquals("set", c.topics().profiles(), "--set beats the environment");
+    }
+
+    @Test
+    void everyDefinedKeyRoundTripsThroughItsEnvironmentVariable() {
+        for (String key : PipelineKeys.KEYS.definition().names()) {
+            assertEquals(Optional.of(key), PipelineKeys.KEYS.keyOfEnv(CommandKeys.envOf(key)), CommandKeys.envOf(key));
+        }
+    }
+
+    @Test
+    void noTwoDefinedKeysShareAnEnvironmentVariable() {
+        Set<String> variables = new HashSet<>();
+        for (String key : PipelineKeys.KEYS.definition().names()) {
+            assertTrue(variables.add(CommandKeys.envOf(key)), key + " shares " + CommandKeys.envOf(key));
+        }
+    }
+
+    @Test
+    void aTouchpointWithAnUnderscoreInItsNameCanBeSetThroughTheEnvironment() {
+        PipelineConfig c = PipelineConfig.load(null, Map.of("BRANDEQUITY_MODEL_TOUCHPOINT_SUPPORT_CONTACT_WEIGHT", "2.5"), Map.of());
+
+        assertEquals(2.5, c.model().touchpointWeight().get(Touchpoint.SUPPORT_CONTACT));
+    }
+
+    @Test
+    void aSegmentNameKeepsItsCaseAndUnderscoreThroughTheEnvironment() {
+        PipelineConfig c = PipelineConfig.load(null, Map.of("BRANDEQUITY_MODEL_SEGMENT_WEIGHTS", "High_Value:4,broad-base:1"), Map.of());
+
+        assertEquals(4.0, c.model().weightOfSegment("High_Value"));
+        assertEquals(1.0, c.model().weightOfSegment("high_value"), "another segment: the default weight");
+    }
+
+    @Test
+    void kafkaVariablesBecomeLowerCaseDottedClientKeys() {
+        PipelineConfig c = PipelineConfig.load(null, Map.of("BRANDEQUITY_KAFKA_SECURITY_PROTOCOL", "SSL"), Map.of());
+
+        assertEquals("SSL", c.kafka().getProperty("security.protocol"));
+    }
+
+    @Test
+    void aMisspeltKeyInTheFileIsReportedWithItsSourceAndTheClosestKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "window.sise=30m\n");
+
+        ConfigException e = assertThrows(ConfigException.class, () -> PipelineConfig.load(file, Map.of(), Map.of()));
+
+        assertEquals("unknown config key 'window.sise' (from --config " + file + "); did you mean 'window.size'?", e.getMessage());
+    }
+
+    @Test
+    void aMisspeltKeyInASetIsReportedWithTheClosestKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> PipelineConfig.load(null, Map.of(), Map.of("num.stream.thread", "4")));
+
+        assertEquals("unknown config key 'num.stream.thread' (from --set); did you mean 'num.stream.threads'?", e.getMessage());
+    }
+
+    @Test
+    void aMisspeltVariableIsReportedByItsNameWithTheClosestVariable() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> PipelineConfig.load(null, Map.of("BRANDEQUITY_WINDOW_SIZ", "30m"), Map.of()));
+
+        assertEquals("unknown config variable BRANDEQUITY_WINDOW_SIZ (from the environment); "
+                + "did you mean BRANDEQUITY_WINDOW_SIZE (window.size)?", e.getMessage());
+    }
+
+    @Test
+    void theOldPerSegmentWeightKeysAreRefused() {
+        assertThrows(ConfigException.class,
+                () -> PipelineConfig.load(null, Map.of(), Map.of("model.segment.high-value.weight", "4")));
+        assertThrows(IllegalArgumentException.class,
+                () -> PipelineConfig.defaults().with(Map.of("model.segment.high-value.weight", "4")));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "window.size|an hour",
+            "window.grace|-1m",
+            "api.port|70000",
+            "topic.partitions|0",
+            "topic.replication.factor|zero",
+            "processing.guarantee|exactly_twice",
+            "model.touchpoint.DELIVERY.promise|1.5",
+            "model.touchpoint.SUPPORT_CONTACT.weight|0",
+            "model.stage.USAGE.weight|NaN",
+            "model.prior.weight|0",
+            "model.segment.weights|high-value",
+            "model.segment.weights|high-value:-1",
+            "model.segment.weights|a:1,a:2",
+            "alert.floor.brand|low",
+            "alert.persistence.windows|32",
+            "alert.rate.limit.period|0ms",
+            "api.enabled|maybe"})
+    void anInvalidValueIsRejectedWithItsKeyNamed(String key, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineConfig.defaults().with(Map.of(key, value)));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
     }
 
     @Test
@@ -49,28 +163,30 @@ class PipelineConfigTest {
     }
 
     @Test
-    void aMissingPromiseIsNotSilentlyZero() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PipelineConfig.defaults().with(Map.of("model.touchpoint.DELIVERY.promise", "1.5")));
-        assertTrue(e.getMessage().contains("model.touchpoint.DELIVERY.promise"), e.getMessage());
-    }
-
-    @Test
     void everyTouchpointHasADefaultWeightPromiseAndPrior() {
         PipelineConfig c = PipelineConfig.defaults();
         for (Touchpoint t : Touchpoint.values()) {
             assertTrue(c.model().touchpointWeight().get(t) > 0, t.name());
+            assertTrue(c.model().touchpointPromise().containsKey(t), t.name());
+            assertTrue(c.model().touchpointPrior().containsKey(t), t.name());
         }
     }
 
     @Test
-    void alertSettingsSurviveTheRoundTripThroughProperties() {
-        PipelineConfig c = PipelineConfig.defaults().with(Map.of("alert.floor.segment", "-30", "alert.rate.limit.period", "12h"));
+    void theDefaultSegmentWeightsWeighHighValueThreeTimes() {
+        PipelineConfig c = PipelineConfig.defaults();
+        assertEquals(Map.of("broad-base", 1.0, "high-value", 3.0, "unassigned", 1.0), c.model().segmentWeight());
+        assertEquals(1.0, c.model().weightOfSegment("trial"));
+    }
+
+    @Test
+    void theWholeConfigSurvivesTheRoundTripThroughProperties() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("alert.floor.segment", "-30", "alert.rate.limit.period", "12h",
+                "model.segment.weights", "High_Value:4,b:0.5", "kafka.linger.ms", "5", "metrics.port", "0"));
+
+        assertEquals(c, PipelineConfig.fromProperties(c.toProperties()));
         assertEquals(-30, c.alerts().floorSegment());
         assertTrue(Double.isNaN(c.alerts().floorBrand()), "off by default");
-        assertEquals(Duration.ofHours(12), c.alerts().rateLimitPeriod());
-        assertEquals(c.alerts(), PipelineConfig.fromProperties(c.toProperties()).alerts());
-        assertEquals("alert.floor.segment", PipelineConfig.keyOfEnv("BRANDEQUITY_ALERT_FLOOR_SEGMENT"));
     }
 
     @Test
@@ -85,6 +201,5 @@ class PipelineConfigTest {
 
         PipelineConfig off = defaults.with(Map.of("api.enabled", "false"));
         assertEquals(null, org.brandequity.topology.StreamsSettings.of(off).get("application.server"));
-        assertThrows(IllegalArgumentException.class, () -> defaults.with(Map.of("api.port", "70000")));
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Outcome;
@@ -14,12 +13,8 @@ import org.junit.jupiter.api.Test;
 class EquityStockTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
 
-    static ModelConfig defaults() throws Exception {
-        Properties p = new Properties();
-        try (var in = EquityStockTest.class.getResourceAsStream("/brand-equity-defaults.properties")) {
-            p.load(in);
-        }
-        return ModelConfig.fromProperties(p);
+    static ModelConfig defaults() {
+        return org.brandequity.config.PipelineConfig.defaults().model();
     }
 
     @Test

@@ -81,7 +81,7 @@ class BrandEquityTopologyTest {
 
     @Test
     void aHighValueSegmentWeighsAsConfigured() {
-        try (PipelineDriver p = new PipelineDriver(Map.of("model.segment.high-value.weight", "4"))) {
+        try (PipelineDriver p = new PipelineDriver(Map.of("model.segment.weights", "broad-base:1,high-value:4"))) {
             p.profile(profile("vip", "high-value"));
             p.profile(profile("joe", "broad-base"));
             p.send(rated("vip", minutes(1), 5), rated("joe", minutes(1), 5));

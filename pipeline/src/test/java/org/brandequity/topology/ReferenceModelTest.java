@@ -62,10 +62,7 @@ class ReferenceModelTest {
         return Map.of(
                 "window.advance", advance,
                 "model.equity.half.life", halfLife,
-                "model.segment.broad-base.weight", "1.0",
-                "model.segment.high-value.weight", "3.0",
-                "model.segment.mid-market.weight", "1.7",
-                "model.segment.unassigned.weight", "0.6",
+                "model.segment.weights", "broad-base:1.0,high-value:3.0,mid-market:1.7,unassigned:0.6",
                 "model.segment.default.weight", "0.8",
                 "model.equity.index.prior", "5");
     }

@@ -1,0 +1,90 @@
+package org.brandequity.bench;
+
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.brandequity.config.CommandKeys;
+import org.brandequity.config.ConfigSection;
+import org.brandequity.config.PipelineKeys;
+import org.brandequity.config.Validators;
+import org.brandequity.sim.SimulatorKeys;
+
+/** The benchmark's own {@code bench.*} keys (docs/benchmark.md), one definition each. */
+public final class BenchKeys {
+    public static final String PHASES_CONFIG = "bench.phases";
+    public static final String EVENTS_CONFIG = "bench.events";
+    public static final String WARMUP_EVENTS_CONFIG = "bench.warmup.events";
+    public static final String CUSTOMERS_CONFIG = "bench.customers";
+    public static final String PARTITIONS_CONFIG = "bench.partitions";
+    public static final String STEP_MS_CONFIG = "bench.step.ms";
+    public static final String RATES_CONFIG = "bench.rates";
+    public static final String RATE_SECONDS_CONFIG = "bench.rate.seconds";
+    public static final String WARMUP_SECONDS_CONFIG = "bench.warmup.seconds";
+    public static final String DRAIN_SECONDS_CONFIG = "bench.drain.seconds";
+    public static final String SCALE_CONFIG = "bench.scale";
+    public static final String SCALE_EVENTS_PER_CUSTOMER_CONFIG = "bench.scale.events.per.customer";
+    public static final String CHILD_JVM_CONFIG = "bench.child.jvm";
+    public static final String TIMEOUT_SECONDS_CONFIG = "bench.timeout.seconds";
+    public static final String OUT_CONFIG = "bench.out";
+    public static final String LABEL_CONFIG = "bench.label";
+
+    public static final ConfigSection SECTION = new ConfigSection("bench", define(), List.of());
+
+    /** What the benchmark reads: the pipeline's keys (applied to every phase), the simulator's and its own. */
+    public static final CommandKeys KEYS = PipelineKeys.KEYS.plus(SimulatorKeys.SECTION, SECTION);
+
+    private BenchKeys() {}
+
+    private static ConfigDef define() {
+        return new ConfigDef()
+                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale", ConfigDef.ValidList.in("throughput", "latency", "scale"),
+                        Importance.HIGH, "Phases to run, in this order.")
+                .define(EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.HIGH,
+                        "throughput: interactions to preload.")
+                // After a 1M warm-up the JIT still took 2.9 µs/event, after 2M 2.2 (docs/benchmark.md).
+                .define(WARMUP_EVENTS_CONFIG, Type.LONG, -1L, Range.atLeast(-1), Importance.MEDIUM,
+                        "throughput: events a first, untimed pipeline (own application id, same input) folds before the timed one; "
+                                + "-1 = all of the input, 0 = no warm-up.")
+                .define(CUSTOMERS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
+                        "throughput and latency: simulated customers.")
+                .define(PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
+                        "Partitions of the input topics.")
+                .define(STEP_MS_CONFIG, Type.LONG, 2L, Range.atLeast(1), Importance.LOW,
+                        "Event-time spacing of preloaded events, in milliseconds.")
+                .define(RATES_CONFIG, Type.LIST, "5000,20000,50000", positiveInts(), Importance.MEDIUM,
+                        "latency: input rates in events/s, one step each.")
+                .define(RATE_SECONDS_CONFIG, Type.INT, 25, Range.atLeast(1), Importance.LOW,
+                        "latency: seconds per rate.")
+                .define(WARMUP_SECONDS_CONFIG, Type.INT, 5, Range.atLeast(0), Importance.LOW,
+                        "latency: first seconds of each rate left out of the figures.")
+                .define(DRAIN_SECONDS_CONFIG, Type.INT, 60, Range.atLeast(1), Importance.LOW,
+                        "latency: how long to wait for a rate's backlog to drain; figures are lower bounds after it.")
+                .define(SCALE_CONFIG, Type.LIST, "10000,100000,1000000", positiveInts(), Importance.MEDIUM,
+                        "scale: customer counts, one pipeline JVM each.")
+                .define(SCALE_EVENTS_PER_CUSTOMER_CONFIG, Type.DOUBLE, 2.0, Validators.greaterThan(0), Importance.LOW,
+                        "scale: interactions per customer.")
+                .define(CHILD_JVM_CONFIG, Type.STRING, "-Xmx512m", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "scale: JVM flags of the pipeline's own JVM.")
+                .define(TIMEOUT_SECONDS_CONFIG, Type.LONG, 900L, Range.atLeast(1), Importance.LOW,
+                        "Longest wait for a pipeline to fold its input.")
+                .define(OUT_CONFIG, Type.STRING, "", Importance.LOW,
+                        "Results directory; empty = bench/results when run from the project root, else target.")
+                .define(LABEL_CONFIG, Type.STRING, "run", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Name in the results files (also --label).");
+    }
+
+    private static ConfigDef.Validator positiveInts() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            for (Object o : (List<?>) value) {
+                try {
+                    if (Integer.parseInt(o.toString().trim()) < 1) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(name, value, "'" + o + "' is not a whole number >= 1");
+                }
+            }
+        }, () -> "whole numbers >= 1, comma-separated");
+    }
+}

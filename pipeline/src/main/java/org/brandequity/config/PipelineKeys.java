@@ -1,0 +1,154 @@
+package org.brandequity.config;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Every key of the pipeline, one definition each (type, default, validator, importance,
+ * documentation), in the style of Kafka's {@link StreamsConfig}. The README's pipeline config table
+ * is generated from it ({@link ConfigTable}; {@code ConfigReadmeTest} keeps them equal).
+ */
+public final class PipelineKeys {
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    public static final String BRAND_ID_CONFIG = "brand.id";
+    public static final String TOPIC_INTERACTIONS_CONFIG = "topic.interactions";
+    public static final String TOPIC_PROFILES_CONFIG = "topic.profiles";
+    public static final String TOPIC_CUSTOMER_SCORES_CONFIG = "topic.customer.scores";
+    public static final String TOPIC_SEGMENT_SCORES_CONFIG = "topic.segment.scores";
+    public static final String TOPIC_EQUITY_CONFIG = "topic.equity";
+    public static final String TOPIC_ALERTS_CONFIG = "topic.alerts";
+    public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+    public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+    public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
+    public static final String WINDOW_SIZE_CONFIG = "window.size";
+    public static final String WINDOW_ADVANCE_CONFIG = "window.advance";
+    public static final String WINDOW_GRACE_CONFIG = "window.grace";
+    public static final String SEGMENT_WINDOW_GRACE_CONFIG = "segment.window.grace";
+    public static final String DEDUP_HORIZON_CONFIG = "dedup.horizon";
+    public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
+    public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
+    public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
+    public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+    public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    public static final String METRICS_HOST_CONFIG = "metrics.host";
+    public static final String METRICS_PORT_CONFIG = "metrics.port";
+    public static final String API_ENABLED_CONFIG = "api.enabled";
+    public static final String API_HOST_CONFIG = "api.host";
+    public static final String API_PORT_CONFIG = "api.port";
+    public static final String API_ADVERTISED_HOST_CONFIG = "api.advertised.host";
+
+    /** Keys passed to Kafka Streams and its clients without the prefix. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    /**
+     * {@code kafka.<client key>}: Kafka's own keys have no underscores, so
+     * {@code BRANDEQUITY_KAFKA_SECURITY_PROTOCOL} is {@code kafka.security.protocol}.
+     */
+    public static final KeyFamily KAFKA = new KeyFamily(KAFKA_PREFIX, "<any>", suffix -> !suffix.isEmpty(),
+            env -> env.toLowerCase(Locale.ROOT).replace('_', '.'),
+            "Passed to Kafka Streams and its clients without the prefix, e.g. kafka.security.protocol=SASL_SSL. "
+                    + "Environment: BRANDEQUITY_KAFKA_SECURITY_PROTOCOL.");
+
+    private static final ConfigDef DEFINITION = define();
+
+    /** The pipeline's section of the config table. */
+    public static final ConfigSection SECTION = new ConfigSection("pipeline", DEFINITION, List.of(KAFKA));
+
+    /** What {@code run} and {@code topology} read. */
+    public static final CommandKeys KEYS = CommandKeys.of(SECTION);
+
+    private PipelineKeys() {}
+
+    /** A copy of the definition, free to be extended. */
+    public static ConfigDef definition() {
+        return new ConfigDef(DEFINITION);
+    }
+
+    private static ConfigDef define() {
+        ConfigDef d = new ConfigDef()
+                .define(APPLICATION_ID_CONFIG, Type.STRING, "brand-equity", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Kafka Streams application id: consumer group, prefix of internal topics and of state.")
+                .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "Kafka brokers, host:port,... (the demo sets its embedded broker's).")
+                .define(SCHEMA_REGISTRY_URL_CONFIG, Type.PASSWORD, "http://localhost:8081", Importance.HIGH,
+                        "Base URL of a Confluent-API schema registry; user:password@ in it for basic auth, hence a password type.")
+                .define(BRAND_ID_CONFIG, Type.STRING, "acme", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Key of the brand-equity records.")
+                .define(TOPIC_INTERACTIONS_CONFIG, Type.STRING, "customer-interactions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Input topic of customer interactions.")
+                .define(TOPIC_PROFILES_CONFIG, Type.STRING, "customer-profiles", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Input topic of customer profiles (compacted; as many partitions as the interactions).")
+                .define(TOPIC_CUSTOMER_SCORES_CONFIG, Type.STRING, "customer-experience-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of closed customer windows.")
+                .define(TOPIC_SEGMENT_SCORES_CONFIG, Type.STRING, "segment-experience-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of segment windows.")
+                .define(TOPIC_EQUITY_CONFIG, Type.STRING, "brand-equity", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of the brand equity (compacted).")
+                .define(TOPIC_ALERTS_CONFIG, Type.STRING, "score-drop-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of score-drop alerts.")
+                .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, "brand-equity-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Rejected input records, reason in headers.")
+                .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
+                        "Partitions of the topics the app creates when missing (interactions and profiles must match, checked at start); "
+                                + "the equity and alert topics always get 1.")
+                .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, Range.atLeast(1), Importance.MEDIUM,
+                        "Replication of the topics the app creates and of Kafka Streams' internal topics: your cluster's.")
+                .define(WINDOW_SIZE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(1), Importance.MEDIUM,
+                        "Customer window length; a whole multiple of window.advance.")
+                .define(WINDOW_ADVANCE_CONFIG, Type.STRING, "15m", Validators.durationAtLeast(1), Importance.MEDIUM,
+                        "Customer window hop (<= window.size).")
+                .define(WINDOW_GRACE_CONFIG, Type.STRING, "10m", Validators.durationAtLeast(0), Importance.MEDIUM,
+                        "How far behind stream time an event may arrive and still count; later is a TOO_LATE dead letter.")
+                .define(SEGMENT_WINDOW_GRACE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,
+                        "How late a closed customer window may reach its segment window (partitions progress unevenly).")
+                .define(DEDUP_HORIZON_CONFIG, Type.STRING, "2h", Validators.durationAtLeast(1), Importance.LOW,
+                        "An event id seen again for the same customer within this much event time counts once.")
+                .define(EVENT_MAX_FUTURE_SKEW_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,
+                        "Events further ahead of the wall clock are FUTURE_EVENT_TIME dead letters.")
+                // Produce-to-equity latency is about this flush wait plus two exactly-once commits
+                // (pre-aggregate -> repartition -> fold). 250ms keeps p99 under 1 s at 20k events/s on
+                // the benchmark machine (docs/benchmark.md); each task then sends at most 4 small
+                // delta records a second.
+                .define(EQUITY_FLUSH_INTERVAL_CONFIG, Type.STRING, "250ms", Validators.durationAtLeast(1), Importance.LOW,
+                        "Wall-clock interval at which each task folds its pending experience into the brand.")
+                .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
+                        ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
+                        "Kafka Streams processing guarantee.")
+                // One stream thread per core: on the 2-core benchmark machine a second thread took the
+                // pipeline from 62k to 72k events/s (docs/benchmark.md).
+                .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+                        "Stream threads per instance: one per core you give it. Tasks (one per input partition) are spread over them.")
+                .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+                        "Warm standby copies of state on other instances.")
+                .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                        "Commit (transaction) interval in milliseconds.")
+                .define(STATE_DIR_CONFIG, Type.STRING, "/tmp/brand-equity-state", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                        "RocksDB state directory; keep it on a persistent volume in production.")
+                .define(METRICS_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "Bind address of the Prometheus endpoint (/metrics, /health).")
+                .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(0, 65535), Importance.LOW,
+                        "Port of the Prometheus endpoint; 0 picks a free one.")
+                .define(API_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+                        "Serve the query API (GET /equity, /segments, /segments/{s}/windows, /customers/{id}/windows).")
+                .define(API_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "Query API bind address.")
+                .define(API_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535), Importance.LOW,
+                        "Query API port; 0 picks a free one.")
+                .define(API_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "Host other instances reach this one at (Kafka Streams' application.server, with api.port); "
+                                + "empty = api.host unless it is a wildcard, else this machine's host name.");
+        ModelKeys.define(d);
+        AlertKeys.define(d);
+        return d;
+    }
+}

@@ -1,0 +1,11 @@
+package org.brandequity.config;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigReadmeTest {
+
+    @Test
+    void theReadmesPipelineTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
+    }
+}
