@@ -45,11 +45,15 @@ import picocli.CommandLine;
  */
 public final class DemoMain {
     public static final String STATUS_INTERVAL_CONFIG = "status.interval";
+    public static final String REGISTRY_JAR_CONFIG = "demo.registry.jar";
 
     /** The demo's own keys. */
     public static final ConfigSection DEMO_SECTION = new ConfigSection("demo", new ConfigDef()
             .define(STATUS_INTERVAL_CONFIG, ConfigDef.Type.STRING, "5s", Validators.durationAtLeast(1), ConfigDef.Importance.LOW,
-                    "Interval of the demo's status line."),
+                    "Interval of the demo's status line.")
+            .define(REGISTRY_JAR_CONFIG, ConfigDef.Type.STRING, "", ConfigDef.Importance.LOW,
+                    "The schema registry jar the demo starts; empty = registry/target/brand-equity-registry-runner.jar"
+                            + " under the working directory or one of its parents."),
             List.of());
 
     /** Demo settings: small windows and a short half-life so numbers move within a minute. */
@@ -153,7 +157,12 @@ public final class DemoMain {
             out.println("Starting the embedded Kafka broker (KRaft) ...");
             EmbeddedKafkaBroker broker = started(started, EmbeddedKafkaBroker.builder().dataDirectory(work.resolve("kafka")).start());
             out.println("Starting the schema registry ...");
-            EmbeddedSchemaRegistry registryProcess = started(started, EmbeddedSchemaRegistry.start(work.resolve("logs")));
+            String registryJar = props.getProperty(REGISTRY_JAR_CONFIG, "");
+            // Closed by this sequence, after the pipeline that needs it, not by a hook of its own.
+            EmbeddedSchemaRegistry registryProcess = started(started, (registryJar.isBlank()
+                    ? EmbeddedSchemaRegistry.start(work.resolve("logs"))
+                    : EmbeddedSchemaRegistry.start(Path.of(registryJar), work.resolve("logs"), EmbeddedSchemaRegistry.DEFAULT_STARTUP_TIMEOUT))
+                    .stoppedByOwner());
             props.setProperty("bootstrap.servers", broker.bootstrapServers());
             props.setProperty("schema.registry.url", registryProcess.url());
             props.setProperty("state.dir", work.resolve("state").toString());

@@ -32,8 +32,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** System property naming the registry jar; checked first by {@link #locateJar()}. */
     public static final String JAR_PROPERTY = "brandequity.registry.jar";
-    /** Environment variable naming the registry jar; checked after {@link #JAR_PROPERTY}. */
-    public static final String JAR_ENV = "BRANDEQUITY_REGISTRY_JAR";
     /** Where the registry module's build puts the jar, relative to the project root. */
     public static final String JAR_IN_PROJECT = "registry/target/brand-equity-registry-runner.jar";
     /** The Confluent REST API's base path in Apicurio Registry. */
@@ -107,19 +105,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * Finds the registry jar: the {@value #JAR_PROPERTY} system property, else the {@value #JAR_ENV}
-     * environment variable, else {@value #JAR_IN_PROJECT} under the working directory or one of
-     * its parents.
+     * Finds the registry jar: the {@value #JAR_PROPERTY} system property, else
+     * {@value #JAR_IN_PROJECT} under the working directory or one of its parents. (The demo has a
+     * config key of its own, {@code demo.registry.jar}, and passes the jar explicitly.)
      *
      * @throws IllegalStateException when none of these names an existing file
      */
     public static Path locateJar() {
         String configured = System.getProperty(JAR_PROPERTY);
         String source = "system property " + JAR_PROPERTY;
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv(JAR_ENV);
-            source = "environment variable " + JAR_ENV;
-        }
         if (configured != null && !configured.isBlank()) {
             Path jar = Paths.get(configured).toAbsolutePath().normalize();
             if (!Files.isRegularFile(jar)) {
@@ -137,8 +131,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Schema registry jar not found: no " + JAR_IN_PROJECT
-                + " under " + workingDir + " or its parents, and neither the system property "
-                + JAR_PROPERTY + " nor the environment variable " + JAR_ENV + " is set."
+                + " under " + workingDir + " or its parents, and the system property "
+                + JAR_PROPERTY + " is not set."
                 + " Build it with `mvn -B package -pl registry` at the project root.");
     }
 
@@ -158,6 +152,24 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** The child JVM's process, e.g. to check that it has ended after {@link #close()}. */
     public ProcessHandle processHandle() {
         return process.toHandle();
+    }
+
+    /**
+     * Leaves stopping the registry to the caller's own shutdown sequence instead of a JVM shutdown
+     * hook of its own. Shutdown hooks run concurrently, so with its own hook the registry could
+     * stop while the caller's pipeline is still committing and needs it (its last records then
+     * fail to serialize). If this JVM dies without closing it, the registry's parent-process
+     * watchdog still ends it.
+     *
+     * @return this registry
+     */
+    public synchronized EmbeddedSchemaRegistry stoppedByOwner() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running already; nothing to hand over.
+        }
+        return this;
     }
 
     /** Stops the registry: gracefully, then forcibly if it has not ended within 10 seconds. */
