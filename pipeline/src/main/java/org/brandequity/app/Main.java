@@ -110,7 +110,7 @@ public final class Main {
         try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
              MetricsServer metrics = new MetricsServer(props.getProperty("metrics.host"),
-                     Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher)) {
+                     Integer.parseInt(props.getProperty("metrics.port")), pipeline, watcher)) {
             pipeline.start();
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
