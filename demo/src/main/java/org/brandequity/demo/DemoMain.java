@@ -175,12 +175,12 @@ public final class DemoMain {
             Pipeline pipeline = started(started, new Pipeline(config)).start();
             OutputWatcher watcher = started(started, new OutputWatcher(config, new AppSerdes(registry)));
             MetricsServer metrics = started(started, new MetricsServer(props.getProperty("metrics.host"),
-                    Integer.parseInt(props.getProperty("metrics.port")), pipeline.streams(), watcher));
+                    Integer.parseInt(props.getProperty("metrics.port")), pipeline, watcher));
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
             Simulator simulator = started(started, new Simulator(simConfig, Main.producerProps(config), registry,
                     config.topics().interactions(), config.topics().profiles()));
-            StatusLine status = new StatusLine(out, watcher, simulator::sent, simConfig.totalEvents());
+            StatusLine status = new StatusLine(out, watcher, pipeline.counters(), simulator::sent, simConfig.totalEvents());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "status");
                 t.setDaemon(true);

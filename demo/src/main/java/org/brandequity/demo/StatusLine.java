@@ -9,7 +9,6 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.app.OutputWatcher;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.topology.Counters;
-import org.brandequity.topology.DeadLetters;
 
 /**
  * The demo's compact live status: events/s in and out, dead letters, current equity and the lowest
@@ -18,15 +17,18 @@ import org.brandequity.topology.DeadLetters;
 final class StatusLine {
     private final PrintStream out;
     private final OutputWatcher watcher;
+    private final Counters counters;
     private final LongSupplier produced;
     private final long total;
     private long lastIn;
     private long lastOut;
     private long lastAt = System.nanoTime();
 
-    StatusLine(PrintStream out, OutputWatcher watcher, LongSupplier produced, long total) {
+    /** {@code counters}: the demo pipeline instance's. */
+    StatusLine(PrintStream out, OutputWatcher watcher, Counters counters, LongSupplier produced, long total) {
         this.out = out;
         this.watcher = watcher;
+        this.counters = counters;
         this.produced = produced;
         this.total = total;
     }
@@ -34,14 +36,15 @@ final class StatusLine {
     void print() {
         long now = System.nanoTime();
         double seconds = Math.max(1e-3, (now - lastAt) / 1e9);
-        long in = Counters.SCORED.sum() + Counters.DUPLICATES.sum() + DeadLetters.total();
+        long deadLetters = counters.deadLetters();
+        long in = counters.scored() + counters.duplicates() + deadLetters;
         long outRecords = watcher.records();
         double inRate = (in - lastIn) / seconds;
         double outRate = (outRecords - lastOut) / seconds;
         lastIn = in;
         lastOut = outRecords;
         lastAt = now;
-        out.println(render(inRate, outRate, DeadLetters.total(), watcher.equity(), watcher.segments(), produced.getAsLong(), total));
+        out.println(render(inRate, outRate, deadLetters, watcher.equity(), watcher.segments(), produced.getAsLong(), total));
         out.flush();
     }
 

@@ -67,7 +67,7 @@ class DashboardQueriesTest {
             PipelineConfig config = cluster.config("dashboards", pipelineOverrides);
             try (Pipeline pipeline = new Pipeline(config).start();
                  OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(cluster.registry));
-                 MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline.streams(), watcher)) {
+                 MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline, watcher)) {
                 watcher.start();
                 int prometheusPort = freePort();
                 prometheus = startPrometheus(prometheusBinary, work, metrics.port(), prometheusPort);

@@ -86,7 +86,7 @@ class IncidentAlertIntegrationTest {
         Process prometheus = null;
         try (Pipeline pipeline = new Pipeline(config).start();
              OutputWatcher watcher = new OutputWatcher(config, serdes);
-             MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline.streams(), watcher)) {
+             MetricsServer metrics = new MetricsServer("127.0.0.1", 0, pipeline, watcher)) {
             watcher.start();
             int prometheusPort = DashboardQueriesTest.freePort();
             prometheus = DashboardQueriesTest.startPrometheus(prometheusBinary, work, metrics.port(), prometheusPort);

@@ -154,7 +154,7 @@ public final class Main {
         // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
         try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(), pipeline.streams(), watcher)) {
+             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(), pipeline, watcher)) {
             pipeline.start();
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",

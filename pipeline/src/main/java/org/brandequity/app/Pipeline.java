@@ -1,5 +1,7 @@
 package org.brandequity.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -9,6 +11,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.topology.Counters;
 import org.brandequity.topology.StreamsSettings;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
@@ -23,14 +26,24 @@ import org.slf4j.LoggerFactory;
  * {@link #awaitTermination()} returns, so the process exits non-zero and its supervisor
  * (Kubernetes, systemd) restarts it. Under exactly-once, uncommitted work is redone on restart, so
  * nothing is lost or counted twice. Replacing the thread in-process would loop on a persistent
- * fault without anyone noticing.
+ * fault without anyone noticing. The same holds for an unexpected exception while processing a
+ * record ({@code DeadLetterProcessingHandler} fails the task rather than commit a half-applied event).
+ *
+ * <p>Each instance has its own meter registry: its topology's and handlers' {@link Counters} live in
+ * it, and {@link MetricsServer} serves it, so two instances in one JVM never mix their counts.
+ * Dead letters are logged as one summary line per {@link #DEAD_LETTER_SUMMARY_INTERVAL}.
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    /** How often the records dead-lettered since the last summary are logged (one line, by reason). */
+    static final Duration DEAD_LETTER_SUMMARY_INTERVAL = Duration.ofSeconds(30);
 
     private final PipelineConfig config;
     private final SchemaRegistryClient registry;
     private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counters counters = new Counters(meters);
+    private final DeadLetterSummary deadLetterSummary;
     private final QueryApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
@@ -44,10 +57,12 @@ public final class Pipeline implements AutoCloseable {
         }
         this.config = config;
         this.registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
-        Topology topology = BrandEquityTopology.build(config, new AppSerdes(registry));
-        this.streams = new KafkaStreams(topology, StreamsSettings.of(config));
+        Topology topology = BrandEquityTopology.build(config, new AppSerdes(registry), counters);
+        this.streams = new KafkaStreams(topology, StreamsSettings.of(config, counters));
+        this.deadLetterSummary = new DeadLetterSummary(counters, config.topics().deadLetters(), DEAD_LETTER_SUMMARY_INTERVAL);
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("Stream thread failed; shutting this instance down so its supervisor restarts it", e);
+            // Kafka Streams has logged the stack trace already (with the failed task, and again with this decision).
+            log.error("Stream thread failed ({}); shutting this instance down so its supervisor restarts it", e.toString());
             failed = true;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -60,12 +75,23 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline start() {
         TopicAdmin.ensureTopics(config);
         streams.start();
+        deadLetterSummary.start();
         if (api != null) api.start(streams, config);
         return this;
     }
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** This instance's meter registry, holding its {@link #counters()}; {@link MetricsServer} serves it. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meters;
+    }
+
+    /** What this instance's topology decided about events (scored, duplicates, dead letters by reason). */
+    public Counters counters() {
+        return counters;
     }
 
     /** The config in effect: with {@code api.port=0}, it carries the port actually bound. */
@@ -88,6 +114,8 @@ public final class Pipeline implements AutoCloseable {
     public void close() {
         if (api != null) api.close();
         streams.close(Duration.ofSeconds(30));
+        deadLetterSummary.close();
         registry.close();
+        meters.close();
     }
 }

@@ -3,8 +3,11 @@ package org.brandequity.topology;
 import java.time.Instant;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
@@ -63,8 +66,19 @@ public final class BrandEquityTopology {
 
     private BrandEquityTopology() {}
 
+    /**
+     * The topology of an instance whose counts nobody reads (they go to a registry of their own):
+     * for describing it. A running instance uses {@link #build(PipelineConfig, AppSerdes, Counters)}.
+     */
     public static Topology build(PipelineConfig config, AppSerdes serdes) {
-        StreamsBuilder builder = new StreamsBuilder();
+        return build(config, serdes, new Counters(new SimpleMeterRegistry()));
+    }
+
+    /** The topology of the instance that counts into {@code counters}; its Streams properties must carry the same. */
+    public static Topology build(PipelineConfig config, AppSerdes serdes, Counters counters) {
+        // Built with the instance's Streams settings, so that topology-level ones take effect
+        // (ensure.explicit.internal.resource.naming, processor.wrapper.class).
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config, counters))));
         PipelineConfig.Topics topics = config.topics();
         ScoringModel scoring = new ScoringModel(config.model());
         EquityLedgers ledgers = new EquityLedgers(config.model());
@@ -104,7 +118,7 @@ public final class BrandEquityTopology {
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
                 .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, scoring,
-                                config.dedupHorizon(), config.windowGrace(), config.windowSize(), config.windowAdvance()),
+                                config.dedupHorizon(), config.windowGrace(), config.windowSize(), config.windowAdvance(), counters),
                         Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
 
         KStream<String, CustomerExperienceScore> customerScores = scored.process(

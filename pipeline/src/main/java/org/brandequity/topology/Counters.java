@@ -1,73 +1,150 @@
 package org.brandequity.topology;
 
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.model.DeadLetterReason;
 
 /**
- * Process-wide counts of what the topology decided about events, read by the metrics endpoint and
- * the demo status line. Kafka Streams instantiates processors per task, so shared counters are
- * the simplest way to sum them.
+ * What one pipeline instance's topology decided about events, as Micrometer counters in that
+ * instance's registry (exported at {@code /metrics}; the demo status line reads them too).
+ *
+ * <p>One instance per pipeline, handed to the processors when the topology is built and to the
+ * exception handlers through their configs ({@link #CONFIG}): Kafka Streams creates processors per
+ * task, and all tasks of the instance count into the same meters. Nothing is static, so two
+ * pipelines (or test drivers) in one JVM each see only their own counts.
  */
 public final class Counters {
-    /** Events dropped because their id was already counted. */
-    public static final LongAdder DUPLICATES = new LongAdder();
-    /** Events behind stream time but inside the grace period: counted. */
-    public static final LongAdder LATE_ACCEPTED = new LongAdder();
-    /** Events behind stream time by more than the grace period: dead-lettered. */
-    public static final LongAdder LATE_REJECTED = new LongAdder();
-    /** Events scored and counted. */
-    public static final LongAdder SCORED = new LongAdder();
     /**
-     * {@link #SCORED} by touchpoint and lifecycle stage, with the sums behind the mean experience
-     * there: sum of w, and of w * x split by sign (so each sum only grows, as a Prometheus counter
-     * must; mean = (positive - negative) / weight). Bounded labels (19 touchpoints x 8 stages) for the metrics
-     * endpoint's touchpoint x stage heat map; the equity record only decomposes by each alone.
+     * The Streams config key under which {@link StreamsSettings} hands this object to the exception
+     * handlers: Kafka Streams configures them with the original config map, objects included.
      */
-    private static final int STAGES = LifecycleStage.values().length;
-    private static final LongAdder[] EVENTS = new LongAdder[Touchpoint.values().length * STAGES];
-    private static final DoubleAdder[] WEIGHT = new DoubleAdder[EVENTS.length];
-    private static final DoubleAdder[] POSITIVE = new DoubleAdder[EVENTS.length];
-    private static final DoubleAdder[] NEGATIVE = new DoubleAdder[EVENTS.length];
+    public static final String CONFIG = "brandequity.counters";
 
-    static {
-        for (int i = 0; i < EVENTS.length; i++) {
-            EVENTS[i] = new LongAdder();
-            WEIGHT[i] = new DoubleAdder();
-            POSITIVE[i] = new DoubleAdder();
-            NEGATIVE[i] = new DoubleAdder();
+    private static final int STAGES = LifecycleStage.values().length;
+
+    private final MeterRegistry registry;
+    private final Counter duplicates;
+    private final Counter lateAccepted;
+    private final Counter lateRejected;
+    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    /** Per touchpoint x stage pair, registered on its first event (see {@link #countScored}). */
+    private final AtomicReferenceArray<PairMeters> pairs = new AtomicReferenceArray<>(Touchpoint.values().length * STAGES);
+
+    public Counters(MeterRegistry registry) {
+        this.registry = registry;
+        duplicates = Counter.builder("brandequity_duplicates_dropped")
+                .description("Events dropped as duplicates of a counted event id").register(registry);
+        lateAccepted = Counter.builder("brandequity_late_events_accepted")
+                .description("Events behind stream time but inside the grace period").register(registry);
+        lateRejected = Counter.builder("brandequity_late_events_rejected")
+                .description("Events behind stream time by more than the grace period (dead-lettered as TOO_LATE)").register(registry);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLetters.put(reason, Counter.builder("brandequity_dead_letters")
+                    .description("Records sent to the dead-letter topic").tag("reason", reason.name()).register(registry));
         }
     }
 
-    /** Counts one scored event with experience {@code signal} and weight {@code weight}. */
-    public static void scored(Touchpoint touchpoint, LifecycleStage stage, double signal, double weight) {
-        SCORED.increment();
-        int i = index(touchpoint, stage);
-        EVENTS[i].increment();
-        WEIGHT[i].add(weight);
-        if (signal > 0) POSITIVE[i].add(weight * signal);
-        else if (signal < 0) NEGATIVE[i].add(-weight * signal);
+    /** The registry these counters live in. */
+    public MeterRegistry registry() {
+        return registry;
     }
 
-    /** Events scored at this touchpoint and stage by this JVM since start. */
-    public static long scored(Touchpoint touchpoint, LifecycleStage stage) {
-        return EVENTS[index(touchpoint, stage)].sum();
+    /** The instance {@link StreamsSettings} put in a handler's {@code configure} map. */
+    static Counters from(Map<String, ?> configs) {
+        Object counters = configs.get(CONFIG);
+        if (counters instanceof Counters c) return c;
+        throw new IllegalStateException(CONFIG + " is not set to the pipeline's Counters (got " + counters
+                + "): build the Streams properties with StreamsSettings.of(config, counters)");
     }
 
-    /** Sum of the experience weights w of those events. */
-    public static double weight(Touchpoint touchpoint, LifecycleStage stage) {
-        return WEIGHT[index(touchpoint, stage)].sum();
+    /** An event dropped because its id was already counted. */
+    public void countDuplicate() {
+        duplicates.increment();
     }
 
-    /** Sum of w * x over those events with x &gt; 0. */
-    public static double positive(Touchpoint touchpoint, LifecycleStage stage) {
-        return POSITIVE[index(touchpoint, stage)].sum();
+    /** An event behind stream time but inside the grace period: counted. */
+    public void countLateAccepted() {
+        lateAccepted.increment();
     }
 
-    /** Sum of w * |x| over those events with x &lt; 0. */
-    public static double negative(Touchpoint touchpoint, LifecycleStage stage) {
-        return NEGATIVE[index(touchpoint, stage)].sum();
+    /** An event behind stream time by more than the grace period: dead-lettered. */
+    public void countLateRejected() {
+        lateRejected.increment();
+    }
+
+    /** A record sent to the dead-letter topic. */
+    public void countDeadLetter(DeadLetterReason reason) {
+        deadLetters.get(reason).increment();
+    }
+
+    /**
+     * Counts one scored event with experience {@code signal} and weight {@code weight}: by touchpoint
+     * and lifecycle stage, with the sums behind the mean experience there: sum of w, and of w * x
+     * split by sign (so each sum only grows, as a Prometheus counter must; mean = (positive -
+     * negative) / weight). A pair's four series are registered on its first event: the 152 possible
+     * pairs would otherwise be mostly zero series that every dashboard query drags along.
+     */
+    public void countScored(Touchpoint touchpoint, LifecycleStage stage, double signal, double weight) {
+        PairMeters m = pair(touchpoint, stage);
+        m.events.increment();
+        m.weight.increment(weight);
+        if (signal > 0) m.positive.increment(weight * signal);
+        else if (signal < 0) m.negative.increment(-weight * signal);
+    }
+
+    /** Events dropped as duplicates by this instance since start. */
+    public long duplicates() {
+        return (long) duplicates.count();
+    }
+
+    public long lateAccepted() {
+        return (long) lateAccepted.count();
+    }
+
+    public long lateRejected() {
+        return (long) lateRejected.count();
+    }
+
+    /** Dead letters written by this instance since start, for {@code reason}. */
+    public long deadLetters(DeadLetterReason reason) {
+        return (long) deadLetters.get(reason).count();
+    }
+
+    /** Dead letters written by this instance since start, all reasons. */
+    public long deadLetters() {
+        return deadLetters.values().stream().mapToLong(c -> (long) c.count()).sum();
+    }
+
+    /** Events scored and counted by this instance since start, all touchpoints and stages. */
+    public long scored() {
+        return (long) Search.in(registry).name("brandequity_events_scored").counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Events scored at this touchpoint and stage by this instance since start. */
+    public long scored(Touchpoint touchpoint, LifecycleStage stage) {
+        PairMeters m = pairs.get(index(touchpoint, stage));
+        return m == null ? 0 : (long) m.events.count();
+    }
+
+    private PairMeters pair(Touchpoint touchpoint, LifecycleStage stage) {
+        Touchpoint t = touchpoint == null ? Touchpoint.OTHER : touchpoint;
+        LifecycleStage s = stage == null ? LifecycleStage.UNKNOWN : stage;
+        int i = index(t, s);
+        PairMeters m = pairs.get(i);
+        if (m == null) {
+            // Two stream threads racing here register the same meters: Micrometer returns the
+            // existing meter for an id already registered, so both hold the same counters.
+            m = new PairMeters(registry, t, s);
+            pairs.compareAndSet(i, null, m);
+            m = pairs.get(i);
+        }
+        return m;
     }
 
     private static int index(Touchpoint touchpoint, LifecycleStage stage) {
@@ -76,5 +153,21 @@ public final class Counters {
         return t.ordinal() * STAGES + s.ordinal();
     }
 
-    private Counters() {}
+    private record PairMeters(Counter events, Counter weight, Counter positive, Counter negative) {
+        PairMeters(MeterRegistry registry, Touchpoint t, LifecycleStage s) {
+            this(Counter.builder("brandequity_events_scored")
+                            .description("Events scored and counted, by touchpoint and lifecycle stage")
+                            .tag("touchpoint", t.name()).tag("stage", s.name()).register(registry),
+                    Counter.builder("brandequity_experience_weight")
+                            .description("Sum of the experience weights w of the scored events, by touchpoint and stage")
+                            .tag("touchpoint", t.name()).tag("stage", s.name()).register(registry),
+                    Counter.builder("brandequity_experience_positive")
+                            .description("Sum of w * x over scored events with positive experience x, by touchpoint and stage")
+                            .tag("touchpoint", t.name()).tag("stage", s.name()).register(registry),
+                    Counter.builder("brandequity_experience_negative")
+                            .description("Sum of w * |x| over scored events with negative experience x; (positive - negative) "
+                                    + "/ weight is their mean experience").tag("touchpoint", t.name()).tag("stage", s.name())
+                            .register(registry));
+        }
+    }
 }

@@ -44,13 +44,16 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final long graceMs;
     private final long sizeMs;
     private final long advanceMs;
+    private final Counters counters;
     private FixedKeyProcessorContext<String, ScoredInteraction> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
     private KeyValueStore<String, Long> streamTimes;
     private long streamTime = Long.MIN_VALUE;
 
     CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, ScoringModel scoring,
-                            Duration dedupHorizon, Duration grace, Duration windowSize, Duration windowAdvance) {
+                            Duration dedupHorizon, Duration grace, Duration windowSize, Duration windowAdvance,
+                            Counters counters) {
+        this.counters = counters;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
         this.scoring = scoring;
@@ -76,16 +79,20 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         CustomerLedger ledger = ledgers.get(record.key());
         if (ledger == null) ledger = CustomerLedgers.empty();
         if (CustomerLedgers.hasSeen(ledger, e.getEventId(), t, horizonMs, rememberFrom(streamTime))) {
-            Counters.DUPLICATES.increment();
+            counters.countDuplicate();
             return;
         }
         if (streamTime != Long.MIN_VALUE && t < streamTime - graceMs) {
-            Counters.LATE_REJECTED.increment();
+            counters.countLateRejected();
             throw new RejectedInteractionException(new Violation(DeadLetterReason.TOO_LATE,
                     "eventTime " + Instant.ofEpochMilli(t) + " is " + (streamTime - t) + " ms behind stream time "
                             + Instant.ofEpochMilli(streamTime) + " (grace " + graceMs + " ms)"));
         }
-        if (streamTime != Long.MIN_VALUE && t < streamTime) Counters.LATE_ACCEPTED.increment();
+        // Everything that can reject or fail on the event happens above this line, before the first
+        // store write: a rejection is dead-lettered with nothing of the event kept, and any failure
+        // below fails the task so that exactly-once rolls back what was written.
+        ExperienceSignal s = scoring.score(e);
+        boolean late = streamTime != Long.MIN_VALUE && t < streamTime;
         // Panes older than this belong only to windows already emitted: the window closer, downstream,
         // has seen every earlier event and closed every window stream time had passed.
         long oldestLivePaneStart = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : closableWindowEnd(streamTime) - sizeMs + advanceMs;
@@ -95,13 +102,12 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         }
         CustomerLedgers.prune(ledger, rememberFrom(streamTime), oldestLivePaneStart);
         ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-
-        ExperienceSignal s = scoring.score(e);
         CustomerLedgers.add(CustomerLedgers.pane(ledger, Math.floorDiv(t, advanceMs) * advanceMs),
                 scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
         ledgers.put(record.key(), ledger);
 
-        Counters.scored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
+        if (late) counters.countLateAccepted();
+        counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         context.forward(record.withValue(new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
                 e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight())));
     }

@@ -2,8 +2,6 @@ package org.brandequity.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,22 +18,7 @@ public final class DeadLetters {
     public static final String REASON_HEADER = "brandequity.dlq.reason";
     public static final String DETAIL_HEADER = "brandequity.dlq.detail";
 
-    private static final Map<DeadLetterReason, LongAdder> COUNTS = new EnumMap<>(DeadLetterReason.class);
-
-    static {
-        for (DeadLetterReason r : DeadLetterReason.values()) COUNTS.put(r, new LongAdder());
-    }
-
     private DeadLetters() {}
-
-    /** Dead letters written by this JVM since start, by reason (for metrics and the demo status line). */
-    public static long count(DeadLetterReason reason) {
-        return COUNTS.get(reason).sum();
-    }
-
-    public static long total() {
-        return COUNTS.values().stream().mapToLong(LongAdder::sum).sum();
-    }
 
     /** The dead-letter topic Kafka Streams is configured with ({@code errors.dead.letter.queue.topic.name}), or null. */
     static String topic(Map<String, ?> configs) {
@@ -45,7 +28,6 @@ public final class DeadLetters {
 
     static List<ProducerRecord<byte[], byte[]>> records(String topic, ErrorHandlerContext context,
                                                         Exception exception, DeadLetterReason reason) {
-        COUNTS.get(reason).increment();
         if (topic == null) return List.of();
         // The same record layout as Kafka Streams' own handlers, so standard DLQ tooling reads ours.
         ProducerRecord<byte[], byte[]> record = ExceptionHandlerUtils.buildDeadLetterQueueRecord(

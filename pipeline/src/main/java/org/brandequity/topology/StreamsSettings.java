@@ -4,13 +4,24 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.brandequity.config.PipelineConfig;
 
 /** Kafka Streams properties derived from the pipeline config. */
 public final class StreamsSettings {
     private StreamsSettings() {}
 
+    /**
+     * The properties of an instance whose dead-letter counts nobody reads (their counters live in a
+     * registry of their own): for inspecting the settings. A running instance uses
+     * {@link #of(PipelineConfig, Counters)} with the counters its topology was built with.
+     */
     public static Properties of(PipelineConfig c) {
+        return of(c, new Counters(new SimpleMeterRegistry()));
+    }
+
+    /** The properties of the instance that counts into {@code counters}, the exception handlers included. */
+    public static Properties of(PipelineConfig c, Counters counters) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, c.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
@@ -26,6 +37,12 @@ public final class StreamsSettings {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.topics().deadLetters());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        // Not a string: Kafka Streams configures the handlers with the original config map, so they
+        // count into this instance's counters rather than into process-wide state.
+        p.put(Counters.CONFIG, counters);
+        // The topology has no global stores, so this changes nothing but the warning Kafka Streams 4.x
+        // logs for every config it parses while it is unset (the default becomes true in 5.0).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Every event writes its customer's ledger (several hundred bytes) to a changelog: the default

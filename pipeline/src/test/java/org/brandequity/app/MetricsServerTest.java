@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,14 +32,16 @@ class MetricsServerTest {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in").to("out");
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counters counters = new Counters(registry);
         try (KafkaStreams streams = new KafkaStreams(builder.build(), p);
-             MetricsServer server = new MetricsServer("127.0.0.1", 0, streams, null)) {
+             MetricsServer server = new MetricsServer("127.0.0.1", 0, streams, registry, null)) {
             String before = get(server, "/metrics");
             assertFalse(before.contains("touchpoint=\"RENEWAL\",stage=\"DISPOSAL\"") || before.contains("stage=\"DISPOSAL\",touchpoint=\"RENEWAL\""),
                     "a touchpoint x stage pair gets series only once it has seen an event");
 
-            Counters.scored(Touchpoint.RENEWAL, LifecycleStage.DISPOSAL, 0.5, 2.0);
-            Counters.scored(Touchpoint.RENEWAL, LifecycleStage.DISPOSAL, -1.0, 1.0);
+            counters.countScored(Touchpoint.RENEWAL, LifecycleStage.DISPOSAL, 0.5, 2.0);
+            counters.countScored(Touchpoint.RENEWAL, LifecycleStage.DISPOSAL, -1.0, 1.0);
             String text = get(server, "/metrics");
             assertEquals(2.0, value(text, "brandequity_events_scored_total{stage=\"DISPOSAL\",touchpoint=\"RENEWAL\"}"));
             assertEquals(3.0, value(text, "brandequity_experience_weight_total{stage=\"DISPOSAL\",touchpoint=\"RENEWAL\"}"));

@@ -5,6 +5,7 @@ import static org.brandequity.topology.Events.minutes;
 import static org.brandequity.topology.Events.rated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -20,6 +21,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
@@ -123,6 +125,8 @@ class DeadLetterTopologyTest {
         assertEquals(pipeline.config.topics().interactions(), PipelineDriver.header(dead, "__streams.errors.topic"));
         assertEquals("1", PipelineDriver.header(dead, "__streams.errors.offset"), "the bad record was the second on the topic");
         assertTrue(pipeline.deadLetters.isEmpty(), "one bad record, one dead letter");
+        assertEquals(1, pipeline.counters.deadLetters(reason), "counted by reason in this instance's brandequity_dead_letters");
+        assertEquals(1, pipeline.counters.deadLetters());
 
         CustomerExperienceScore score = pipeline.customerScores.readValue();
         assertEquals(2, score.getEvents(), "the valid events around the bad one are both counted");
@@ -147,6 +151,19 @@ class DeadLetterTopologyTest {
         new GenericDatumWriter<GenericRecord>(schema).write(record, enc);
         enc.flush();
         return out.toByteArray();
+    }
+
+    @Test
+    void anUnexpectedExceptionAfterTheLedgerWriteFailsTheTaskInsteadOfDeadLetteringAHalfAppliedEvent() {
+        try (PipelineDriver faulty = new PipelineDriver(Map.of("processing.guarantee", "at_least_once",
+                "kafka.processor.wrapper.class", "org.brandequity.app.FailBeforeEquityPreAggregation"))) {
+            CustomerInteraction e = interaction("c1", minutes(1)).setEventId(org.brandequity.app.FailBeforeEquityPreAggregation.EVENT_ID)
+                    .setRating(5).build();
+            StreamsException failure = assertThrows(StreamsException.class, () -> faulty.send(e));
+            assertTrue(failure.getCause() instanceof IllegalStateException, failure.toString());
+            assertTrue(faulty.deadLetters.isEmpty(), "not a dead letter");
+            assertEquals(0, faulty.counters.deadLetters());
+        }
     }
 
     @Test

@@ -44,6 +44,8 @@ final class PipelineDriver implements AutoCloseable {
     final PipelineConfig config;
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     final AppSerdes serdes = new AppSerdes(registry);
+    /** This driver's counts (duplicates, dead letters, scored events), in a registry of its own. */
+    final Counters counters = new Counters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     final TopologyTestDriver driver;
     final TestInputTopic<String, CustomerInteraction> interactions;
     final TestInputTopic<byte[], byte[]> rawInteractions;
@@ -71,8 +73,8 @@ final class PipelineDriver implements AutoCloseable {
         all.putAll(overrides);
         all.put("state.dir", stateDir.toString());
         config = PipelineConfig.defaults().with(all);
-        Properties props = StreamsSettings.of(config);
-        driver = new TopologyTestDriver(BrandEquityTopology.build(config, serdes), props, Events.T0.plus(Duration.ofDays(1)));
+        Properties props = StreamsSettings.of(config, counters);
+        driver = new TopologyTestDriver(BrandEquityTopology.build(config, serdes, counters), props, Events.T0.plus(Duration.ofDays(1)));
         PipelineConfig.Topics t = config.topics();
         interactions = driver.createInputTopic(t.interactions(), serdes.string().serializer(), serdes.interaction().serializer());
         rawInteractions = driver.createInputTopic(t.interactions(), new ByteArraySerializer(), new ByteArraySerializer());
