@@ -23,6 +23,7 @@ import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.wire.InMemorySchemaRegistry;
 
 /**
  * The topology under {@link TopologyTestDriver}, with typed input and output topics. Wall-clock
