@@ -29,6 +29,7 @@ import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Grafana dashboards against reality: a real broker and registry, the pipeline with its output
@@ -47,12 +48,11 @@ class DashboardQueriesTest {
     record Query(String dashboard, int panelId, String panel, String refId, String expr) {}
 
     @Test
-    void everyPanelQueryReturnsSeriesFromTheRunningPipeline() throws Exception {
+    void everyPanelQueryReturnsSeriesFromTheRunningPipeline(@TempDir Path work) throws Exception {
         Path prometheusBinary = Tools.require("prometheus", "prometheus");
         List<Query> queries = panelQueries();
         assertTrue(queries.size() >= 30, "too few panel queries found: " + queries.size());
 
-        Path work = Files.createTempDirectory("dashboard-queries");
         Process prometheus = null;
         Simulator simulator = null;
         try (RealCluster cluster = new RealCluster()) {
@@ -104,9 +104,6 @@ class DashboardQueriesTest {
                 prometheus.waitFor();
             }
             if (simulator != null) simulator.close();
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
         }
     }
 

@@ -29,6 +29,7 @@ import org.brandequity.topology.AppSerdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The simulator's scripted incident hits the high-value segment, and the pipeline, on a real broker
@@ -49,7 +50,7 @@ class IncidentAlertIntegrationTest {
     }
 
     @Test
-    void anIncidentHittingTheHighValueSegmentRaisesAScoreDropAlertForThatSegment() throws Exception {
+    void anIncidentHittingTheHighValueSegmentRaisesAScoreDropAlertForThatSegment(@TempDir Path work) throws Exception {
         // One partition: the whole 40 minutes are preloaded, and with several partitions the tasks
         // would race through event time unevenly (no cross-task time sync in Kafka Streams), which
         // makes which customer windows reach a segment window before it is judged a matter of luck.
@@ -82,7 +83,6 @@ class IncidentAlertIntegrationTest {
         AppSerdes serdes = new AppSerdes(cluster.registry);
         String alerts = config.topics().alerts();
         Path prometheusBinary = Tools.require("prometheus", "prometheus");
-        Path work = Files.createTempDirectory("incident-prometheus");
         Process prometheus = null;
         try (Pipeline pipeline = new Pipeline(config).start();
              OutputWatcher watcher = new OutputWatcher(config, serdes);
@@ -119,9 +119,6 @@ class IncidentAlertIntegrationTest {
             if (prometheus != null) {
                 prometheus.destroy();
                 prometheus.waitFor();
-            }
-            try (var files = Files.walk(work)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

@@ -19,6 +19,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.wire.ConfluentAvroSerde;
+import org.brandequity.wire.InMemorySchemaRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The simulator against a real in-process broker. */
@@ -28,7 +29,7 @@ class SimulatorKafkaTest {
 
     @Test
     void profilesLandBeforeAnyInteractionAndTheTopicHoldsExactlyTheConfiguredTotal() {
-        InMemoryRegistry registry = new InMemoryRegistry();
+        InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
         Properties p = new Properties();
         p.setProperty("simulator.customers", "300");
         p.setProperty("simulator.rate", "0");

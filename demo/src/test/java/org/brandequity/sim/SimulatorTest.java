@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.wire.ConfluentAvroSerde;
+import org.brandequity.wire.InMemorySchemaRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,7 @@ class SimulatorTest {
     private static final String INTERACTIONS = "customer-interactions";
     private static final String PROFILES = "customer-profiles";
 
-    private final InMemoryRegistry registry = new InMemoryRegistry();
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private final Deserializer<CustomerInteraction> interactions =
             new ConfluentAvroSerde<>(registry, CustomerInteraction.class, false).deserializer();
     private final RecordingProducer producer = new RecordingProducer();

@@ -14,52 +14,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.IntFunction;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.IndexedRecord;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreType;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.brandequity.avro.internal.CustomerLedger;
-import org.brandequity.avro.internal.EquityLedger;
-import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.app.StoreQueries.Local;
+import org.brandequity.app.StoreQueries.Located;
+import org.brandequity.app.StoreQueries.NotFound;
+import org.brandequity.app.StoreQueries.Remote;
+import org.brandequity.app.StoreQueries.Unavailable;
 import org.brandequity.config.PipelineConfig;
-import org.brandequity.topology.BrandEquityTopology;
-import org.brandequity.topology.CustomerLedgers;
-import org.brandequity.topology.EquityLedgers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Interactive queries over this application's state stores, as JSON over HTTP (see docs/queries.md):
- * {@code GET /equity}, {@code /segments}, {@code /segments/{segment}/windows},
- * {@code /customers/{id}/windows}.
+ * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
+ * {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows}, as JSON
+ * on the JDK's HTTP server. Routing, status codes, headers and forwarding live here; finding the
+ * owner, reading the stores and rendering records live in {@link StoreQueries}.
  *
- * <p>Each instance holds the active state of some partitions only. A query for one key is answered
- * locally when this instance owns the key's partition, else forwarded to the owner's
+ * <p>A query for a key another instance owns is forwarded to that instance's
  * {@code application.server}; {@code /segments} collects every instance's local part. So any
  * instance answers any query. While ownership is moving (rebalance, dead owner not yet noticed),
  * the answer is 503 with {@code Retry-After}: the data is not lost, only not servable yet.
@@ -71,7 +50,6 @@ public final class QueryApi implements AutoCloseable {
     static final String SERVED_BY_HEADER = "X-BrandEquity-Served-By";
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
-    private static final Serializer<String> KEYS = new StringSerializer();
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
 
     private final HttpServer server;
@@ -79,10 +57,8 @@ public final class QueryApi implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
-    private KafkaStreams streams;
-    private PipelineConfig config;
+    private StoreQueries queries;
     private HostInfo self;
-    private EquityLedgers ledgers;
 
     private QueryApi(HttpServer server) {
         this.server = server;
@@ -114,10 +90,8 @@ public final class QueryApi implements AutoCloseable {
 
     /** Starts answering; {@code config.api()} must carry the bound port, as advertised to the group. */
     public void start(KafkaStreams streams, PipelineConfig config) {
-        this.streams = streams;
-        this.config = config;
         this.self = new HostInfo(config.api().effectiveAdvertisedHost(), config.api().port());
-        this.ledgers = new EquityLedgers(config.model());
+        this.queries = new StoreQueries(streams, config, self);
         server.createContext("/", this::handle);
         server.start();
     }
@@ -129,18 +103,6 @@ public final class QueryApi implements AutoCloseable {
     }
 
     private record Reply(int status, byte[] body, String servedBy) {}
-
-    private static final class Unavailable extends RuntimeException {
-        Unavailable(String message) {
-            super(message);
-        }
-    }
-
-    private static final class NotFound extends RuntimeException {
-        NotFound(String message) {
-            super(message);
-        }
-    }
 
     private void handle(HttpExchange exchange) throws IOException {
         Reply reply;
@@ -166,45 +128,30 @@ public final class QueryApi implements AutoCloseable {
     private Reply route(HttpExchange exchange) {
         List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
-        requireRunning();
+        queries.requireRunning();
         if (path.equals(List.of("equity"))) {
-            return byKey(exchange, BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), partition -> localEquity());
+            return answer(exchange, queries.equity());
         }
         if (path.equals(List.of("segments"))) {
             boolean localOnly = "scope=local".equals(exchange.getRequestURI().getRawQuery());
-            return ok(localOnly ? localLatestSegmentWindows() : allLatestSegmentWindows());
+            return ok(localOnly ? queries.localLatestSegmentWindows() : queries.allLatestSegmentWindows(this::remoteList));
         }
         if (path.size() == 3 && path.get(2).equals("windows")) {
             String key = path.get(1);
-            if (path.get(0).equals("segments")) {
-                return byKey(exchange, BrandEquityTopology.SEGMENT_WINDOW_STORE, key, partition -> localSegmentWindows(key, partition));
-            }
-            if (path.get(0).equals("customers")) {
-                return byKey(exchange, BrandEquityTopology.CUSTOMER_LEDGER_STORE, key, partition -> localCustomerWindows(key, partition));
-            }
+            if (path.get(0).equals("segments")) return answer(exchange, queries.segmentWindows(key));
+            if (path.get(0).equals("customers")) return answer(exchange, queries.customerWindows(key));
         }
         return error(404, "no such endpoint; see docs/queries.md");
     }
 
-    private void requireRunning() {
-        KafkaStreams.State state = streams.state();
-        if (state != KafkaStreams.State.RUNNING) {
-            throw new Unavailable("Kafka Streams is " + state + "; state stores are not queryable until RUNNING");
-        }
-    }
-
-    /** Answers from the local store when this instance owns {@code key}'s partition, else from the owner. */
-    private Reply byKey(HttpExchange exchange, String store, String key, IntFunction<Object> local) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, KEYS);
-        if (owner == null || owner.activeHost().equals(HostInfo.unavailable())) {
-            throw new Unavailable("no instance owns " + store + " for this key yet");
-        }
-        if (owner.activeHost().equals(self)) return ok(local.apply(owner.partition()));
+    /** The local answer, or the owner's answer relayed as it came (status, body, served-by). */
+    private Reply answer(HttpExchange exchange, Located located) {
+        if (located instanceof Local local) return ok(local.value());
         if (exchange.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
             // The forwarding instance thought we own it and we think another does: a rebalance is under way.
             throw new Unavailable("ownership of this key is moving between instances");
         }
-        return forward(owner.activeHost(), exchange.getRequestURI());
+        return forward(((Remote) located).owner(), exchange.getRequestURI());
     }
 
     private Reply forward(HostInfo owner, URI uri) {
@@ -224,70 +171,7 @@ public final class QueryApi implements AutoCloseable {
         }
     }
 
-    private Object localEquity() {
-        ReadOnlyKeyValueStore<String, EquityLedger> store = store(BrandEquityTopology.BRAND_EQUITY_STORE, QueryableStoreTypes.keyValueStore());
-        EquityLedger ledger = store.get(config.brandId());
-        if (ledger == null) throw new NotFound("no equity yet for brand " + config.brandId());
-        return plain(ledgers.toBrandEquity(config.brandId(), ledger));
-    }
-
-    /** Every window of the customer the store can still assemble whole, open ones too, newest first. */
-    private Object localCustomerWindows(String customerId, int partition) {
-        Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
-                .get(BrandEquityTopology.STREAM_TIME_KEY);
-        if (streamTime == null) throw new NotFound("no windows for customer " + customerId);
-        CustomerLedger ledger = store(BrandEquityTopology.CUSTOMER_LEDGER_STORE,
-                QueryableStoreTypes.<String, CustomerLedger>keyValueStore(), partition).get(customerId);
-        List<Object> windows = new ArrayList<>();
-        CustomerLedgers.windowsOf(ledger, customerId, streamTime, config.windowSize(), config.windowAdvance(), config.windowGrace())
-                .forEach(w -> windows.add(plain(w)));
-        if (windows.isEmpty()) throw new NotFound("no windows for customer " + customerId);
-        return windows;
-    }
-
-    /**
-     * The segment's windows still in the store, newest first. A scan of the partition's store: it
-     * holds a few segments times the windows within retention, and unlike a fetch it needs no time bound.
-     */
-    private Object localSegmentWindows(String segment, int partition) {
-        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
-                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
-        List<Object> windows = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.key.key().equals(segment)) windows.add(plain(BrandEquityTopology.segmentScore(segment, kv.value)));
-            });
-        }
-        if (windows.isEmpty()) throw new NotFound("no windows for segment " + segment);
-        Collections.reverse(windows);
-        return windows;
-    }
-
-    /** The latest window of each segment whose partition is active on this instance. */
-    private List<Object> localLatestSegmentWindows() {
-        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
-                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore());
-        Map<String, KeyValue<Windowed<String>, SegmentWindowAggregate>> latest = new TreeMap<>();
-        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
-            it.forEachRemaining(kv -> latest.merge(kv.key.key(), kv,
-                    (a, b) -> b.key.window().start() > a.key.window().start() ? b : a));
-        }
-        List<Object> out = new ArrayList<>();
-        latest.forEach((segment, kv) -> out.add(plain(BrandEquityTopology.segmentScore(segment, kv.value))));
-        return out;
-    }
-
-    /** Each segment lives on one partition, hence on one instance: the union of every instance's local part. */
-    private List<Object> allLatestSegmentWindows() {
-        Map<Object, Object> bySegment = new TreeMap<>();
-        for (StreamsMetadata instance : streams.streamsMetadataForStore(BrandEquityTopology.SEGMENT_WINDOW_STORE)) {
-            if (!instance.stateStoreNames().contains(BrandEquityTopology.SEGMENT_WINDOW_STORE)) continue; // standby only
-            List<?> part = instance.hostInfo().equals(self) ? localLatestSegmentWindows() : remoteList(instance.hostInfo());
-            for (Object window : part) bySegment.put(((Map<?, ?>) window).get("segment"), window);
-        }
-        return new ArrayList<>(bySegment.values());
-    }
-
+    /** Another instance's {@code /segments?scope=local}. */
     private List<?> remoteList(HostInfo host) {
         Reply reply = forward(host, URI.create("/segments?scope=local"));
         if (reply.status() == 503) throw new Unavailable("instance " + address(host) + " is not ready to answer");
@@ -297,14 +181,6 @@ public final class QueryApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private <S> S store(String name, QueryableStoreType<S> type) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, type));
-    }
-
-    private <S> S store(String name, QueryableStoreType<S> type, int partition) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
     }
 
     private Reply ok(Object body) {
@@ -327,24 +203,5 @@ public final class QueryApi implements AutoCloseable {
 
     private static String address(HostInfo host) {
         return host.host() + ":" + host.port();
-    }
-
-    /**
-     * An Avro record as maps and lists with the same field names as on the output topics, so a
-     * query answer reads like the topic's record: timestamps as ISO-8601, enums by name.
-     */
-    static Object plain(Object value) {
-        if (value instanceof IndexedRecord record) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            for (Schema.Field f : record.getSchema().getFields()) map.put(f.name(), plain(record.get(f.pos())));
-            return map;
-        }
-        if (value instanceof Collection<?> items) {
-            List<Object> list = new ArrayList<>();
-            items.forEach(i -> list.add(plain(i)));
-            return list;
-        }
-        if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Instant) return value.toString();
-        return value;
     }
 }

@@ -88,11 +88,6 @@ public final class DropDetector {
         public String label() {
             return label;
         }
-
-        public static Reason ofLabel(String label) {
-            for (Reason r : values()) if (r.label.equals(label)) return r;
-            throw new IllegalArgumentException("unknown reason " + label);
-        }
     }
 
     /**

@@ -44,9 +44,9 @@ public final class ScoringModel {
         if (e.getOutcome() != null && e.getOutcome() != Outcome.UNKNOWN) { sum += outcome(e.getOutcome()); n++; }
         double w = config.touchpointWeight().get(e.getTouchpoint()) * config.stageWeight().get(e.getStage());
         if (n == 0) {
-            return new ExperienceSignal(config.touchpointPrior().get(e.getTouchpoint()), w * config.priorWeight(), false);
+            return new ExperienceSignal(config.touchpointPrior().get(e.getTouchpoint()), w * config.priorWeight());
         }
-        return new ExperienceSignal(sum / n, w, true);
+        return new ExperienceSignal(sum / n, w);
     }
 
     /** Positive at or above the positive threshold, negative at or below the negative one. */

@@ -13,6 +13,7 @@ import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.ScoredInteraction;
+import org.brandequity.model.WindowGrid;
 
 /**
  * Emits each customer window ({@code window.size} long, one starting every {@code window.advance},
@@ -26,15 +27,16 @@ import org.brandequity.avro.internal.ScoredInteraction;
  * window. The scan also drops the ledgers of customers with nothing left in them but a profile's
  * absence, and shrinks those with only a profile left, so idle customers do not keep old panes and
  * ids. Which windows have been emitted follows from the stream time {@link CustomerLedgerProcessor}
- * keeps in a changelogged store (every window ending at or before {@link #closableWindowEnd} of it),
- * so a restart neither repeats nor skips a window.
+ * keeps in a changelogged store (every window ending at or before
+ * {@link WindowGrid#closableWindowEnd} of it), so a restart neither repeats nor skips a window. The
+ * lateness gate only lets through events at most {@code grace} behind stream time, and every window
+ * such an event belongs to ends after {@code streamTime - grace}: no event can reach a window that
+ * has closed.
  */
 final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, CustomerExperienceScore> {
     private final String ledgerStoreName;
     private final String streamTimeStoreName;
-    private final long sizeMs;
-    private final long advanceMs;
-    private final long graceMs;
+    private final WindowGrid grid;
     private final long rememberMs;
     private ProcessorContext<String, CustomerExperienceScore> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
@@ -46,19 +48,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                          Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
-        this.sizeMs = size.toMillis();
-        this.advanceMs = advance.toMillis();
-        this.graceMs = grace.toMillis();
-        this.rememberMs = dedupHorizon.toMillis() + graceMs;
-    }
-
-    /**
-     * The end of the newest window closed at {@code streamTime}. The lateness gate only lets through
-     * events at most {@code grace} behind stream time, and every window such an event belongs to
-     * ends after {@code streamTime - grace}: no event can reach a window that has closed.
-     */
-    static long closableWindowEnd(long streamTime, long graceMs, long advanceMs) {
-        return Math.floorDiv(streamTime - graceMs, advanceMs) * advanceMs;
+        this.grid = WindowGrid.of(size, advance, grace);
+        this.rememberMs = dedupHorizon.toMillis() + grid.graceMs();
     }
 
     @Override
@@ -67,7 +58,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         this.ledgers = context.getStateStore(ledgerStoreName);
         KeyValueStore<String, Long> streamTimes = context.getStateStore(streamTimeStoreName);
         Long stored = streamTimes.get(CustomerLedgerProcessor.STREAM_TIME_KEY);
-        closedUntil = stored == null ? Long.MIN_VALUE : closableWindowEnd(stored, graceMs, advanceMs);
+        closedUntil = stored == null ? Long.MIN_VALUE : grid.closableWindowEnd(stored);
     }
 
     @Override
@@ -75,14 +66,14 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         long t = record.value().getEventTime();
         if (t <= streamTime) return;
         streamTime = t;
-        long closable = closableWindowEnd(streamTime, graceMs, advanceMs);
+        long closable = grid.closableWindowEnd(streamTime);
         if (closedUntil == Long.MIN_VALUE) {
             // First event ever: no earlier window can hold an event, since none got past the gate.
             closedUntil = closable;
             return;
         }
         if (closable <= closedUntil) return;
-        for (long end = closedUntil + advanceMs; end <= closable; end += advanceMs) {
+        for (long end = closedUntil + grid.advanceMs(); end <= closable; end += grid.advanceMs()) {
             emitWindowsEndingAt(end, end == closable);
         }
         closedUntil = closable;
@@ -90,8 +81,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
 
     /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
     private void emitWindowsEndingAt(long end, boolean tidy) {
-        long start = end - sizeMs;
-        long oldestLivePane = end - sizeMs + advanceMs;
+        long start = grid.startOfWindowEndingAt(end);
+        long oldestLivePane = grid.oldestLivePaneStart(end);
         long rememberFrom = streamTime - rememberMs;
         // Changes are applied after the scan: the store's iterator is not meant to see its own writes.
         List<KeyValue<String, CustomerLedger>> tidied = new ArrayList<>();

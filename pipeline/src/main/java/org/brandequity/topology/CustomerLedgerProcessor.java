@@ -14,6 +14,7 @@ import org.brandequity.model.DeadLetterReason;
 import org.brandequity.model.ExperienceSignal;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.Violation;
+import org.brandequity.model.WindowGrid;
 
 /**
  * Admits, scores and records one interaction in its customer's ledger: drops an event id already
@@ -42,8 +43,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final ScoringModel scoring;
     private final long horizonMs;
     private final long graceMs;
-    private final long sizeMs;
-    private final long advanceMs;
+    private final WindowGrid grid;
     private final Counters counters;
     private FixedKeyProcessorContext<String, ScoredInteraction> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
@@ -59,8 +59,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         this.scoring = scoring;
         this.horizonMs = dedupHorizon.toMillis();
         this.graceMs = grace.toMillis();
-        this.sizeMs = windowSize.toMillis();
-        this.advanceMs = windowAdvance.toMillis();
+        this.grid = WindowGrid.of(windowSize, windowAdvance, grace);
     }
 
     @Override
@@ -95,14 +94,15 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         boolean late = streamTime != Long.MIN_VALUE && t < streamTime;
         // Panes older than this belong only to windows already emitted: the window closer, downstream,
         // has seen every earlier event and closed every window stream time had passed.
-        long oldestLivePaneStart = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : closableWindowEnd(streamTime) - sizeMs + advanceMs;
+        long oldestLivePaneStart = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE
+                : grid.oldestLivePaneStart(grid.closableWindowEnd(streamTime));
         if (t > streamTime) {
             streamTime = t;
             streamTimes.put(STREAM_TIME_KEY, t);
         }
         CustomerLedgers.prune(ledger, rememberFrom(streamTime), oldestLivePaneStart);
         ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-        CustomerLedgers.add(CustomerLedgers.pane(ledger, Math.floorDiv(t, advanceMs) * advanceMs),
+        CustomerLedgers.add(CustomerLedgers.pane(ledger, grid.paneStart(t)),
                 scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
         ledgers.put(record.key(), ledger);
 
@@ -118,10 +118,5 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
      */
     private long rememberFrom(long streamTime) {
         return streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - horizonMs - graceMs;
-    }
-
-    /** The end of the newest window that has closed at {@code streamTime}: see {@link CloseCustomerWindows}. */
-    private long closableWindowEnd(long streamTime) {
-        return CloseCustomerWindows.closableWindowEnd(streamTime, graceMs, advanceMs);
     }
 }

@@ -1,6 +1,5 @@
 package org.brandequity.topology;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.brandequity.avro.CustomerExperienceScore;
@@ -10,6 +9,7 @@ import org.brandequity.avro.internal.CustomerPane;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.SeenEvent;
 import org.brandequity.model.Polarity;
+import org.brandequity.model.WindowGrid;
 
 /**
  * The customer ledger: one record per customer holding everything the per-event path needs, so
@@ -146,16 +146,16 @@ public final class CustomerLedgers {
      * the query API.
      */
     public static List<CustomerExperienceScore> windowsOf(CustomerLedger ledger, String customerId, long streamTime,
-                                                          Duration size, Duration advance, Duration grace) {
-        long sizeMs = size.toMillis();
-        long advanceMs = advance.toMillis();
-        long first = Math.floorDiv(streamTime - sizeMs - grace.toMillis(), advanceMs) * advanceMs;
-        long last = Math.floorDiv(streamTime, advanceMs) * advanceMs;
+                                                          WindowGrid grid) {
+        // From the newest window containing stream time back to the newest closed one.
+        long first = grid.startOfWindowEndingAt(grid.closableWindowEnd(streamTime));
+        long last = grid.paneStart(streamTime);
         List<CustomerExperienceScore> windows = new ArrayList<>();
         if (ledger == null) return windows;
-        for (long start = last; start >= first; start -= advanceMs) {
-            CustomerWindowAggregate window = window(ledger, start, start + sizeMs);
-            if (window != null) windows.add(BrandEquityTopology.customerScore(customerId, start, start + sizeMs, window));
+        for (long start = last; start >= first; start -= grid.advanceMs()) {
+            long end = grid.windowEnd(start);
+            CustomerWindowAggregate window = window(ledger, start, end);
+            if (window != null) windows.add(BrandEquityTopology.customerScore(customerId, start, end, window));
         }
         return windows;
     }

@@ -17,6 +17,7 @@ import org.brandequity.model.Decay;
 import org.brandequity.model.DropDetector;
 import org.brandequity.model.EquityStock;
 import org.brandequity.model.Sums;
+import org.brandequity.model.WindowGrid;
 
 /**
  * Runs the drop detector on the brand and on each touchpoint, once per window of event time.
@@ -50,7 +51,7 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
 
     private final String samplesStoreName;
     private final String detectorStoreName;
-    private final long windowMs;
+    private final WindowGrid windows;
     private final EquityLedgers ledgers;
     private final Decay decay;
     private final DropDetector brandDetector;
@@ -62,7 +63,7 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
                         Decay decay, DropDetector brandDetector, DropDetector touchpointDetector) {
         this.samplesStoreName = samplesStoreName;
         this.detectorStoreName = detectorStoreName;
-        this.windowMs = window.toMillis();
+        this.windows = WindowGrid.tumbling(window);
         this.ledgers = ledgers;
         this.decay = decay;
         this.brandDetector = brandDetector;
@@ -83,7 +84,7 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         EquityWindowSamples s = samples.get(brand);
         if (s == null) s = new EquityWindowSamples(null, null);
         EquityLedger latest = s.getLatest();
-        if (latest != null && windowStart(ledger.getAsOf()) > windowStart(latest.getAsOf())) {
+        if (latest != null && windows.paneStart(ledger.getAsOf()) > windows.paneStart(latest.getAsOf())) {
             judge(brand, s.getPrevious(), latest);
             s.setPrevious(latest);
         }
@@ -91,17 +92,13 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         samples.put(brand, s);
     }
 
-    private long windowStart(long t) {
-        return t - Math.floorMod(t, windowMs);
-    }
-
     private void judge(String brand, EquityLedger previous, EquityLedger latest) {
         EquityStock now = ledgers.toStock(latest);
         EquityStock before = previous == null ? ledgers.newStock() : ledgers.toStock(previous);
         double f = previous == null ? 0 : decay.factor(previous.getAsOf(), latest.getAsOf());
         long events = latest.getEvents() - (previous == null ? 0 : previous.getEvents());
-        long start = windowStart(latest.getAsOf());
-        long end = start + windowMs;
+        long start = windows.paneStart(latest.getAsOf());
+        long end = windows.windowEnd(start);
 
         Map<String, Sums> segmentFlows = new HashMap<>();
         now.segments().forEach((k, v) -> segmentFlows.put(k, flow(v, before.segments().get(k), f)));

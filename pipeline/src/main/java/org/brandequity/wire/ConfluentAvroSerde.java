@@ -80,14 +80,6 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         this.writer = new SpecificDatumWriter<>(readerSchema, model);
     }
 
-    public Schema readerSchema() {
-        return readerSchema;
-    }
-
-    public boolean isKey() {
-        return isKey;
-    }
-
     @Override
     public Serializer<T> serializer() {
         return serializer;

@@ -39,8 +39,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
-    static final int SUBJECT_NOT_FOUND = 40401;
-    static final int VERSION_NOT_FOUND = 40402;
     static final int SCHEMA_NOT_FOUND = 40403;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
@@ -106,28 +104,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public Schema schemaById(int id) {
         return memoize(schemasById, id, () -> fetchSchema(id));
-    }
-
-    @Override
-    public boolean isCompatible(String subject, Schema schema) {
-        Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(schema, "schema");
-        String what = "the compatibility check";
-        Answer answer = send("POST", "/compatibility/subjects/" + pathSegment(subject) + "/versions/latest",
-                schemaBody(schema), subject, what);
-        if (answer.status == 200) {
-            JsonNode compatible = answer.json(this, subject, what).get("is_compatible");
-            if (compatible == null || !compatible.isBoolean()) {
-                throw answer.unexpected(this, subject, what, "no boolean is_compatible field");
-            }
-            return compatible.booleanValue();
-        }
-        // No version yet under the subject: anything is compatible with nothing.
-        if (answer.status == 404
-                && (answer.errorCode == SUBJECT_NOT_FOUND || answer.errorCode == VERSION_NOT_FOUND)) {
-            return true;
-        }
-        throw answer.failure(this, subject, what);
     }
 
     private int doRegister(String subject, Schema schema) {

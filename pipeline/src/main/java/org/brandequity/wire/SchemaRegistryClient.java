@@ -27,12 +27,6 @@ public interface SchemaRegistryClient extends AutoCloseable {
      */
     Schema schemaById(int id);
 
-    /**
-     * Whether {@code schema} is compatible with the latest version under {@code subject}
-     * according to the subject's compatibility level. True when the subject has no version yet.
-     */
-    boolean isCompatible(String subject, Schema schema);
-
     @Override
     default void close() {}
 }

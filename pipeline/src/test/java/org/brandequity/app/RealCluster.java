@@ -19,6 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
@@ -153,10 +154,10 @@ final class RealCluster implements AutoCloseable {
         registry.close();
         registryProcess.close();
         broker.close();
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try {
+            Utils.delete(dir.toFile());
         } catch (java.io.IOException ignored) {
-            // temp dir
+            // best effort: a temp dir
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -23,6 +24,7 @@ import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.wire.InMemorySchemaRegistry;
 
 /**
  * The topology under {@link TopologyTestDriver}, with typed input and output topics. Wall-clock
@@ -124,8 +126,8 @@ final class PipelineDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        try (var files = Files.walk(stateDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Utils.delete(stateDir.toFile());
         } catch (java.io.IOException ignored) {
             // best effort: a temp dir
         }

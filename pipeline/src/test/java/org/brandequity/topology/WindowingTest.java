@@ -11,6 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.model.DeadLetterReason;
+import org.brandequity.model.WindowGrid;
 import org.junit.jupiter.api.Test;
 
 class WindowingTest {
@@ -167,7 +168,7 @@ class WindowingTest {
             KeyValueStore<String, CustomerLedger> ledgers = p.driver.getKeyValueStore(BrandEquityTopology.CUSTOMER_LEDGER_STORE);
 
             List<CustomerExperienceScore> windows = CustomerLedgers.windowsOf(ledgers.get("c1"), "c1", minutes(8).toEpochMilli(),
-                    p.config.windowSize(), p.config.windowAdvance(), p.config.windowGrace());
+                    WindowGrid.of(p.config.windowSize(), p.config.windowAdvance(), p.config.windowGrace()));
 
             assertEquals(List.of(minutes(5), minutes(0), minutes(-5)), windows.stream().map(CustomerExperienceScore::getWindowStart).toList());
             assertEquals(List.of(1L, 2L, 1L), windows.stream().map(CustomerExperienceScore::getEvents).toList());

@@ -1,6 +1,6 @@
 package org.brandequity.wire;
 
-import static org.brandequity.wire.FakeSchemaRegistry.fastClient;
+import static org.brandequity.wire.InMemorySchemaRegistry.fastClient;
 import static org.brandequity.wire.Interactions.field;
 import static org.brandequity.wire.Interactions.fields;
 import static org.brandequity.wire.Interactions.interaction;
@@ -43,13 +43,13 @@ class ConfluentAvroSerdeTest {
 
     private static final String TOPIC = "customer-interactions";
 
-    private FakeSchemaRegistry registry;
+    private InMemorySchemaRegistry registry;
     private HttpSchemaRegistryClient client;
     private ConfluentAvroSerde<CustomerInteraction> serde;
 
     @BeforeEach
     void startRegistry() throws IOException {
-        registry = new FakeSchemaRegistry();
+        registry = InMemorySchemaRegistry.serving();
         client = fastClient(registry.url());
         serde = new ConfluentAvroSerde<>(client, CustomerInteraction.class, false);
     }

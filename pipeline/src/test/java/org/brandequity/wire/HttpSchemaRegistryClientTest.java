@@ -1,8 +1,7 @@
 package org.brandequity.wire;
 
-import static org.brandequity.wire.FakeSchemaRegistry.fastClient;
+import static org.brandequity.wire.InMemorySchemaRegistry.fastClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,12 +26,12 @@ class HttpSchemaRegistryClientTest {
     private static final String SUBJECT = "customer-interactions-value";
     private static final Schema SCHEMA = CustomerInteraction.getClassSchema();
 
-    private FakeSchemaRegistry registry;
+    private InMemorySchemaRegistry registry;
     private HttpSchemaRegistryClient client;
 
     @BeforeEach
     void startRegistry() throws IOException {
-        registry = new FakeSchemaRegistry();
+        registry = InMemorySchemaRegistry.serving();
         client = fastClient(registry.url());
     }
 
@@ -155,7 +154,7 @@ class HttpSchemaRegistryClientTest {
 
     @Test
     void anApiServedUnderAPathPrefixIsReached() throws IOException {
-        try (FakeSchemaRegistry apicurio = new FakeSchemaRegistry("/apis/ccompat/v7")) {
+        try (InMemorySchemaRegistry apicurio = InMemorySchemaRegistry.serving("/apis/ccompat/v7")) {
             HttpSchemaRegistryClient ccompat = fastClient(apicurio.url() + "/");
 
             int id = ccompat.register(SUBJECT, SCHEMA);
@@ -185,20 +184,6 @@ class HttpSchemaRegistryClientTest {
 
         assertEquals(basic("pipeline:pa:ss"), registry.requests().get(0).authorization());
         assertEquals(registry.url(), authenticated.baseUrl());
-    }
-
-    @Test
-    void aSubjectWithoutVersionsIsCompatibleWithAnySchema() {
-        assertTrue(client.isCompatible("new-topic-value", SCHEMA));
-    }
-
-    @Test
-    void theRegistryVerdictOnCompatibilityIsReturned() {
-        registry.put(SUBJECT, SCHEMA);
-        assertTrue(client.isCompatible(SUBJECT, SCHEMA));
-
-        registry.rejectAsIncompatible(SUBJECT);
-        assertFalse(client.isCompatible(SUBJECT, CustomerProfile.getClassSchema()));
     }
 
     @Test

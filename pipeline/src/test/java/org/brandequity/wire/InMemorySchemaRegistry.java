@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,42 +24,60 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 
 /**
- * The subset of the schema registry REST API the pipeline uses, in memory, on 127.0.0.1 and an
- * ephemeral port. Ids are registry-wide and shared by equal schemas, as in the real registries.
+ * The one test fixture for a schema registry: schemas in memory, ids registry-wide and shared by
+ * equal schemas, as in the real registries. Used directly as a {@link SchemaRegistryClient} by
+ * topology and simulator tests, and, from {@link #serving()}, over the subset of the registry REST
+ * API the pipeline uses (127.0.0.1, an ephemeral port) by the HTTP client and serde tests, with
+ * failure injection and a log of the requests. Demo tests get it through the pipeline test-jar.
  */
-final class FakeSchemaRegistry implements AutoCloseable {
+public final class InMemorySchemaRegistry implements SchemaRegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
     private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
-    private static final Pattern COMPATIBILITY = Pattern.compile("/compatibility/subjects/([^/]+)/versions/latest");
 
-    record Request(String method, String path, String contentType, String authorization) {}
+    /** One HTTP request as the fake registry received it. */
+    public record Request(String method, String path, String contentType, String authorization) {}
 
-    private final String prefix;
-    private final HttpServer server;
     private final Map<String, Integer> idsBySchema = new ConcurrentHashMap<>();
-    private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, List<Integer>> versionsBySubject = new ConcurrentHashMap<>();
     private final Set<String> incompatibleSubjects = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedDeque<Integer> injectedStatuses = new ConcurrentLinkedDeque<>();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger nextId = new AtomicInteger(1);
+    private final String prefix;
+    private final HttpServer server;
 
-    FakeSchemaRegistry() throws IOException {
-        this("");
+    /** A registry used in-process only, as a {@link SchemaRegistryClient}. */
+    public InMemorySchemaRegistry() {
+        this.prefix = "";
+        this.server = null;
     }
 
-    /** @param prefix a path the API lives under, as Apicurio's {@code /apis/ccompat/v7} */
-    FakeSchemaRegistry(String prefix) throws IOException {
+    private InMemorySchemaRegistry(String prefix) {
         this.prefix = prefix;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        try {
+            this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         server.createContext("/", this::handle);
         server.start();
     }
 
+    /** A registry also answering HTTP at {@link #url()}. */
+    public static InMemorySchemaRegistry serving() {
+        return serving("");
+    }
+
+    /** @param prefix a path the API lives under, as Apicurio's {@code /apis/ccompat/v7} */
+    public static InMemorySchemaRegistry serving(String prefix) {
+        return new InMemorySchemaRegistry(prefix);
+    }
+
     /** A client with short timeouts and backoff, so failure tests stay fast. */
-    static HttpSchemaRegistryClient fastClient(String url) {
+    public static HttpSchemaRegistryClient fastClient(String url) {
         return HttpSchemaRegistryClient.builder(url)
                 .connectTimeout(Duration.ofSeconds(2))
                 .requestTimeout(Duration.ofSeconds(2))
@@ -66,51 +85,76 @@ final class FakeSchemaRegistry implements AutoCloseable {
                 .build();
     }
 
-    String url() {
+    public String url() {
+        if (server == null) throw new IllegalStateException("not serving HTTP: create with InMemorySchemaRegistry.serving()");
         return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
     }
 
+    @Override
+    public int register(String subject, Schema schema) {
+        if (incompatibleSubjects.contains(subject) && versionsBySubject.containsKey(subject)) {
+            throw new SchemaRegistryException(incompatible(subject), "memory://", subject, 409, 409, null);
+        }
+        return put(subject, schema);
+    }
+
+    @Override
+    public Schema schemaById(int id) {
+        Schema schema = schemasById.get(id);
+        if (schema == null) throw new UnknownSchemaIdException("memory://", id, 404, 40403);
+        return schema;
+    }
+
     /** Ids are assigned from {@code first} on; a multi-byte id shows the byte order on the wire. */
-    void startIdsAt(int first) {
+    public void startIdsAt(int first) {
         nextId.set(first);
     }
 
-    /** The next {@code times} requests are answered with {@code status} and an error body. */
-    void failNext(int times, int status) {
+    /** The next {@code times} HTTP requests are answered with {@code status} and an error body. */
+    public void failNext(int times, int status) {
         for (int i = 0; i < times; i++) {
             injectedStatuses.add(status);
         }
     }
 
-    /** Registrations under {@code subject} are refused with 409 and compatibility checks answer false. */
-    void rejectAsIncompatible(String subject) {
+    /** Registrations under {@code subject}, once it has a version, are refused with 409 (incompatible). */
+    public void rejectAsIncompatible(String subject) {
         incompatibleSubjects.add(subject);
     }
 
     /** Stores a schema directly, as another producer would have, and returns its id. */
-    int put(String subject, Schema schema) {
+    public int put(String subject, Schema schema) {
         int id = idsBySchema.computeIfAbsent(schema.toString(), text -> {
             int assigned = nextId.getAndIncrement();
-            schemasById.put(assigned, text);
+            schemasById.put(assigned, schema);
             return assigned;
         });
-        versionsBySubject.computeIfAbsent(subject, s -> Collections.synchronizedList(new ArrayList<>())).add(id);
+        List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> Collections.synchronizedList(new ArrayList<>()));
+        synchronized (versions) {
+            if (!versions.contains(id)) versions.add(id);
+        }
         return id;
     }
 
-    List<Request> requests() {
+    /** Subject names registered so far, e.g. customer-interactions-value. */
+    public Set<String> subjects() {
+        return Set.copyOf(versionsBySubject.keySet());
+    }
+
+    /** The HTTP requests received so far, oldest first. */
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    long registrationsUnder(String subject) {
+    public long registrationsUnder(String subject) {
         return requests().stream()
                 .filter(r -> r.method().equals("POST") && r.path().equals(prefix + "/subjects/" + subject + "/versions"))
                 .count();
     }
 
-    long lookupsOf(int id) {
+    public long lookupsOf(int id) {
         return requests().stream()
                 .filter(r -> r.method().equals("GET") && r.path().equals(prefix + "/schemas/ids/" + id))
                 .count();
@@ -118,7 +162,11 @@ final class FakeSchemaRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (server != null) server.stop(0);
+    }
+
+    private static String incompatible(String subject) {
+        return "Schema being registered is incompatible with an earlier schema for subject \"" + subject + "\"";
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -139,22 +187,19 @@ final class FakeSchemaRegistry implements AutoCloseable {
             String route = path.substring(prefix.length());
             Matcher m;
             if ((m = REGISTER.matcher(route)).matches() && exchange.getRequestMethod().equals("POST")) {
-                register(exchange, m.group(1));
+                httpRegister(exchange, m.group(1));
             } else if ((m = BY_ID.matcher(route)).matches() && exchange.getRequestMethod().equals("GET")) {
-                byId(exchange, Integer.parseInt(m.group(1)));
-            } else if ((m = COMPATIBILITY.matcher(route)).matches() && exchange.getRequestMethod().equals("POST")) {
-                compatibility(exchange, m.group(1));
+                httpById(exchange, Integer.parseInt(m.group(1)));
             } else {
                 error(exchange, 404, 404, "HTTP 404 Not Found");
             }
         }
     }
 
-    private void register(HttpExchange exchange, String subject) throws IOException {
-        Schema schema = schemaFromBody(exchange);
+    private void httpRegister(HttpExchange exchange, String subject) throws IOException {
+        Schema schema = new Schema.Parser().parse(JSON.readTree(exchange.getRequestBody()).get("schema").textValue());
         if (incompatibleSubjects.contains(subject) && versionsBySubject.containsKey(subject)) {
-            error(exchange, 409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
-                    + subject + "\"");
+            error(exchange, 409, 409, incompatible(subject));
             return;
         }
         ObjectNode answer = JSON.createObjectNode();
@@ -162,31 +207,15 @@ final class FakeSchemaRegistry implements AutoCloseable {
         respond(exchange, 200, answer);
     }
 
-    private void byId(HttpExchange exchange, int id) throws IOException {
-        String schema = schemasById.get(id);
+    private void httpById(HttpExchange exchange, int id) throws IOException {
+        Schema schema = schemasById.get(id);
         if (schema == null) {
             error(exchange, 404, 40403, "Schema " + id + " not found");
             return;
         }
         ObjectNode answer = JSON.createObjectNode();
-        answer.put("schema", schema);
+        answer.put("schema", schema.toString());
         respond(exchange, 200, answer);
-    }
-
-    private void compatibility(HttpExchange exchange, String subject) throws IOException {
-        schemaFromBody(exchange);
-        if (!versionsBySubject.containsKey(subject)) {
-            error(exchange, 404, 40401, "Subject '" + subject + "' not found.");
-            return;
-        }
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("is_compatible", !incompatibleSubjects.contains(subject));
-        respond(exchange, 200, answer);
-    }
-
-    private static Schema schemaFromBody(HttpExchange exchange) throws IOException {
-        JsonNode body = JSON.readTree(exchange.getRequestBody());
-        return new Schema.Parser().parse(body.get("schema").textValue());
     }
 
     private static void error(HttpExchange exchange, int status, int code, String message) throws IOException {

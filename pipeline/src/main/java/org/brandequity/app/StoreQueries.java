@@ -1,0 +1,218 @@
+package org.brandequity.app;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreType;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.WindowGrid;
+import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.topology.CustomerLedgers;
+import org.brandequity.topology.EquityLedgers;
+
+/**
+ * Interactive queries over this application's state stores, without any transport: finds the
+ * instance that owns a key, reads this instance's stores, and renders what it finds as maps and
+ * lists with the field names of the output topics' records (see docs/queries.md). {@link QueryApi}
+ * serves it over HTTP and does the forwarding this class asks for.
+ *
+ * <p>Each instance holds the active state of some partitions only. A query for one key is
+ * {@link Local} when this instance owns the key's partition, else {@link Remote} with the owner's
+ * {@code application.server}. While ownership is moving (rebalance, dead owner not yet noticed),
+ * queries throw {@link Unavailable}: the data is not lost, only not servable yet.
+ */
+public final class StoreQueries {
+    private static final Serializer<String> KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final PipelineConfig config;
+    private final HostInfo self;
+    private final EquityLedgers ledgers;
+    private final WindowGrid windows;
+
+    /** @param self this instance's advertised {@code application.server} */
+    public StoreQueries(KafkaStreams streams, PipelineConfig config, HostInfo self) {
+        this.streams = streams;
+        this.config = config;
+        this.self = self;
+        this.ledgers = new EquityLedgers(config.model());
+        this.windows = WindowGrid.of(config.windowSize(), config.windowAdvance(), config.windowGrace());
+    }
+
+    /** Where a keyed query is answered. */
+    public sealed interface Located permits Local, Remote {}
+
+    /** Answered from this instance's stores: {@code value} is ready to render as JSON. */
+    public record Local(Object value) implements Located {}
+
+    /** Owned by another instance, which must be asked. */
+    public record Remote(HostInfo owner) implements Located {}
+
+    /** The state is not servable right now (not running, or ownership moving); asking again later may succeed. */
+    public static final class Unavailable extends RuntimeException {
+        public Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** The store holds nothing for the key. */
+    public static final class NotFound extends RuntimeException {
+        public NotFound(String message) {
+            super(message);
+        }
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /** @throws Unavailable unless Kafka Streams is RUNNING, the only state in which stores are queryable */
+    public void requireRunning() {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new Unavailable("Kafka Streams is " + state + "; state stores are not queryable until RUNNING");
+        }
+    }
+
+    /** The brand's equity, as on the equity topic. */
+    public Located equity() {
+        return byKey(BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), partition -> localEquity());
+    }
+
+    /** Every window of the customer the store can still assemble whole, open ones too, newest first. */
+    public Located customerWindows(String customerId) {
+        return byKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, customerId, partition -> localCustomerWindows(customerId, partition));
+    }
+
+    /** The segment's windows still in the store, newest first. */
+    public Located segmentWindows(String segment) {
+        return byKey(BrandEquityTopology.SEGMENT_WINDOW_STORE, segment, partition -> localSegmentWindows(segment, partition));
+    }
+
+    private Located byKey(String store, String key, IntFunction<Object> local) {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, KEYS);
+        if (owner == null || owner.activeHost().equals(HostInfo.unavailable())) {
+            throw new Unavailable("no instance owns " + store + " for this key yet");
+        }
+        if (owner.activeHost().equals(self)) return new Local(local.apply(owner.partition()));
+        return new Remote(owner.activeHost());
+    }
+
+    private Object localEquity() {
+        ReadOnlyKeyValueStore<String, EquityLedger> store = store(BrandEquityTopology.BRAND_EQUITY_STORE, QueryableStoreTypes.keyValueStore());
+        EquityLedger ledger = store.get(config.brandId());
+        if (ledger == null) throw new NotFound("no equity yet for brand " + config.brandId());
+        return plain(ledgers.toBrandEquity(config.brandId(), ledger));
+    }
+
+    private Object localCustomerWindows(String customerId, int partition) {
+        Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
+                .get(BrandEquityTopology.STREAM_TIME_KEY);
+        if (streamTime == null) throw new NotFound("no windows for customer " + customerId);
+        CustomerLedger ledger = store(BrandEquityTopology.CUSTOMER_LEDGER_STORE,
+                QueryableStoreTypes.<String, CustomerLedger>keyValueStore(), partition).get(customerId);
+        List<Object> found = new ArrayList<>();
+        CustomerLedgers.windowsOf(ledger, customerId, streamTime, windows).forEach(w -> found.add(plain(w)));
+        if (found.isEmpty()) throw new NotFound("no windows for customer " + customerId);
+        return found;
+    }
+
+    /**
+     * A scan of the partition's store: it holds a few segments times the windows within retention,
+     * and unlike a fetch it needs no time bound.
+     */
+    private Object localSegmentWindows(String segment, int partition) {
+        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
+                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
+        List<Object> found = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.key.key().equals(segment)) found.add(plain(BrandEquityTopology.segmentScore(segment, kv.value)));
+            });
+        }
+        if (found.isEmpty()) throw new NotFound("no windows for segment " + segment);
+        Collections.reverse(found);
+        return found;
+    }
+
+    /** The latest window of each segment whose partition is active on this instance. */
+    public List<Object> localLatestSegmentWindows() {
+        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
+                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore());
+        Map<String, KeyValue<Windowed<String>, SegmentWindowAggregate>> latest = new TreeMap<>();
+        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
+            it.forEachRemaining(kv -> latest.merge(kv.key.key(), kv,
+                    (a, b) -> b.key.window().start() > a.key.window().start() ? b : a));
+        }
+        List<Object> out = new ArrayList<>();
+        latest.forEach((segment, kv) -> out.add(plain(BrandEquityTopology.segmentScore(segment, kv.value))));
+        return out;
+    }
+
+    /**
+     * The latest window of every segment, by segment. Each segment lives on one partition, hence on
+     * one instance: the union of every instance's local part, {@code remotePart} asking the others
+     * for theirs ({@link #localLatestSegmentWindows} there).
+     */
+    public List<Object> allLatestSegmentWindows(Function<HostInfo, List<?>> remotePart) {
+        Map<Object, Object> bySegment = new TreeMap<>();
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(BrandEquityTopology.SEGMENT_WINDOW_STORE)) {
+            if (!instance.stateStoreNames().contains(BrandEquityTopology.SEGMENT_WINDOW_STORE)) continue; // standby only
+            List<?> part = instance.hostInfo().equals(self) ? localLatestSegmentWindows() : remotePart.apply(instance.hostInfo());
+            for (Object window : part) bySegment.put(((Map<?, ?>) window).get("segment"), window);
+        }
+        return new ArrayList<>(bySegment.values());
+    }
+
+    private <S> S store(String name, QueryableStoreType<S> type) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, type));
+    }
+
+    private <S> S store(String name, QueryableStoreType<S> type, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, type).withPartition(partition));
+    }
+
+    /**
+     * An Avro record as maps and lists with the same field names as on the output topics, so a
+     * query answer reads like the topic's record: timestamps as ISO-8601, enums by name.
+     */
+    static Object plain(Object value) {
+        if (value instanceof IndexedRecord record) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (Schema.Field f : record.getSchema().getFields()) map.put(f.name(), plain(record.get(f.pos())));
+            return map;
+        }
+        if (value instanceof Collection<?> items) {
+            List<Object> list = new ArrayList<>();
+            items.forEach(i -> list.add(plain(i)));
+            return list;
+        }
+        if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Instant) return value.toString();
+        return value;
+    }
+}
