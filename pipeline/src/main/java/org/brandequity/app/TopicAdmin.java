@@ -20,23 +20,36 @@ import org.brandequity.config.PipelineConfig;
  * Creates the pipeline's external topics when they do not exist. Interactions and profiles share a
  * partition count because the profile join needs them co-partitioned. Profiles and equity are
  * compacted: the latest record per key is the state.
+ *
+ * <p>Every topic is created with {@code message.timestamp.type=LogAppendTime}: the broker stamps each
+ * record with the time it was appended, and time-based retention counts from then. The records'
+ * event time is in their payload (an interaction's {@code eventTime}, a window's start and end), which
+ * is what the pipeline and its consumers read. With the default {@code CreateTime}, an output record
+ * carries its window's event time, so the outputs of a backfill of 30-day-old history would be older
+ * than a 7-day retention the moment they are written, and the broker would delete them while
+ * consumers are still reading them.
  */
 public final class TopicAdmin {
+    /** The value of {@code message.timestamp.type} that makes the broker stamp append time. */
+    public static final String LOG_APPEND_TIME = "LogAppendTime";
+
     private TopicAdmin() {}
 
     public static List<NewTopic> topics(PipelineConfig c) {
         PipelineConfig.Topics t = c.topics();
         int n = c.topicPartitions();
         short rf = c.topicReplicationFactor();
-        Map<String, String> compact = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map<String, String> delete = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME);
+        Map<String, String> compact = Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, LOG_APPEND_TIME,
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         return List.of(
-                new NewTopic(t.interactions(), n, rf),
+                new NewTopic(t.interactions(), n, rf).configs(delete),
                 new NewTopic(t.profiles(), n, rf).configs(compact),
-                new NewTopic(t.customerScores(), n, rf),
-                new NewTopic(t.segmentScores(), n, rf),
+                new NewTopic(t.customerScores(), n, rf).configs(delete),
+                new NewTopic(t.segmentScores(), n, rf).configs(delete),
                 new NewTopic(t.equity(), 1, rf).configs(compact),
-                new NewTopic(t.alerts(), 1, rf),
-                new NewTopic(t.deadLetters(), n, rf));
+                new NewTopic(t.alerts(), 1, rf).configs(delete),
+                new NewTopic(t.deadLetters(), n, rf).configs(delete));
     }
 
     /**
