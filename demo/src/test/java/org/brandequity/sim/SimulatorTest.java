@@ -116,8 +116,11 @@ class SimulatorTest {
         // The last event is due (events - 1) / rate after the start; profiles are sent in that time too.
         double expectedSeconds = (events - 1) / (double) rate;
         double seconds = (sentAt.get(events - 1) - runStart) / 1e9;
-        assertTrue(seconds >= expectedSeconds && seconds <= expectedSeconds * 1.2 + 0.05,
-                events + " events took " + seconds + " s, expected " + expectedSeconds + " s");
+        // Never ahead of the rate; behind it by at most a factor of two plus half a second, which a
+        // loaded CI machine meets and a pacing bug (say, a sleep per event) does not. How fast the
+        // simulator can go is the benchmark's business.
+        assertTrue(seconds >= expectedSeconds, events + " events took " + seconds + " s, ahead of the " + expectedSeconds + " s due");
+        assertTrue(seconds <= expectedSeconds * 2 + 0.5, events + " events took " + seconds + " s, expected " + expectedSeconds + " s");
     }
 
     /** A cold JVM generates several times slower than a warm one; the rate is a steady-state promise. */
