@@ -106,10 +106,29 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return memoize(schemasById, id, () -> fetchSchema(id));
     }
 
+    /**
+     * Tries a 409 (conflict) answer again before reporting it as an incompatible schema: when two
+     * clients register the first schema of a new subject at the same moment (two instances, or two
+     * tasks of one, writing their first record to a repartition topic), Apicurio answers the loser
+     * 409 "artifact already exists"; asked again, it finds the subject and answers with the id.
+     * A really incompatible schema is refused every time.
+     */
+    private static final int CONFLICT_ATTEMPTS = 3;
+    private static final long CONFLICT_BACKOFF_MS = 100;
+
     private int doRegister(String subject, Schema schema) {
         String what = "the registration of schema " + schema.getFullName();
         Answer answer = send("POST", "/subjects/" + pathSegment(subject) + "/versions",
                 schemaBody(schema), subject, what);
+        for (int attempt = 1; answer.status == 409 && attempt < CONFLICT_ATTEMPTS; attempt++) {
+            try {
+                Thread.sleep(CONFLICT_BACKOFF_MS * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            answer = send("POST", "/subjects/" + pathSegment(subject) + "/versions", schemaBody(schema), subject, what);
+        }
         if (answer.status == 200) {
             JsonNode id = answer.json(this, subject, what).get("id");
             if (id == null || !id.canConvertToInt()) {

@@ -100,6 +100,17 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void aConflictWhileAnotherClientCreatesTheSubjectIsAskedAgainAndGetsTheId() {
+        // Apicurio answers the loser of two concurrent first registrations 409 "already exists".
+        registry.failNext(1, 409);
+
+        int id = client.register(SUBJECT, SCHEMA);
+
+        assertEquals(SCHEMA, registry.schemaById(id));
+        assertEquals(2, registry.registrationsUnder(SUBJECT));
+    }
+
+    @Test
     void anIncompatibleSchemaFailsWithAMessageNamingTheUrlAndSubject() {
         registry.put(SUBJECT, CustomerProfile.getClassSchema());
         registry.rejectAsIncompatible(SUBJECT);
