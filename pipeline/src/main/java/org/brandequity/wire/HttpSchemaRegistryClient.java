@@ -110,6 +110,13 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         String what = "the registration of schema " + schema.getFullName();
         Answer answer = send("POST", "/subjects/" + pathSegment(subject) + "/versions",
                 schemaBody(schema), subject, what);
+        if (answer.status == 409) {
+            // Asked once more: two instances registering a new subject's first schema at the same
+            // moment (their first output records) can get a 409 "artifact already exists" from the
+            // registry (seen with Apicurio's Confluent API). The second request finds the subject
+            // and answers its id; a schema that is really incompatible gets its 409 again.
+            answer = send("POST", "/subjects/" + pathSegment(subject) + "/versions", schemaBody(schema), subject, what);
+        }
         if (answer.status == 200) {
             JsonNode id = answer.json(this, subject, what).get("id");
             if (id == null || !id.canConvertToInt()) {

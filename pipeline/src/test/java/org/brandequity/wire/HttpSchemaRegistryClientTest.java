@@ -100,6 +100,15 @@ class HttpSchemaRegistryClientTest {
     }
 
     @Test
+    void a409FromTwoInstancesRegisteringANewSubjectAtOnceIsAskedOnceMore() {
+        registry.failNext(1, 409); // the registry's "already exists" to the loser of the race
+
+        int id = client.register(SUBJECT, SCHEMA);
+
+        assertEquals(SCHEMA, fastClient(registry.url()).schemaById(id));
+    }
+
+    @Test
     void anIncompatibleSchemaFailsWithAMessageNamingTheUrlAndSubject() {
         registry.put(SUBJECT, CustomerProfile.getClassSchema());
         registry.rejectAsIncompatible(SUBJECT);
