@@ -11,13 +11,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
+import org.brandequity.model.ScoringModel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,6 +116,47 @@ class SegmentWindowsTest {
         }
     }
 
+    @Test
+    void aRestartedProcessorDecidesOnTheWatermarksStoredBeforeTheRestart() {
+        // The test driver wipes its state directory on close, so the processor is restarted on its own:
+        // a new instance over the same stores, as after a crash or a rebalance.
+        PipelineDriver p = new PipelineDriver(Map.of("topic.partitions", "2"));
+        try {
+            MockProcessorContext<String, SegmentExperienceScore> context = new MockProcessorContext<>();
+            KeyValueStore<String, SegmentWindowAggregate> windowStore = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(BrandEquityTopology.SEGMENT_WINDOW_STORE), p.serdes.string(), p.serdes.segmentWindow())
+                    .withLoggingDisabled().build();
+            KeyValueStore<String, Long> watermarkStore = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(BrandEquityTopology.SEGMENT_WATERMARK_STORE), p.serdes.string(),
+                    org.apache.kafka.common.serialization.Serdes.Long()).withLoggingDisabled().build();
+            for (KeyValueStore<String, ?> store : List.of(windowStore, watermarkStore)) {
+                store.init(context.getStateStoreContext(), store);
+                context.addStateStore(store);
+            }
+            Processor<String, SegmentWindowInput, String, SegmentExperienceScore> before = segmentWindows(p, context);
+            before.process(new Record<>(SEGMENT, new SegmentWindowInput(Upstream.customerWindow("a", minutes(0), 0.9)), 0L));
+            before.process(new Record<>("1", new SegmentWindowInput(new PartitionWatermark(1, minutes(40).toEpochMilli())), 0L));
+
+            Processor<String, SegmentWindowInput, String, SegmentExperienceScore> after = segmentWindows(p, context);
+            after.process(new Record<>("0", new SegmentWindowInput(new PartitionWatermark(0, minutes(40).toEpochMilli())), 0L));
+
+            KeyValueStore<String, SegmentWindowAggregate> windows = context.getStateStore(BrandEquityTopology.SEGMENT_WINDOW_STORE);
+            assertNull(windows.get(new SegmentWindowKey(SEGMENT, minutes(0).toEpochMilli()).encode()),
+                    "partition 1's watermark, stored before the restart, counts: both are past end 10 + retention 30");
+        } finally {
+            p.close();
+        }
+    }
+
+    private static Processor<String, SegmentWindowInput, String, SegmentExperienceScore> segmentWindows(
+            PipelineDriver p, MockProcessorContext<String, SegmentExperienceScore> context) {
+        Processor<String, SegmentWindowInput, String, SegmentExperienceScore> processor = SegmentWindows.supplier(
+                BrandEquityTopology.SEGMENT_WINDOW_STORE, BrandEquityTopology.SEGMENT_WATERMARK_STORE, p.serdes,
+                new ScoringModel(p.config.model()), p.config.windowSize(), p.config.segmentWindowGrace(), 2).get();
+        processor.init(context);
+        return processor;
+    }
+
     /** The topology with {@code topic.partitions=2}, fed through the segment-window repartition topic. */
     private static final class Upstream implements AutoCloseable {
         final PipelineDriver p = new PipelineDriver(Map.of("topic.partitions", "2"));
@@ -120,9 +166,12 @@ class SegmentWindowsTest {
 
         /** A closed 10-minute customer window of one event, in {@link #SEGMENT}. */
         void window(String customer, Instant start, double score) {
-            CustomerExperienceScore w = new CustomerExperienceScore(customer, SEGMENT, start, start.plusSeconds(600),
+            inputs.pipeInput(SEGMENT, new SegmentWindowInput(customerWindow(customer, start, score)), start);
+        }
+
+        static CustomerExperienceScore customerWindow(String customer, Instant start, double score) {
+            return new CustomerExperienceScore(customer, SEGMENT, start, start.plusSeconds(600),
                     1L, score > 0.5 ? 1L : 0L, Math.abs(score) <= 0.5 ? 1L : 0L, score < -0.5 ? 1L : 0L, 1.0, score);
-            inputs.pipeInput(SEGMENT, new SegmentWindowInput(w), start);
         }
 
         void watermark(int partition, Instant closedUntil) {
