@@ -16,16 +16,13 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
@@ -34,6 +31,7 @@ import org.brandequity.model.WindowGrid;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.topology.CustomerLedgers;
 import org.brandequity.topology.EquityLedgers;
+import org.brandequity.topology.SegmentWindowKey;
 
 /**
  * Interactive queries over this application's state stores, without any transport: finds the
@@ -144,15 +142,17 @@ public final class StoreQueries {
 
     /**
      * A scan of the partition's store: it holds a few segments times the windows within retention,
-     * and unlike a fetch it needs no time bound.
+     * in order of window start ({@link SegmentWindowKey}).
      */
     private Object localSegmentWindows(String segment, int partition) {
-        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
-                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore(), partition);
+        ReadOnlyKeyValueStore<String, SegmentWindowAggregate> store =
+                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.keyValueStore(), partition);
         List<Object> found = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
+        try (KeyValueIterator<String, SegmentWindowAggregate> it = store.all()) {
             it.forEachRemaining(kv -> {
-                if (kv.key.key().equals(segment)) found.add(plain(BrandEquityTopology.segmentScore(segment, kv.value)));
+                if (SegmentWindowKey.decode(kv.key).segment().equals(segment)) {
+                    found.add(plain(BrandEquityTopology.segmentScore(segment, kv.value)));
+                }
             });
         }
         if (found.isEmpty()) throw new NotFound("no windows for segment " + segment);
@@ -162,15 +162,15 @@ public final class StoreQueries {
 
     /** The latest window of each segment whose partition is active on this instance. */
     public List<Object> localLatestSegmentWindows() {
-        ReadOnlyWindowStore<String, SegmentWindowAggregate> store =
-                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.windowStore());
-        Map<String, KeyValue<Windowed<String>, SegmentWindowAggregate>> latest = new TreeMap<>();
-        try (KeyValueIterator<Windowed<String>, SegmentWindowAggregate> it = store.all()) {
-            it.forEachRemaining(kv -> latest.merge(kv.key.key(), kv,
-                    (a, b) -> b.key.window().start() > a.key.window().start() ? b : a));
+        ReadOnlyKeyValueStore<String, SegmentWindowAggregate> store =
+                store(BrandEquityTopology.SEGMENT_WINDOW_STORE, QueryableStoreTypes.keyValueStore());
+        // In order of window start: the last window seen of a segment is its latest.
+        Map<String, SegmentWindowAggregate> latest = new TreeMap<>();
+        try (KeyValueIterator<String, SegmentWindowAggregate> it = store.all()) {
+            it.forEachRemaining(kv -> latest.put(SegmentWindowKey.decode(kv.key).segment(), kv.value));
         }
         List<Object> out = new ArrayList<>();
-        latest.forEach((segment, kv) -> out.add(plain(BrandEquityTopology.segmentScore(segment, kv.value))));
+        latest.forEach((segment, window) -> out.add(plain(BrandEquityTopology.segmentScore(segment, window))));
         return out;
     }
 

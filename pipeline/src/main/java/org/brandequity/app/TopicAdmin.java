@@ -55,7 +55,8 @@ public final class TopicAdmin {
     /**
      * Creates missing topics; existing ones are left as they are. Then checks that interactions and
      * profiles have the same partition count: a customer's profile and events must reach the same
-     * task, which keeps the customer's ledger, and nothing else in the topology would notice a mismatch.
+     * task, which keeps the customer's ledger, and nothing else in the topology would notice a mismatch;
+     * and that it is {@code topic.partitions}, the number of watermarks the segment windows wait for.
      */
     public static void ensureTopics(PipelineConfig c) {
         Properties p = new Properties();
@@ -74,7 +75,7 @@ public final class TopicAdmin {
                     if (!(e.getCause() instanceof TopicExistsException)) throw e;
                 }
             }
-            requireCoPartitioned(admin, c.topics().interactions(), c.topics().profiles());
+            requireCoPartitioned(admin, c.topics().interactions(), c.topics().profiles(), c.topicPartitions());
         } catch (CoPartitioningException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -85,7 +86,7 @@ public final class TopicAdmin {
         }
     }
 
-    private static void requireCoPartitioned(Admin admin, String interactions, String profiles) throws Exception {
+    private static void requireCoPartitioned(Admin admin, String interactions, String profiles, int configured) throws Exception {
         Map<String, TopicDescription> d = describeWhenKnown(admin, List.of(interactions, profiles));
         int a = d.get(interactions).partitions().size();
         int b = d.get(profiles).partitions().size();
@@ -93,6 +94,13 @@ public final class TopicAdmin {
             throw new CoPartitioningException(interactions + " has " + a + " partitions and " + profiles + " has " + b
                     + ": both are keyed by customer id and must have the same partition count, so that a customer's"
                     + " profile and events meet in the same task. Recreate " + profiles + " with " + a + " partitions.");
+        }
+        if (a != configured) {
+            // The segment windows wait for a watermark from each interactions partition before deleting
+            // a window: counting too few would delete windows a slower partition still has to fill.
+            throw new CoPartitioningException(interactions + " has " + a + " partitions but topic.partitions is " + configured
+                    + ": segment windows are closed on the progress of every interactions partition, so topic.partitions"
+                    + " must be its partition count. Set topic.partitions=" + a + ".");
         }
     }
 

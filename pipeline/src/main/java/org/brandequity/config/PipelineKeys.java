@@ -99,8 +99,9 @@ public final class PipelineKeys {
                 .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, "brand-equity-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Rejected input records, reason in headers.")
                 .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
-                        "Partitions of the topics the app creates when missing (interactions and profiles must match, checked at start); "
-                                + "the equity and alert topics always get 1.")
+                        "Partitions of the topics the app creates when missing; the equity and alert topics always get 1. Existing "
+                                + "interactions and profiles topics must have this many (checked at start): segment windows wait for a "
+                                + "watermark from each interactions partition.")
                 .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 3, Range.atLeast(1), Importance.MEDIUM,
                         "Replication of the topics the app creates and of Kafka Streams' internal topics: your cluster's.")
                 .define(WINDOW_SIZE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(1), Importance.MEDIUM,
@@ -110,7 +111,8 @@ public final class PipelineKeys {
                 .define(WINDOW_GRACE_CONFIG, Type.STRING, "10m", Validators.durationAtLeast(0), Importance.MEDIUM,
                         "How far behind stream time an event may arrive and still count; later is a TOO_LATE dead letter.")
                 .define(SEGMENT_WINDOW_GRACE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,
-                        "How late a closed customer window may reach its segment window (partitions progress unevenly).")
+                        "How long a segment window is kept once every interactions partition has emitted its customer windows "
+                                + "(its watermark passed the window end): for queries. Customer windows are never dropped for lateness.")
                 .define(DEDUP_HORIZON_CONFIG, Type.STRING, "2h", Validators.durationAtLeast(1), Importance.LOW,
                         "An event id seen again for the same customer within this much event time counts once.")
                 .define(EVENT_MAX_FUTURE_SKEW_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,

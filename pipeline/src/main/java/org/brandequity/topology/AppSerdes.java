@@ -16,6 +16,7 @@ import org.brandequity.avro.internal.EquityWindowSamples;
 import org.brandequity.avro.internal.PendingContribution;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.wire.AvroBinarySerde;
 import org.brandequity.wire.ConfluentAvroSerde;
 import org.brandequity.wire.SchemaRegistryClient;
@@ -36,6 +37,7 @@ public final class AppSerdes {
     private final Serde<ScoredInteraction> scored = new AvroBinarySerde<>(ScoredInteraction.class);
     private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
+    private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
     private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
     private final Serde<DropDetectorState> dropDetector = new AvroBinarySerde<>(DropDetectorState.class);
@@ -64,6 +66,7 @@ public final class AppSerdes {
     Serde<ScoredInteraction> scored() { return scored; }
     Serde<CustomerLedger> customerLedger() { return customerLedger; }
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
+    Serde<SegmentWindowInput> segmentWindowInput() { return segmentWindowInput; }
     Serde<EquityLedger> ledger() { return ledger; }
     Serde<PendingContribution> pending() { return pending; }
     Serde<DropDetectorState> dropDetector() { return dropDetector; }

@@ -1,8 +1,12 @@
 package org.brandequity.topology;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,12 +18,12 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
@@ -27,13 +31,13 @@ import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Decay;
 import org.brandequity.model.DropDetector;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.NetExperience;
-import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 
 /**
@@ -42,7 +46,7 @@ import org.brandequity.model.ScoringModel;
  * <pre>
  * profiles ─ apply to customer ledger ──────────────┐ (one ledger per customer: profile, dedup ids, panes)
  * interactions ─ validate ─ deduplicate, gate lateness, score, record in ledger ─┬─ close customer windows ─ customer scores
- *                                                                                │        └─ segment windows ─ segment scores
+ *                                                                                │        └─ (+ watermarks) segment windows ─ segment scores
  *                                                                                │                 └─ segment drop detection ───────────┐
  *                                                                                └─ pre-aggregate per task ─ fold by brand ─ brand equity   ├─ score-drop alerts
  *                                                                                                       └─ brand/touchpoint drop detection ─┘
@@ -57,7 +61,15 @@ public final class BrandEquityTopology {
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
     public static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
-    public static final String SEGMENT_WINDOW_STORE = "segment-window-store";
+    /** Segment windows by (start, segment): see {@link SegmentWindowKey}. */
+    public static final String SEGMENT_WINDOW_STORE = "segment-window-by-start-store";
+    /** The latest watermark of each interactions partition, in every segment-window task. */
+    public static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
+    /**
+     * Carries closed customer windows (to their segment's partition) and each interactions
+     * partition's watermark (to every partition) to the segment windows.
+     */
+    public static final String SEGMENT_WINDOW_INPUTS = "segment-window-inputs";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
     public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
@@ -121,31 +133,29 @@ public final class BrandEquityTopology {
                                 config.dedupHorizon(), config.windowGrace(), config.windowSize(), config.windowAdvance(), counters),
                         Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
 
-        KStream<String, CustomerExperienceScore> customerScores = scored.process(
+        // Closed customer windows, each partition's watermark behind them.
+        KStream<String, SegmentWindowInput> closed = scored.process(
                 () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE,
                         config.windowSize(), config.windowAdvance(), config.windowGrace(), config.dedupHorizon()),
                 Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
-        customerScores.to(topics.customerScores(),
-                Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
+        closed.flatMapValues(BrandEquityTopology::customerWindowOf, Named.as("customer-windows-only"))
+                .to(topics.customerScores(),
+                        Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
-        KStream<String, SegmentExperienceScore> segmentScores = customerScores
+        KStream<String, SegmentExperienceScore> segmentScores = closed
                 .process(() -> new KeyBySegmentAtWindowStart(), Named.as("key-by-segment"))
-                .groupByKey(Grouped.with("segment-windows", serdes.string(), serdes.customerScore()))
-                // One segment window per customer-window start: its size is the customer windows' advance.
-                .windowedBy(TimeWindows.ofSizeAndGrace(config.windowAdvance(), config.segmentWindowGrace()))
-                .aggregate(BrandEquityTopology::emptySegmentWindow,
-                        (segment, score, window) -> addToSegmentWindow(scoring, score, window),
-                        Named.as("score-segment-window"),
-                        Materialized.<String, SegmentWindowAggregate, WindowStore<Bytes, byte[]>>as(SEGMENT_WINDOW_STORE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindow()))
-                .toStream(Named.as("segment-window-updates"))
-                .map((window, aggregate) -> KeyValue.pair(window.key(), segmentScore(window.key(), aggregate)),
-                        Named.as("to-segment-score"));
+                .repartition(Repartitioned.<String, SegmentWindowInput>as(SEGMENT_WINDOW_INPUTS)
+                        .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindowInput())
+                        .withStreamPartitioner(new WindowsBySegmentWatermarksToAll()))
+                // The upstream partition count is the interactions topic's (checked at start, TopicAdmin).
+                .process(SegmentWindows.supplier(SEGMENT_WINDOW_STORE, SEGMENT_WATERMARK_STORE, serdes, scoring,
+                                config.windowSize(), config.segmentWindowGrace(), config.topicPartitions()),
+                        Named.as("score-segment-window"));
         segmentScores.to(topics.segmentScores(),
                 Produced.with(serdes.string(), serdes.segmentScore()).withName("write-segment-scores"));
 
         AlertConfig alerts = config.alerts();
-        // Still keyed (and partitioned) by segment: the map above only unwraps the window key.
+        // Keyed (and partitioned) by segment, one segment per task.
         KStream<String, ScoreDropAlert> segmentAlerts = segmentScores.process(
                 () -> new SegmentDropDetection(SEGMENT_DROP_STORE, new DropDetector(alerts, alerts.floorSegment())),
                 Named.as("detect-segment-score-drops"), SEGMENT_DROP_STORE);
@@ -183,20 +193,9 @@ public final class BrandEquityTopology {
                 w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0);
     }
 
-    private static SegmentWindowAggregate emptySegmentWindow() {
-        return new SegmentWindowAggregate(0L, 0L, 0L, 0L, 0.0, 0L, 0L);
-    }
-
-    private static SegmentWindowAggregate addToSegmentWindow(ScoringModel scoring, CustomerExperienceScore c, SegmentWindowAggregate s) {
-        s.setWindowStart(c.getWindowStart().toEpochMilli());
-        s.setWindowEnd(c.getWindowEnd().toEpochMilli());
-        s.setCustomers(s.getCustomers() + 1);
-        s.setEvents(s.getEvents() + c.getEvents());
-        s.setScoreSum(s.getScoreSum() + c.getScore());
-        Polarity p = scoring.polarity(c.getScore());
-        if (p == Polarity.POSITIVE) s.setPositiveCustomers(s.getPositiveCustomers() + 1);
-        if (p == Polarity.NEGATIVE) s.setNegativeCustomers(s.getNegativeCustomers() + 1);
-        return s;
+    /** The customer window an input of the segment windows carries, or nothing for a watermark. */
+    private static List<CustomerExperienceScore> customerWindowOf(SegmentWindowInput input) {
+        return input.getEvent() instanceof CustomerExperienceScore window ? List.of(window) : List.of();
     }
 
     /** A segment window as its output record; the query API renders it the same way. */
@@ -209,14 +208,33 @@ public final class BrandEquityTopology {
     }
 
     /**
-     * Re-keys a closed customer window by its segment and stamps it with the window start, so the
-     * segment aggregation puts all customer windows with the same start into one segment window.
+     * Re-keys a closed customer window by its segment and stamps it with the window start, so that
+     * all customer windows of a segment meet in one task. A watermark goes to every task whatever its
+     * key; it keeps the one its window closer gave it, never null (a record with a null key does not
+     * reach the repartition topic: the test driver showed it dropped on the way).
      */
     private static final class KeyBySegmentAtWindowStart
-            extends ContextualProcessor<String, CustomerExperienceScore, String, CustomerExperienceScore> {
+            extends ContextualProcessor<String, SegmentWindowInput, String, SegmentWindowInput> {
         @Override
-        public void process(Record<String, CustomerExperienceScore> r) {
-            context().forward(r.withKey(r.value().getSegment()).withTimestamp(r.value().getWindowStart().toEpochMilli()));
+        public void process(Record<String, SegmentWindowInput> r) {
+            if (r.value().getEvent() instanceof CustomerExperienceScore window) {
+                context().forward(r.withKey(window.getSegment()).withTimestamp(window.getWindowStart().toEpochMilli()));
+            } else {
+                context().forward(r);
+            }
+        }
+    }
+
+    /**
+     * A customer window goes to its segment's partition (the producer's default, by key, which is
+     * also how interactive queries find a segment's owner); a watermark goes to every partition
+     * (multicast, KIP-837), so that every segment-window task hears every interactions partition.
+     */
+    static final class WindowsBySegmentWatermarksToAll implements StreamPartitioner<String, SegmentWindowInput> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String key, SegmentWindowInput value, int numPartitions) {
+            if (value.getEvent() instanceof CustomerExperienceScore) return Optional.empty();
+            return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
     }
 }

@@ -9,10 +9,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
+import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.model.WindowGrid;
 
 /**
@@ -32,13 +33,18 @@ import org.brandequity.model.WindowGrid;
  * lateness gate only lets through events at most {@code grace} behind stream time, and every window
  * such an event belongs to ends after {@code streamTime - grace}: no event can reach a window that
  * has closed.
+ *
+ * <p>After the windows of a closing, and once at the first event, it emits this partition's
+ * watermark: a {@link PartitionWatermark} saying that every customer window ending at or before
+ * {@code closedUntil} has been emitted. The segment windows ({@link SegmentWindows}) are deleted on
+ * the slowest partition's watermark, so a partition behind the others never loses its windows there.
  */
-final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, CustomerExperienceScore> {
+final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, SegmentWindowInput> {
     private final String ledgerStoreName;
     private final String streamTimeStoreName;
     private final WindowGrid grid;
     private final long rememberMs;
-    private ProcessorContext<String, CustomerExperienceScore> context;
+    private ProcessorContext<String, SegmentWindowInput> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
     private long streamTime = Long.MIN_VALUE;
     /** Every window ending at or before this has been emitted, or can hold no event. */
@@ -53,7 +59,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     }
 
     @Override
-    public void init(ProcessorContext<String, CustomerExperienceScore> context) {
+    public void init(ProcessorContext<String, SegmentWindowInput> context) {
         this.context = context;
         this.ledgers = context.getStateStore(ledgerStoreName);
         KeyValueStore<String, Long> streamTimes = context.getStateStore(streamTimeStoreName);
@@ -70,6 +76,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         if (closedUntil == Long.MIN_VALUE) {
             // First event ever: no earlier window can hold an event, since none got past the gate.
             closedUntil = closable;
+            emitWatermark();
             return;
         }
         if (closable <= closedUntil) return;
@@ -77,6 +84,18 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
             emitWindowsEndingAt(end, end == closable);
         }
         closedUntil = closable;
+        emitWatermark();
+    }
+
+    /**
+     * This partition's progress, behind the windows it covers: the task's partition of the
+     * interactions topic (its task id's), stamped with {@code closedUntil}. Keyed by that partition
+     * number, for readability only: a watermark goes to every segment-window task.
+     */
+    private void emitWatermark() {
+        int partition = context.taskId().partition();
+        context.forward(new Record<>(Integer.toString(partition),
+                new SegmentWindowInput(new PartitionWatermark(partition, closedUntil)), closedUntil));
     }
 
     /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
@@ -91,8 +110,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                 KeyValue<String, CustomerLedger> kv = it.next();
                 CustomerWindowAggregate window = CustomerLedgers.window(kv.value, start, end);
                 if (window != null) {
-                    context.forward(new Record<>(kv.key,
-                            BrandEquityTopology.customerScore(kv.key, start, end, window), window.getLatestEventTime()));
+                    context.forward(new Record<>(kv.key, new SegmentWindowInput(
+                            BrandEquityTopology.customerScore(kv.key, start, end, window)), window.getLatestEventTime()));
                 }
                 if (tidy && isIdle(kv.value, oldestLivePane, rememberFrom)) {
                     CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);

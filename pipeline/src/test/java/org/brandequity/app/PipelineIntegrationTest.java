@@ -61,6 +61,18 @@ class PipelineIntegrationTest {
     }
 
     @Test
+    void topicPartitionsOtherThanTheInteractionsPartitionCountStopsTheStartWithTheReason() throws Exception {
+        PipelineConfig created = cluster.config("it-partitions", Map.of("topic.partitions", "3",
+                "topic.interactions", "partitions-interactions", "topic.profiles", "partitions-profiles"));
+        TopicAdmin.ensureTopics(created);
+        PipelineConfig config = created.with(Map.of("topic.partitions", "2"));
+
+        TopicAdmin.CoPartitioningException e = org.junit.jupiter.api.Assertions.assertThrows(
+                TopicAdmin.CoPartitioningException.class, () -> TopicAdmin.ensureTopics(config));
+        assertTrue(e.getMessage().contains("partitions-interactions has 3 partitions but topic.partitions is 2"), e.getMessage());
+    }
+
+    @Test
     void wireFormatEventsBecomeCustomerSegmentAndEquityRecordsAndBadBytesBecomeDeadLetters() throws Exception {
         PipelineConfig config = cluster.config("it-pipeline", Map.of("window.size", "10s", "window.advance", "10s", "window.grace", "1s"));
         AppSerdes serdes = new AppSerdes(cluster.registry);

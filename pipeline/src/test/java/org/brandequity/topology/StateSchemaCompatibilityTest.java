@@ -24,7 +24,6 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TopologyDescription;
-import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.wire.AvroBinarySerde;
 import org.brandequity.wire.InMemorySchemaRegistry;
@@ -135,18 +134,19 @@ class StateSchemaCompatibilityTest {
      * serdes {@link AppSerdes} gives the topology, and a store or topic missing here fails
      * {@link #everyStoreAndRepartitionTopicOfTheTopologyHasAKnownEncoding}.
      */
-    static final Map<String, KeyValue> CURRENT = new TreeMap<>(Map.of(
-            BrandEquityTopology.CUSTOMER_LEDGER_STORE, kv(SERDES.string(), SERDES.customerLedger()),
-            BrandEquityTopology.STREAM_TIME_STORE, kv(SERDES.string(), Serdes.Long()),
-            BrandEquityTopology.SEGMENT_WINDOW_STORE, kv(SERDES.string(), SERDES.segmentWindow()),
-            BrandEquityTopology.PENDING_EQUITY_STORE, kv(SERDES.string(), SERDES.pending()),
-            BrandEquityTopology.BRAND_EQUITY_STORE, kv(SERDES.string(), SERDES.ledger()),
-            BrandEquityTopology.SEGMENT_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector()),
-            BrandEquityTopology.EQUITY_SAMPLES_STORE, kv(SERDES.string(), SERDES.equitySamples()),
-            BrandEquityTopology.EQUITY_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector()),
-            "equity-deltas-repartition", kv(SERDES.string(), SERDES.ledger()),
-            "segment-windows-repartition", new KeyValue(Encoding.of(SERDES.string()),
-                    Encoding.confluent(CustomerExperienceScore.getClassSchema()))));
+    static final Map<String, KeyValue> CURRENT = new TreeMap<>(Map.ofEntries(
+            Map.entry(BrandEquityTopology.CUSTOMER_LEDGER_STORE, kv(SERDES.string(), SERDES.customerLedger())),
+            Map.entry(BrandEquityTopology.STREAM_TIME_STORE, kv(SERDES.string(), Serdes.Long())),
+            // Keys are SegmentWindowKey strings (start, then segment); the windows were in a window store before.
+            Map.entry(BrandEquityTopology.SEGMENT_WINDOW_STORE, kv(SERDES.string(), SERDES.segmentWindow())),
+            Map.entry(BrandEquityTopology.SEGMENT_WATERMARK_STORE, kv(SERDES.string(), Serdes.Long())),
+            Map.entry(BrandEquityTopology.PENDING_EQUITY_STORE, kv(SERDES.string(), SERDES.pending())),
+            Map.entry(BrandEquityTopology.BRAND_EQUITY_STORE, kv(SERDES.string(), SERDES.ledger())),
+            Map.entry(BrandEquityTopology.SEGMENT_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
+            Map.entry(BrandEquityTopology.EQUITY_SAMPLES_STORE, kv(SERDES.string(), SERDES.equitySamples())),
+            Map.entry(BrandEquityTopology.EQUITY_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
+            Map.entry("equity-deltas-repartition", kv(SERDES.string(), SERDES.ledger())),
+            Map.entry(BrandEquityTopology.SEGMENT_WINDOW_INPUTS + "-repartition", kv(SERDES.string(), SERDES.segmentWindowInput()))));
 
     private static KeyValue kv(Serde<?> key, Serde<?> value) {
         return new KeyValue(Encoding.of(key), Encoding.of(value));
