@@ -16,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +40,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
 import org.brandequity.app.Cli;
 import org.brandequity.app.Pipeline;
 import org.brandequity.app.TopicAdmin;
@@ -732,10 +732,9 @@ public final class Bench {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (var files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | RuntimeException e) {
+        try {
+            Utils.delete(dir.toFile()); // Kafka's, as the demo and the tests use; a missing dir is fine
+        } catch (IOException e) {
             System.err.println("could not delete " + dir + ": " + e);
         }
     }
