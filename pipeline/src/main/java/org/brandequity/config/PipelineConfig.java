@@ -33,6 +33,7 @@ public record PipelineConfig(
         Duration windowAdvance,
         Duration windowGrace,
         Duration segmentWindowGrace,
+        Duration lateHorizon,
         Duration dedupHorizon,
         Duration maxFutureSkew,
         Duration equityFlushInterval,
@@ -82,6 +83,8 @@ public record PipelineConfig(
         require(windowAdvance.compareTo(windowSize) <= 0, "window.advance must be <= window.size");
         require(windowSize.toMillis() % windowAdvance.toMillis() == 0,
                 "window.size must be a whole multiple of window.advance, so every event falls in the same number of windows");
+        require(lateHorizon.compareTo(windowGrace) >= 0, "late.horizon must be >= window.grace: an event within the grace "
+                + "period is counted on time, so no horizon can be shorter");
         kafka = copy(kafka);
     }
 
@@ -133,6 +136,7 @@ public record PipelineConfig(
                 duration(c, WINDOW_ADVANCE_CONFIG),
                 duration(c, WINDOW_GRACE_CONFIG),
                 duration(c, SEGMENT_WINDOW_GRACE_CONFIG),
+                duration(c, LATE_HORIZON_CONFIG),
                 duration(c, DEDUP_HORIZON_CONFIG),
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
@@ -193,6 +197,7 @@ public record PipelineConfig(
         p.put(WINDOW_ADVANCE_CONFIG, Durations.format(windowAdvance));
         p.put(WINDOW_GRACE_CONFIG, Durations.format(windowGrace));
         p.put(SEGMENT_WINDOW_GRACE_CONFIG, Durations.format(segmentWindowGrace));
+        p.put(LATE_HORIZON_CONFIG, Durations.format(lateHorizon));
         p.put(DEDUP_HORIZON_CONFIG, Durations.format(dedupHorizon));
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));

@@ -33,6 +33,7 @@ public final class PipelineKeys {
     public static final String WINDOW_GRACE_CONFIG = "window.grace";
     public static final String SEGMENT_WINDOW_GRACE_CONFIG = "segment.window.grace";
     public static final String DEDUP_HORIZON_CONFIG = "dedup.horizon";
+    public static final String LATE_HORIZON_CONFIG = "late.horizon";
     public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
     public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
     public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
@@ -109,10 +110,15 @@ public final class PipelineKeys {
                 .define(WINDOW_ADVANCE_CONFIG, Type.STRING, "15m", Validators.durationAtLeast(1), Importance.MEDIUM,
                         "Customer window hop (<= window.size).")
                 .define(WINDOW_GRACE_CONFIG, Type.STRING, "10m", Validators.durationAtLeast(0), Importance.MEDIUM,
-                        "How far behind stream time an event may arrive and still count; later is a TOO_LATE dead letter.")
+                        "How far behind stream time an event may arrive and still be counted on time, in the windows it "
+                                + "belongs to before they close; later (up to late.horizon) it is counted late, as a revision.")
                 .define(SEGMENT_WINDOW_GRACE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,
                         "How long a segment window is kept once every interactions partition has emitted its customer windows "
                                 + "(its watermark passed the window end): for queries. Customer windows are never dropped for lateness.")
+                .define(LATE_HORIZON_CONFIG, Type.STRING, "7d", Validators.durationAtLeast(0), Importance.MEDIUM,
+                        "How far behind stream time an event may arrive and still count (>= window.grace): beyond window.grace "
+                                + "it counts in equity at once and re-emits its closed customer and segment windows as revisions; "
+                                + "beyond this it is a TOO_LATE dead letter. Ids and closed panes are kept this long on disk.")
                 .define(DEDUP_HORIZON_CONFIG, Type.STRING, "2h", Validators.durationAtLeast(1), Importance.LOW,
                         "An event id seen again for the same customer within this much event time counts once.")
                 .define(EVENT_MAX_FUTURE_SKEW_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,

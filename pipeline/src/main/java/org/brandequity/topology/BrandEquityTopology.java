@@ -187,10 +187,15 @@ public final class BrandEquityTopology {
 
     /** A customer window as its output record; the query API renders open windows with it too. */
     public static CustomerExperienceScore customerScore(String customerId, long start, long end, CustomerWindowAggregate w) {
+        return customerScore(customerId, start, end, w, 0);
+    }
+
+    /** A customer window's {@code revision}-th re-emission (0 = its first record). */
+    static CustomerExperienceScore customerScore(String customerId, long start, long end, CustomerWindowAggregate w, int revision) {
         return new CustomerExperienceScore(customerId, w.getSegment(),
                 Instant.ofEpochMilli(start), Instant.ofEpochMilli(end),
                 w.getEvents(), w.getPositive(), w.getNeutral(), w.getNegative(), w.getWeight(),
-                w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0);
+                w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0, revision);
     }
 
     /** The customer window an input of the segment windows carries, or nothing for a watermark. */
@@ -200,11 +205,16 @@ public final class BrandEquityTopology {
 
     /** A segment window as its output record; the query API renders it the same way. */
     public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s) {
+        return segmentScore(segment, s, 0);
+    }
+
+    /** A segment window as its output record, having taken in {@code revision} customer-window revisions. */
+    public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s, int revision) {
         NetExperience nx = NetExperience.of(s.getPositiveCustomers(), s.getNegativeCustomers(), s.getCustomers());
         return new SegmentExperienceScore(segment, Instant.ofEpochMilli(s.getWindowStart()),
                 Instant.ofEpochMilli(s.getWindowEnd()), s.getCustomers(), s.getEvents(),
                 s.getCustomers() > 0 ? s.getScoreSum() / s.getCustomers() : 0.0,
-                s.getPositiveCustomers(), s.getNegativeCustomers(), nx.score(), nx.marginOfError(), nx.sampleSize());
+                s.getPositiveCustomers(), s.getNegativeCustomers(), nx.score(), nx.marginOfError(), nx.sampleSize(), revision);
     }
 
     /**

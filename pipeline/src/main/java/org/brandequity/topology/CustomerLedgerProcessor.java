@@ -109,7 +109,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         if (late) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         context.forward(record.withValue(new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
-                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight())));
+                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), false)));
     }
 
     /**

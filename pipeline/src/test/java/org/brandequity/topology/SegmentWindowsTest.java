@@ -171,7 +171,7 @@ class SegmentWindowsTest {
 
         static CustomerExperienceScore customerWindow(String customer, Instant start, double score) {
             return new CustomerExperienceScore(customer, SEGMENT, start, start.plusSeconds(600),
-                    1L, score > 0.5 ? 1L : 0L, Math.abs(score) <= 0.5 ? 1L : 0L, score < -0.5 ? 1L : 0L, 1.0, score);
+                    1L, score > 0.5 ? 1L : 0L, Math.abs(score) <= 0.5 ? 1L : 0L, score < -0.5 ? 1L : 0L, 1.0, score, 0);
         }
 
         void watermark(int partition, Instant closedUntil) {
