@@ -20,12 +20,14 @@ import org.brandequity.model.ScoringModel;
  * A batch recomputation of the README's model (sections 1 to 5), written without looking at the
  * topology, to check the streaming outputs against.
  *
- * <p>Only two things happen online, because they depend on arrival order by definition: the
- * admission decision of each event (duplicate / too late / counted, against the stream time of the
- * events counted before it) and the profile in force when the event is processed. Everything else
- * (windows, scores, segment folds, decayed equity) is recomputed from scratch from the list of
- * counted events whenever it is asked for, with plain loops and no incremental state, so that a
- * shared mistake with the streaming code is unlikely.
+ * <p>Only three things happen online, because they depend on arrival order by definition: the
+ * admission decision of each event (too late / duplicate / counted, against the stream time of the
+ * events counted before it), the profile in force when the event is processed, and the stream time
+ * at which each event was counted (which decides whether it entered a window before or after the
+ * window's first record, issue 11). Everything else (windows and their revisions, scores, segment
+ * folds, decayed equity) is recomputed from scratch from the list of counted events whenever it is
+ * asked for, with plain loops and no incremental state, so that a shared mistake with the streaming
+ * code is unlikely.
  */
 final class ReferenceModel {
     static final String UNASSIGNED = "unassigned";
@@ -33,18 +35,51 @@ final class ReferenceModel {
     /** What happened to one arriving interaction. */
     enum Fate { COUNTED, DUPLICATE, TOO_LATE }
 
-    /** A counted event, with what the README says it carries: x, w, and segment and value weight at processing time. */
-    record Counted(long seq, CustomerInteraction event, long time, double x, double w, String segment, double valueWeight) {}
+    /**
+     * A counted event, with what the README says it carries: x, w, and segment and value weight at
+     * processing time; {@code late}: it was more than window.grace behind stream time (issue 11);
+     * {@code streamTime}: the stream time once it was counted.
+     */
+    record Counted(long seq, CustomerInteraction event, long time, double x, double w, String segment, double valueWeight,
+                   boolean late, long streamTime) {}
 
-    record WindowKey(String customer, long start) {}
+    record WindowKey(String customer, long start) {
+        @Override
+        public String toString() {
+            return "WindowKey[customer=" + customer + ", start=" + java.time.Instant.ofEpochMilli(start) + "]";
+        }
+    }
 
+    /**
+     * One record of a customer window. {@code revision}: how many records of this (customer, start)
+     * came before it; {@code emittedLate}: written because a late event entered the closed window
+     * (a revision, or the first record of a window that had no event while it was open).
+     */
     record CustomerWindow(String customer, long start, long end, String segment, long events,
-                          long positive, long neutral, long negative, double weight, double score) {}
+                          long positive, long neutral, long negative, double weight, double score,
+                          int revision, boolean emittedLate) {}
 
-    record SegmentKey(String segment, long start) {}
+    record SegmentKey(String segment, long start) {
+        @Override
+        public String toString() {
+            return "SegmentKey[segment=" + segment + ", start=" + java.time.Instant.ofEpochMilli(start) + "]";
+        }
+    }
 
     record SegmentWindow(String segment, long start, long end, long customers, long events, double meanCustomerScore,
                          long positiveCustomers, long negativeCustomers, double netExperience, double marginOfError) {}
+
+    /**
+     * What late customer records a segment window took in: customer-window revisions whose customer
+     * stayed in this segment, arrived from another one, or left for another one (each replaces the
+     * customer's earlier version), and first records of customer windows written by a late event.
+     */
+    record SegmentRevisions(int stayed, int arrived, int left, int lateFirst) {
+        /** The spec's revision: customer-window revisions applied to this segment window. */
+        int applied() {
+            return stayed + arrived + left;
+        }
+    }
 
     /** Stock BE and volume V of one slice of the events, valued at asOf. */
     record Sums(double stock, double volume) {}
@@ -60,9 +95,10 @@ final class ReferenceModel {
     private final long advance;
     private final long grace;
     private final long dedupHorizon;
+    private final long lateHorizon;
     private final Map<String, Profile> profiles = new HashMap<>();
-    /** (customer id, event id) -> event time of the first counted event with that id: ids are per customer. */
-    private final Map<String, Long> firstCounted = new HashMap<>();
+    /** (customer id, event id) -> event times of the counted events with that id: ids are per customer. */
+    private final Map<String, List<Long>> countedIds = new HashMap<>();
     private final List<Counted> counted = new ArrayList<>();
     private long streamTime = Long.MIN_VALUE;
     private long seq;
@@ -74,30 +110,52 @@ final class ReferenceModel {
         this.advance = config.windowAdvance().toMillis();
         this.grace = config.windowGrace().toMillis();
         this.dedupHorizon = config.dedupHorizon().toMillis();
+        this.lateHorizon = config.lateHorizon().toMillis();
     }
 
     void profile(CustomerProfile p) {
         profiles.put(p.getCustomerId(), new Profile(p.getSegment(), p.getValueWeight()));
     }
 
-    /** Decides the fate of the next arriving event, README §5: dedup first, then the lateness gate. */
+    /**
+     * Decides the fate of the next arriving event (issue 11's admission, in this order): more than
+     * late.horizon behind stream time is TOO_LATE, whatever its id; else a copy of a counted event
+     * (same customer and id, event times within dedup.horizon) is a DUPLICATE; else it is COUNTED,
+     * late when more than window.grace behind stream time. A late event never moves stream time
+     * (it is behind it by definition).
+     */
     Fate interaction(CustomerInteraction e) {
         long t = e.getEventTime().toEpochMilli();
-        String id = e.getCustomerId() + '\u0000' + e.getEventId();
-        Long first = firstCounted.get(id);
-        if (first != null && Math.abs(t - first) <= dedupHorizon) return Fate.DUPLICATE;
-        if (behindGrace(t)) return Fate.TOO_LATE;
-        firstCounted.putIfAbsent(id, t);
+        if (beyondHorizon(t)) return Fate.TOO_LATE;
+        String id = idOf(e);
+        List<Long> times = countedIds.get(id);
+        if (times != null && times.stream().anyMatch(first -> Math.abs(t - first) <= dedupHorizon)) return Fate.DUPLICATE;
+        boolean late = behindGrace(t);
+        countedIds.computeIfAbsent(id, k -> new ArrayList<>()).add(t);
         streamTime = Math.max(streamTime, t);
         Profile p = profiles.getOrDefault(e.getCustomerId(), new Profile(UNASSIGNED, 1.0));
         ExperienceSignal s = scoring.score(e);
-        counted.add(new Counted(seq++, e, t, s.value(), s.weight(), p.segment(), p.valueWeight()));
+        counted.add(new Counted(seq++, e, t, s.value(), s.weight(), p.segment(), p.valueWeight(), late, streamTime));
         return Fate.COUNTED;
     }
 
-    /** Whether an event at {@code time} would fail the lateness gate now. */
+    private static String idOf(CustomerInteraction e) {
+        return e.getCustomerId() + '\u0000' + e.getEventId();
+    }
+
+    /** Whether an event with this customer and id has been counted (at any time). */
+    boolean countedBefore(CustomerInteraction e) {
+        return countedIds.containsKey(idOf(e));
+    }
+
+    /** Whether an event at {@code time} would be behind the grace period now (late, or too late). */
     boolean behindGrace(long time) {
         return streamTime != Long.MIN_VALUE && time < streamTime - grace;
+    }
+
+    /** Whether an event at {@code time} would be beyond the late horizon now: a TOO_LATE dead letter. */
+    boolean beyondHorizon(long time) {
+        return streamTime != Long.MIN_VALUE && time < streamTime - lateHorizon;
     }
 
     long streamTime() {
@@ -108,6 +166,14 @@ final class ReferenceModel {
         return List.copyOf(counted);
     }
 
+    int countedSize() {
+        return counted.size();
+    }
+
+    Counted counted(int index) {
+        return counted.get(index);
+    }
+
     /** Every epoch-aligned window start s (a multiple of advance) with s <= t < s + size. */
     List<Long> windowStarts(long t) {
         List<Long> starts = new ArrayList<>();
@@ -115,48 +181,113 @@ final class ReferenceModel {
         return starts;
     }
 
-    /** Customer windows whose end plus grace the stream time has reached (README §2), keyed by customer and start. */
+    /**
+     * The latest record of every customer window whose end plus grace the stream time has reached
+     * (README §2): the window over every event counted in it, on time or late.
+     */
     Map<WindowKey, CustomerWindow> closedCustomerWindows() {
+        Map<WindowKey, CustomerWindow> latest = new TreeMap<>(WINDOW_ORDER);
+        customerWindowRecords().forEach((key, records) -> latest.put(key, records.get(records.size() - 1)));
+        return latest;
+    }
+
+    /**
+     * Every record the customer-score topic should hold per closed customer window, in emission
+     * order (README §2 and issue 11). A window closes when stream time reaches its end plus grace.
+     * The events counted while it was open make one record (revision 0), written when it closes, if
+     * there are any; then each event counted into it after it closed (a late event) writes one more
+     * record over every event counted in it so far. So the record after k late events has revision
+     * k, or k - 1 when the window had no event while it was open (its first record is a late one).
+     */
+    Map<WindowKey, List<CustomerWindow>> customerWindowRecords() {
         Map<WindowKey, List<Counted>> members = new LinkedHashMap<>();
         for (Counted c : counted) {
             for (long s : windowStarts(c.time())) {
                 members.computeIfAbsent(new WindowKey(c.event().getCustomerId(), s), k -> new ArrayList<>()).add(c);
             }
         }
-        Map<WindowKey, CustomerWindow> closed = new TreeMap<>(
-                java.util.Comparator.comparing(WindowKey::customer).thenComparingLong(WindowKey::start));
+        Map<WindowKey, List<CustomerWindow>> out = new TreeMap<>(WINDOW_ORDER);
         members.forEach((key, events) -> {
-            long end = key.start() + size;
-            if (streamTime < end + grace) return;
-            double sumW = 0, sumWx = 0;
-            long pos = 0, neu = 0, neg = 0;
-            Counted latest = null;
-            for (Counted c : events) {
-                sumW += c.w();
-                sumWx += c.w() * c.x();
-                switch (scoring.polarity(c.x())) {
-                    case POSITIVE -> pos++;
-                    case NEGATIVE -> neg++;
-                    case NEUTRAL -> neu++;
-                }
-                // Latest by event time; on a tie the one processed later (events are in processing order).
-                if (latest == null || c.time() >= latest.time()) latest = c;
-            }
-            closed.put(key, new CustomerWindow(key.customer(), key.start(), end, latest.segment(), events.size(),
-                    pos, neu, neg, sumW, sumWx / sumW));
+            long close = key.start() + size + grace;
+            if (streamTime < close) return;
+            // Members are in processing order and stream time never decreases, so the ones counted
+            // before the window closed come first.
+            int open = 0;
+            while (open < events.size() && events.get(open).streamTime() < close) open++;
+            List<CustomerWindow> records = new ArrayList<>();
+            if (open > 0) records.add(fold(key, events.subList(0, open), 0, false));
+            for (int i = open + 1; i <= events.size(); i++) records.add(fold(key, events.subList(0, i), records.size(), true));
+            out.put(key, records);
         });
-        return closed;
+        return out;
+    }
+
+    private static final java.util.Comparator<WindowKey> WINDOW_ORDER =
+            java.util.Comparator.comparing(WindowKey::customer).thenComparingLong(WindowKey::start);
+
+    private CustomerWindow fold(WindowKey key, List<Counted> events, int revision, boolean emittedLate) {
+        double sumW = 0, sumWx = 0;
+        long pos = 0, neu = 0, neg = 0;
+        Counted latest = null;
+        for (Counted c : events) {
+            sumW += c.w();
+            sumWx += c.w() * c.x();
+            switch (scoring.polarity(c.x())) {
+                case POSITIVE -> pos++;
+                case NEGATIVE -> neg++;
+                case NEUTRAL -> neu++;
+            }
+            // Latest by event time; on a tie the one processed later (events are in processing order).
+            if (latest == null || c.time() >= latest.time()) latest = c;
+        }
+        return new CustomerWindow(key.customer(), key.start(), key.start() + size, latest.segment(), events.size(),
+                pos, neu, neg, sumW, sumWx / sumW, revision, emittedLate);
     }
 
     /**
-     * README §3 over the given closed customer windows. {@code polarity} classifies a customer score;
+     * Per segment window, the late customer records it took in (issue 11), from the customer
+     * records in emission order: a revision replaces the customer's previous record, so it touches
+     * the previous record's segment window and its own (one window when the segment is the same).
+     */
+    Map<SegmentKey, SegmentRevisions> segmentRevisions(Map<WindowKey, List<CustomerWindow>> records) {
+        Map<SegmentKey, int[]> acc = new TreeMap<>(SEGMENT_ORDER);
+        records.forEach((key, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                CustomerWindow r = list.get(i);
+                if (i == 0) {
+                    if (r.emittedLate()) slot(acc, r.segment(), key.start())[3]++;
+                    continue;
+                }
+                String before = list.get(i - 1).segment();
+                if (before.equals(r.segment())) {
+                    slot(acc, r.segment(), key.start())[0]++;
+                } else {
+                    slot(acc, r.segment(), key.start())[1]++;
+                    slot(acc, before, key.start())[2]++;
+                }
+            }
+        });
+        Map<SegmentKey, SegmentRevisions> out = new LinkedHashMap<>();
+        acc.forEach((k, a) -> out.put(k, new SegmentRevisions(a[0], a[1], a[2], a[3])));
+        return out;
+    }
+
+    private static int[] slot(Map<SegmentKey, int[]> acc, String segment, long start) {
+        return acc.computeIfAbsent(new SegmentKey(segment, start), k -> new int[4]);
+    }
+
+    private static final java.util.Comparator<SegmentKey> SEGMENT_ORDER =
+            java.util.Comparator.comparing(SegmentKey::segment).thenComparingLong(SegmentKey::start);
+
+    /**
+     * README §3 over the given closed customer windows (the latest record of each: a revision
+     * replaces the customer's earlier version, in the segment of its latest event). {@code polarity} classifies a customer score;
      * the caller decides it (see the test) because a score that lands on a threshold within rounding
      * error has no meaningful polarity to compare.
      */
     Map<SegmentKey, SegmentWindow> segmentWindows(Map<WindowKey, CustomerWindow> customerWindows,
                                                   java.util.function.Function<CustomerWindow, Polarity> polarity) {
-        Map<SegmentKey, List<CustomerWindow>> bySegment = new TreeMap<>(
-                java.util.Comparator.comparing(SegmentKey::segment).thenComparingLong(SegmentKey::start));
+        Map<SegmentKey, List<CustomerWindow>> bySegment = new TreeMap<>(SEGMENT_ORDER);
         for (CustomerWindow w : customerWindows.values()) {
             bySegment.computeIfAbsent(new SegmentKey(w.segment(), w.start()), k -> new ArrayList<>()).add(w);
         }
@@ -184,7 +315,7 @@ final class ReferenceModel {
         return scoring.polarity(x);
     }
 
-    /** README §4, valued at the newest counted event time, summed directly over the counted events. */
+    /** README §4, valued at the newest counted event time, summed directly over the counted events (late ones too). */
     Equity equity() {
         long asOf = streamTime;
         double halfLife = model.halfLife().toMillis();
