@@ -158,6 +158,60 @@ class ReferenceModelTest {
         }
     }
 
+    /**
+     * The reference model itself on a stream small enough to work out by hand from the spec
+     * (issue 11), so that the random runs compare the topology with the intended semantics.
+     */
+    @org.junit.jupiter.api.Test
+    void theReferenceModelAdmitsAndNumbersRevisionsAsTheSpecSays() {
+        Map<String, String> all = new HashMap<>(PipelineDriver.TEST_CONFIG);
+        all.putAll(lateOverrides("1h", "1d"));
+        ReferenceModel ref = new ReferenceModel(org.brandequity.config.PipelineConfig.defaults().with(all));
+        Function<String, Instant> at = hhmm -> Events.T0.plus(Duration.parse("PT" + hhmm.replace(":", "H") + "M"));
+        ref.profile(Events.profile("a", "trial"));
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("a", at.apply("10:05"), 5)));
+        CustomerInteraction twenty = Events.rated("a", at.apply("10:20"), 4);
+        assertEquals(Fate.COUNTED, ref.interaction(twenty));
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("b", at.apply("11:30"), 3)));
+        // (a, 10:00) closed at 11:10: a late event revises it, and a copy of an on-time event now behind the grace period is a duplicate.
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("a", at.apply("10:50"), 1)));
+        assertEquals(Fate.DUPLICATE, ref.interaction(twenty));
+        ref.profile(Events.profile("a", "enterprise"));
+        CustomerInteraction fiftyFive = Events.rated("a", at.apply("10:55"), 1);
+        assertEquals(Fate.COUNTED, ref.interaction(fiftyFive));
+        assertEquals(Fate.DUPLICATE, ref.interaction(fiftyFive));
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("a", at.apply("09:30"), 2)));
+        CustomerInteraction onTheHorizon = Events.rated("a", at.apply("11:30").minus(Duration.ofDays(7)), 5);
+        assertEquals(Fate.COUNTED, ref.interaction(onTheHorizon));
+        assertEquals(Fate.TOO_LATE, ref.interaction(Events.rated("a", at.apply("11:30").minus(Duration.ofDays(7)).minusMillis(1), 5)));
+        assertEquals(at.apply("11:30").toEpochMilli(), ref.streamTime(), "late events do not move stream time");
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("b", at.apply("11:31"), 3)));
+        // The horizon is checked first: a copy of a counted event beyond it is a dead letter, not a duplicate.
+        assertEquals(Fate.TOO_LATE, ref.interaction(onTheHorizon));
+        assertEquals(Fate.COUNTED, ref.interaction(Events.rated("b", at.apply("13:00"), 3)));
+
+        Map<WindowKey, List<CustomerWindow>> records = ref.customerWindowRecords();
+        List<CustomerWindow> ten = records.get(new WindowKey("a", at.apply("10:00").toEpochMilli()));
+        assertEquals(List.of(0, 1, 2), ten.stream().map(CustomerWindow::revision).toList());
+        assertEquals(List.of(2L, 3L, 4L), ten.stream().map(CustomerWindow::events).toList());
+        assertEquals(List.of("trial", "trial", "enterprise"), ten.stream().map(CustomerWindow::segment).toList());
+        assertEquals(List.of(false, true, true), ten.stream().map(CustomerWindow::emittedLate).toList());
+        List<CustomerWindow> nine = records.get(new WindowKey("a", at.apply("09:00").toEpochMilli()));
+        assertEquals(1, nine.size());
+        assertTrue(nine.get(0).emittedLate() && nine.get(0).revision() == 0 && nine.get(0).segment().equals("enterprise"));
+
+        Map<SegmentKey, SegmentRevisions> revisions = ref.segmentRevisions(records);
+        long tenAm = at.apply("10:00").toEpochMilli();
+        assertEquals(new SegmentRevisions(1, 0, 1, 0), revisions.get(new SegmentKey("trial", tenAm)));
+        assertEquals(new SegmentRevisions(0, 1, 0, 0), revisions.get(new SegmentKey("enterprise", tenAm)));
+        assertEquals(new SegmentRevisions(0, 0, 0, 1), revisions.get(new SegmentKey("enterprise", at.apply("09:00").toEpochMilli())));
+        // The trial window at 10:00 lost its only customer to enterprise: no expected fold.
+        Map<SegmentKey, SegmentWindow> segments = ref.segmentWindows(ref.closedCustomerWindows(), w -> ref.polarity(w.score()));
+        assertTrue(!segments.containsKey(new SegmentKey("trial", tenAm)));
+        assertEquals(4, segments.get(new SegmentKey("enterprise", tenAm)).events());
+        assertEquals(9, ref.equity().events());
+    }
+
     /** Generates the stream, feeding topology and reference in lockstep, and compares equity at checkpoints. */
     private static final class Run {
         final Random rnd;
