@@ -9,6 +9,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.DropDetectorState;
 import org.brandequity.avro.internal.EquityLedger;
@@ -38,6 +39,7 @@ public final class AppSerdes {
     private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
+    private final Serde<ClosedPane> closedPane = new AvroBinarySerde<>(ClosedPane.class);
     private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
     private final Serde<DropDetectorState> dropDetector = new AvroBinarySerde<>(DropDetectorState.class);
@@ -67,6 +69,7 @@ public final class AppSerdes {
     Serde<CustomerLedger> customerLedger() { return customerLedger; }
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
     Serde<SegmentWindowInput> segmentWindowInput() { return segmentWindowInput; }
+    Serde<ClosedPane> closedPane() { return closedPane; }
     Serde<EquityLedger> ledger() { return ledger; }
     Serde<PendingContribution> pending() { return pending; }
     Serde<DropDetectorState> dropDetector() { return dropDetector; }

@@ -28,7 +28,9 @@ import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.CustomerWindowRevision;
 import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
@@ -65,18 +67,30 @@ public final class BrandEquityTopology {
     public static final String SEGMENT_WINDOW_STORE = "segment-window-by-start-store";
     /** The latest watermark of each interactions partition, in every segment-window task. */
     public static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
+    /** Segment windows' revision counts, by the key of {@link #SEGMENT_WINDOW_STORE}; written by revisions only. */
+    public static final String SEGMENT_REVISION_STORE = "segment-window-revision-store";
+    /** Each customer's closed panes and their ids, for {@code late.horizon}: see {@link ClosedPanes}. */
+    public static final String CLOSED_PANE_STORE = "closed-pane-store";
     /**
-     * Carries closed customer windows (to their segment's partition) and each interactions
-     * partition's watermark (to every partition) to the segment windows.
+     * Carries closed customer windows and their revisions (to their segment's partition) and each
+     * interactions partition's watermark (to every partition) to the segment windows.
      */
-    public static final String SEGMENT_WINDOW_INPUTS = "segment-window-inputs";
+    public static final String SEGMENT_WINDOW_INPUTS = "segment-window-updates";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
     public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
     public static final String EQUITY_SAMPLES_STORE = "equity-window-samples-store";
     public static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
 
+    /** The segment windows' children: every emitted window goes to the first, each completed one once to the second. */
+    private static final String WRITE_SEGMENT_SCORES = "write-segment-scores";
+    private static final String DETECT_SEGMENT_DROPS = "detect-segment-score-drops";
+
     private BrandEquityTopology() {}
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
 
     /**
      * The topology of an instance whose counts nobody reads (they go to a registry of their own):
@@ -104,6 +118,12 @@ public final class BrandEquityTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())
                 .withCachingEnabled());
+        // On disk and changelogged; segments older than the retention are dropped whole (ClosedPanes).
+        long closedPaneRetention = ClosedPanes.retentionMs(config.lateHorizon().toMillis(), config.dedupHorizon().toMillis(),
+                config.windowSize().toMillis(), config.windowAdvance().toMillis());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(CLOSED_PANE_STORE, java.time.Duration.ofMillis(closedPaneRetention),
+                        config.windowAdvance(), false), serdes.string(), serdes.closedPane()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending())
                 .withCachingEnabled());
@@ -129,15 +149,16 @@ public final class BrandEquityTopology {
                         .withName("read-interactions"))
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
-                .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, scoring,
-                                config.dedupHorizon(), config.windowGrace(), config.windowSize(), config.windowAdvance(), counters),
-                        Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
+                .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
+                                scoring, config.dedupHorizon(), config.lateHorizon(), config.windowGrace(), config.windowSize(),
+                                config.windowAdvance(), counters),
+                        Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
 
         // Closed customer windows, each partition's watermark behind them.
         KStream<String, SegmentWindowInput> closed = scored.process(
-                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE,
+                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring,
                         config.windowSize(), config.windowAdvance(), config.windowGrace(), config.dedupHorizon()),
-                Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE);
+                Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
         closed.flatMapValues(BrandEquityTopology::customerWindowOf, Named.as("customer-windows-only"))
                 .to(topics.customerScores(),
                         Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
@@ -148,17 +169,19 @@ public final class BrandEquityTopology {
                         .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindowInput())
                         .withStreamPartitioner(new WindowsBySegmentWatermarksToAll()))
                 // The upstream partition count is the interactions topic's (checked at start, TopicAdmin).
-                .process(SegmentWindows.supplier(SEGMENT_WINDOW_STORE, SEGMENT_WATERMARK_STORE, serdes, scoring,
-                                config.windowSize(), config.segmentWindowGrace(), config.topicPartitions()),
+                // Kept for queries (segment.window.grace) and for revisions (late.horizon), whichever is longer.
+                .process(SegmentWindows.supplier(new SegmentWindows.Names(SEGMENT_WINDOW_STORE, SEGMENT_WATERMARK_STORE,
+                                        SEGMENT_REVISION_STORE, WRITE_SEGMENT_SCORES, DETECT_SEGMENT_DROPS), serdes, scoring,
+                                config.windowSize(), max(config.segmentWindowGrace(), config.lateHorizon()), config.topicPartitions()),
                         Named.as("score-segment-window"));
         segmentScores.to(topics.segmentScores(),
-                Produced.with(serdes.string(), serdes.segmentScore()).withName("write-segment-scores"));
+                Produced.with(serdes.string(), serdes.segmentScore()).withName(WRITE_SEGMENT_SCORES));
 
         AlertConfig alerts = config.alerts();
         // Keyed (and partitioned) by segment, one segment per task.
         KStream<String, ScoreDropAlert> segmentAlerts = segmentScores.process(
                 () -> new SegmentDropDetection(SEGMENT_DROP_STORE, new DropDetector(alerts, alerts.floorSegment())),
-                Named.as("detect-segment-score-drops"), SEGMENT_DROP_STORE);
+                Named.as(DETECT_SEGMENT_DROPS), SEGMENT_DROP_STORE);
 
         KStream<String, EquityLedger> equityChanges = scored
                 .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
@@ -198,9 +221,11 @@ public final class BrandEquityTopology {
                 w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0, revision);
     }
 
-    /** The customer window an input of the segment windows carries, or nothing for a watermark. */
+    /** The customer window (or revised window) an input of the segment windows carries, or nothing. */
     private static List<CustomerExperienceScore> customerWindowOf(SegmentWindowInput input) {
-        return input.getEvent() instanceof CustomerExperienceScore window ? List.of(window) : List.of();
+        if (input.getEvent() instanceof CustomerExperienceScore window) return List.of(window);
+        if (input.getEvent() instanceof CustomerWindowRevision r && r.getCurrent() != null) return List.of(r.getCurrent());
+        return List.of();
     }
 
     /** A segment window as its output record; the query API renders it the same way. */
@@ -229,6 +254,9 @@ public final class BrandEquityTopology {
         public void process(Record<String, SegmentWindowInput> r) {
             if (r.value().getEvent() instanceof CustomerExperienceScore window) {
                 context().forward(r.withKey(window.getSegment()).withTimestamp(window.getWindowStart().toEpochMilli()));
+            } else if (r.value().getEvent() instanceof CustomerWindowRevision revision) {
+                CustomerExperienceScore window = revision.getCurrent() != null ? revision.getCurrent() : revision.getPrevious();
+                context().forward(r.withKey(window.getSegment()).withTimestamp(window.getWindowStart().toEpochMilli()));
             } else {
                 context().forward(r);
             }
@@ -243,7 +271,7 @@ public final class BrandEquityTopology {
     static final class WindowsBySegmentWatermarksToAll implements StreamPartitioner<String, SegmentWindowInput> {
         @Override
         public Optional<Set<Integer>> partitions(String topic, String key, SegmentWindowInput value, int numPartitions) {
-            if (value.getEvent() instanceof CustomerExperienceScore) return Optional.empty();
+            if (!(value.getEvent() instanceof PartitionWatermark)) return Optional.empty();
             return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
         }
     }

@@ -9,11 +9,19 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Map;
+import java.util.TreeMap;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.CustomerPane;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.CustomerWindowRevision;
+import org.brandequity.avro.internal.SeenEvent;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowInput;
+import org.brandequity.model.ScoringModel;
 import org.brandequity.model.WindowGrid;
 
 /**
@@ -34,6 +42,16 @@ import org.brandequity.model.WindowGrid;
  * such an event belongs to ends after {@code streamTime - grace}: no event can reach a window that
  * has closed.
  *
+ * <p>When a customer's pane closes (the last window covering it is emitted), the pane and the ids
+ * counted into it move to the closed-pane store ({@link ClosedPanes}): one write per customer and
+ * pane that had events. A <em>late</em> event (more than {@code grace} behind stream time, within
+ * {@code late.horizon}: see {@link CustomerLedgerProcessor}) is added to its pane here, in the ledger
+ * if the pane is live, in the closed-pane store if not, and every window covering it that was
+ * already emitted is emitted again, with the late event, as a revision: its customer record with
+ * {@code revision} = the number of its earlier records, and a {@link CustomerWindowRevision} telling
+ * the segment windows which version to take out and which to put in. The window of a revision is
+ * the sum of its panes, each from the ledger (live) or from the closed-pane store (closed).
+ *
  * <p>After the windows of a closing, and once at the first event, it emits this partition's
  * watermark: a {@link PartitionWatermark} saying that every customer window ending at or before
  * {@code closedUntil} has been emitted. The segment windows ({@link SegmentWindows}) are deleted on
@@ -42,18 +60,23 @@ import org.brandequity.model.WindowGrid;
 final class CloseCustomerWindows implements Processor<String, ScoredInteraction, String, SegmentWindowInput> {
     private final String ledgerStoreName;
     private final String streamTimeStoreName;
+    private final String closedPaneStoreName;
+    private final ScoringModel scoring;
     private final WindowGrid grid;
     private final long rememberMs;
     private ProcessorContext<String, SegmentWindowInput> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
+    private ClosedPanes closedPanes;
     private long streamTime = Long.MIN_VALUE;
     /** Every window ending at or before this has been emitted, or can hold no event. */
     private long closedUntil;
 
-    CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName,
+    CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, ScoringModel scoring,
                          Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
+        this.closedPaneStoreName = closedPaneStoreName;
+        this.scoring = scoring;
         this.grid = WindowGrid.of(size, advance, grace);
         this.rememberMs = dedupHorizon.toMillis() + grid.graceMs();
     }
@@ -62,6 +85,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     public void init(ProcessorContext<String, SegmentWindowInput> context) {
         this.context = context;
         this.ledgers = context.getStateStore(ledgerStoreName);
+        this.closedPanes = new ClosedPanes(context.getStateStore(closedPaneStoreName));
         KeyValueStore<String, Long> streamTimes = context.getStateStore(streamTimeStoreName);
         Long stored = streamTimes.get(CustomerLedgerProcessor.STREAM_TIME_KEY);
         closedUntil = stored == null ? Long.MIN_VALUE : grid.closableWindowEnd(stored);
@@ -69,6 +93,10 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
 
     @Override
     public void process(Record<String, ScoredInteraction> record) {
+        if (record.value().getLate()) {
+            revise(record.key(), record.value());
+            return;
+        }
         long t = record.value().getEventTime();
         if (t <= streamTime) return;
         streamTime = t;
@@ -102,7 +130,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private void emitWindowsEndingAt(long end, boolean tidy) {
         long start = grid.startOfWindowEndingAt(end);
         long oldestLivePane = grid.oldestLivePaneStart(end);
-        long rememberFrom = streamTime - rememberMs;
+        long rememberFrom = Math.min(streamTime - rememberMs, oldestLivePane);
         // Changes are applied after the scan: the store's iterator is not meant to see its own writes.
         List<KeyValue<String, CustomerLedger>> tidied = new ArrayList<>();
         try (KeyValueIterator<String, CustomerLedger> it = ledgers.all()) {
@@ -112,6 +140,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                 if (window != null) {
                     context.forward(new Record<>(kv.key, new SegmentWindowInput(
                             BrandEquityTopology.customerScore(kv.key, start, end, window)), window.getLatestEventTime()));
+                    closePane(kv.key, kv.value, start);
                 }
                 if (tidy && isIdle(kv.value, oldestLivePane, rememberFrom)) {
                     CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);
@@ -124,9 +153,107 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         }
     }
 
+    /**
+     * Moves the customer's pane starting at {@code paneStart}, whose last window has just been
+     * emitted, to the closed-pane store with the ids counted into it. The ledger drops it later.
+     */
+    private void closePane(String customer, CustomerLedger ledger, long paneStart) {
+        for (CustomerPane p : ledger.getPanes()) {
+            if (p.getStart() != paneStart) continue;
+            long paneEnd = paneStart + grid.advanceMs();
+            List<SeenEvent> ids = new ArrayList<>();
+            for (SeenEvent e : ledger.getSeen()) {
+                if (e.getEventTime() >= paneStart && e.getEventTime() < paneEnd) ids.add(e);
+            }
+            closedPanes.put(customer, paneStart, ClosedPanes.of(p.getAggregate(), ids));
+            return;
+        }
+    }
+
+    /**
+     * Adds a late event to its pane and re-emits each already emitted window covering it. Which
+     * windows were emitted: those ending at or before {@code closedUntil}. Which panes are closed:
+     * those starting before the oldest live pane, whose ledger copies (if not yet pruned) are stale.
+     */
+    private void revise(String customer, ScoredInteraction e) {
+        long t = e.getEventTime();
+        long pane = grid.paneStart(t);
+        long oldestLive = grid.oldestLivePaneStart(closedUntil);
+        long firstStart = pane - grid.sizeMs() + grid.advanceMs();
+        TreeMap<Long, ClosedPane> closed = closedPanes.fetch(customer, firstStart, Math.min(pane + grid.sizeMs(), oldestLive) - 1);
+        CustomerLedger ledger = ledgers.get(customer);
+        if (ledger == null) ledger = CustomerLedgers.empty();
+        List<Long> emitted = new ArrayList<>();
+        for (long start = firstStart; start <= pane; start += grid.advanceMs()) {
+            if (grid.windowEnd(start) <= closedUntil) emitted.add(start);
+        }
+        Map<Long, CustomerWindowAggregate> before = new TreeMap<>();
+        for (long start : emitted) before.put(start, window(ledger, closed, oldestLive, start));
+
+        CustomerWindowAggregate target;
+        if (pane >= oldestLive) {
+            target = CustomerLedgers.pane(ledger, pane);
+        } else {
+            ClosedPane p = closed.computeIfAbsent(pane, k -> ClosedPanes.empty());
+            p.getIds().add(new SeenEvent(e.getEventId(), t));
+            target = p.getAggregate();
+        }
+        CustomerLedgers.add(target, scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment());
+        if (pane >= oldestLive) ledgers.put(customer, ledger);
+
+        Map<Long, ClosedPane> changed = new TreeMap<>();
+        if (pane < oldestLive) changed.put(pane, closed.get(pane));
+        for (long start : emitted) {
+            CustomerWindowAggregate old = before.get(start);
+            CustomerWindowAggregate now = window(ledger, closed, oldestLive, start);
+            // The window's own revision count lives with its first pane, closed since the window was emitted.
+            ClosedPane first = closed.computeIfAbsent(start, k -> ClosedPanes.empty());
+            int earlier = first.getWindowEmissions() > 0 ? first.getWindowEmissions() : old == null ? 0 : 1;
+            first.setWindowEmissions(earlier + 1);
+            changed.put(start, first);
+            emitRevision(customer, start, old, now, earlier, t);
+        }
+        changed.forEach((start, p) -> closedPanes.put(customer, start, p));
+    }
+
+    /** The customer's window starting at {@code start} from its live and closed panes, or null if it holds no event. */
+    private CustomerWindowAggregate window(CustomerLedger ledger, Map<Long, ClosedPane> closed, long oldestLive, long start) {
+        long end = grid.windowEnd(start);
+        CustomerWindowAggregate window = null;
+        for (Map.Entry<Long, ClosedPane> p : closed.entrySet()) {
+            if (p.getKey() >= start && p.getKey() < Math.min(end, oldestLive) && p.getValue().getAggregate().getEvents() > 0) {
+                window = CustomerLedgers.combine(window == null ? CustomerLedgers.emptyWindow() : window, p.getValue().getAggregate());
+            }
+        }
+        for (CustomerPane p : ledger.getPanes()) {
+            if (p.getStart() >= Math.max(start, oldestLive) && p.getStart() < end) {
+                window = CustomerLedgers.combine(window == null ? CustomerLedgers.emptyWindow() : window, p.getAggregate());
+            }
+        }
+        return window;
+    }
+
+    /**
+     * The revised window on the customer topic, and to the segment windows the swap of its versions:
+     * one record if the segment is unchanged, else one taking the old version out of its segment and
+     * one putting the new one into the other.
+     */
+    private void emitRevision(String customer, long start, CustomerWindowAggregate old, CustomerWindowAggregate now,
+                              int revision, long eventTime) {
+        long end = grid.windowEnd(start);
+        CustomerExperienceScore current = BrandEquityTopology.customerScore(customer, start, end, now, revision);
+        CustomerExperienceScore previous = old == null ? null : BrandEquityTopology.customerScore(customer, start, end, old, revision - 1);
+        if (previous != null && !previous.getSegment().equals(current.getSegment())) {
+            context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, null)), eventTime));
+            previous = null;
+        }
+        context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, current)), eventTime));
+    }
+
     /** Whether the ledger holds anything besides the profile that can still matter; idle ones are written once. */
     private static boolean isIdle(CustomerLedger ledger, long oldestLivePane, long rememberFrom) {
         if (ledger.getSeen().isEmpty() && ledger.getPanes().isEmpty()) return false; // already tidy
+        // rememberFrom is already the lower of the dedup memory and the oldest live pane.
         return ledger.getSeen().stream().allMatch(s -> s.getEventTime() < rememberFrom)
                 && ledger.getPanes().stream().allMatch(p -> p.getStart() < oldestLivePane);
     }

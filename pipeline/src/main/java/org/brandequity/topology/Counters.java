@@ -31,6 +31,7 @@ public final class Counters {
     private final MeterRegistry registry;
     private final Counter duplicates;
     private final Counter lateAccepted;
+    private final Counter lateCounted;
     private final Counter lateRejected;
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     /** Per touchpoint x stage pair, registered on its first event (see {@link #countScored}). */
@@ -42,8 +43,11 @@ public final class Counters {
                 .description("Events dropped as duplicates of a counted event id").register(registry);
         lateAccepted = Counter.builder("brandequity_late_events_accepted")
                 .description("Events behind stream time but inside the grace period").register(registry);
+        lateCounted = Counter.builder("brandequity_late_events_revised")
+                .description("Events behind stream time by more than the grace period but within late.horizon: counted, "
+                        + "their closed windows re-emitted as revisions").register(registry);
         lateRejected = Counter.builder("brandequity_late_events_rejected")
-                .description("Events behind stream time by more than the grace period (dead-lettered as TOO_LATE)").register(registry);
+                .description("Events behind stream time by more than late.horizon (dead-lettered as TOO_LATE)").register(registry);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(reason, Counter.builder("brandequity_dead_letters")
                     .description("Records sent to the dead-letter topic").tag("reason", reason.name()).register(registry));
@@ -73,7 +77,12 @@ public final class Counters {
         lateAccepted.increment();
     }
 
-    /** An event behind stream time by more than the grace period: dead-lettered. */
+    /** An event behind stream time by more than the grace period but within the late horizon: counted as a revision. */
+    public void countLateCounted() {
+        lateCounted.increment();
+    }
+
+    /** An event behind stream time by more than the late horizon: dead-lettered. */
     public void countLateRejected() {
         lateRejected.increment();
     }

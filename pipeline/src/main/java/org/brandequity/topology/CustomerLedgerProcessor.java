@@ -17,21 +17,32 @@ import org.brandequity.model.Violation;
 import org.brandequity.model.WindowGrid;
 
 /**
- * Admits, scores and records one interaction in its customer's ledger: drops an event id already
- * counted within the dedup horizon, rejects an event more than the grace period behind stream
- * time, joins the customer's profile, scores the event and adds it to its pane. One read and one
- * write of the customer's ledger per event.
+ * Admits, scores and records one interaction in its customer's ledger: rejects an event more than
+ * {@code late.horizon} behind stream time, drops an event id already counted within the dedup
+ * horizon, joins the customer's profile, scores the event and adds it to its pane. One read and
+ * one write of the customer's ledger per on-time event.
  *
  * <p>Why one store for all of it: under exactly-once every state write costs a cache update, a
  * RocksDB put and a changelog record the broker must append. Dedup ids, the profile and the panes
  * in stores of their own cost about five state operations per event; the benchmark measured that
  * as what bounded throughput (docs/benchmark.md).
  *
- * <p>Why not leave lateness to the windowed aggregation: it skips late records with only a log line
- * and a metric, and it tracks stream time in memory, so after a restart it would accept records it
- * refused before. Here stream time lives in a changelogged store, and the rule is one line: an event
- * with {@code eventTime < streamTime - grace} is a dead letter ({@code TOO_LATE}). Every event let
- * through is inside the grace period of every window it belongs to, so the windows count it.
+ * <p>Lateness, against the stream time kept in a changelogged store (so a restart decides the same):
+ * <ul>
+ *   <li>{@code t >= streamTime - grace}: on time. Every window it belongs to is still open.</li>
+ *   <li>{@code streamTime - horizon <= t < streamTime - grace}: counted late ({@link ScoredInteraction#getLate()}).
+ *       Some of its windows may have been emitted; {@link CloseCustomerWindows} adds it to its pane
+ *       and re-emits those windows as revisions. Here it is only deduplicated and its id remembered
+ *       (in the ledger if its pane is still live; in the closed-pane store otherwise, by the window
+ *       closer).</li>
+ *   <li>{@code t < streamTime - horizon}: a {@code TOO_LATE} dead letter, before any dedup: nothing is
+ *       remembered that far back.</li>
+ * </ul>
+ *
+ * <p>Dedup memory: the ledger remembers the ids of events at or after
+ * {@code min(streamTime - dedupHorizon - grace, oldest live pane)}, which covers every copy of an
+ * on-time event; the ids of closed panes are in the closed-pane store ({@link ClosedPanes}), read
+ * only for late events, so the on-time path never touches it.
  *
  * <p>Hand-written because Kafka Streams has no dedup operator and no pane-based windowing.
  */
@@ -40,24 +51,29 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
 
     private final String ledgerStoreName;
     private final String streamTimeStoreName;
+    private final String closedPaneStoreName;
     private final ScoringModel scoring;
     private final long horizonMs;
+    private final long lateHorizonMs;
     private final long graceMs;
     private final WindowGrid grid;
     private final Counters counters;
     private FixedKeyProcessorContext<String, ScoredInteraction> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
     private KeyValueStore<String, Long> streamTimes;
+    private ClosedPanes closedPanes;
     private long streamTime = Long.MIN_VALUE;
 
-    CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, ScoringModel scoring,
-                            Duration dedupHorizon, Duration grace, Duration windowSize, Duration windowAdvance,
-                            Counters counters) {
+    CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName,
+                            ScoringModel scoring, Duration dedupHorizon, Duration lateHorizon, Duration grace,
+                            Duration windowSize, Duration windowAdvance, Counters counters) {
         this.counters = counters;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
+        this.closedPaneStoreName = closedPaneStoreName;
         this.scoring = scoring;
         this.horizonMs = dedupHorizon.toMillis();
+        this.lateHorizonMs = lateHorizon.toMillis();
         this.graceMs = grace.toMillis();
         this.grid = WindowGrid.of(windowSize, windowAdvance, grace);
     }
@@ -67,6 +83,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         this.context = context;
         this.ledgers = context.getStateStore(ledgerStoreName);
         this.streamTimes = context.getStateStore(streamTimeStoreName);
+        this.closedPanes = new ClosedPanes(context.getStateStore(closedPaneStoreName));
         Long stored = streamTimes.get(STREAM_TIME_KEY);
         streamTime = stored == null ? Long.MIN_VALUE : stored;
     }
@@ -75,48 +92,61 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     public void process(FixedKeyRecord<String, CustomerInteraction> record) {
         CustomerInteraction e = record.value();
         long t = record.timestamp();
-        CustomerLedger ledger = ledgers.get(record.key());
-        if (ledger == null) ledger = CustomerLedgers.empty();
-        if (CustomerLedgers.hasSeen(ledger, e.getEventId(), t, horizonMs, rememberFrom(streamTime))) {
-            counters.countDuplicate();
-            return;
-        }
-        if (streamTime != Long.MIN_VALUE && t < streamTime - graceMs) {
+        boolean started = streamTime != Long.MIN_VALUE;
+        if (started && t < streamTime - lateHorizonMs) {
             counters.countLateRejected();
             throw new RejectedInteractionException(new Violation(DeadLetterReason.TOO_LATE,
                     "eventTime " + Instant.ofEpochMilli(t) + " is " + (streamTime - t) + " ms behind stream time "
-                            + Instant.ofEpochMilli(streamTime) + " (grace " + graceMs + " ms)"));
+                            + Instant.ofEpochMilli(streamTime) + ", beyond late.horizon (" + lateHorizonMs + " ms)"));
+        }
+        boolean late = started && t < streamTime - graceMs;
+        // Panes older than this belong only to windows already emitted: the window closer, downstream,
+        // has seen every earlier event and closed every window stream time had passed.
+        long oldestLivePaneStart = started ? grid.oldestLivePaneStart(grid.closableWindowEnd(streamTime)) : Long.MIN_VALUE;
+        CustomerLedger ledger = ledgers.get(record.key());
+        if (ledger == null) ledger = CustomerLedgers.empty();
+        if (CustomerLedgers.hasSeen(ledger, e.getEventId(), t, horizonMs)
+                || late && closedPanes.hasSeen(record.key(), e.getEventId(), t, horizonMs, grid.advanceMs(), oldestLivePaneStart)) {
+            counters.countDuplicate();
+            return;
         }
         // Everything that can reject or fail on the event happens above this line, before the first
         // store write: a rejection is dead-lettered with nothing of the event kept, and any failure
         // below fails the task so that exactly-once rolls back what was written.
         ExperienceSignal s = scoring.score(e);
-        boolean late = streamTime != Long.MIN_VALUE && t < streamTime;
-        // Panes older than this belong only to windows already emitted: the window closer, downstream,
-        // has seen every earlier event and closed every window stream time had passed.
-        long oldestLivePaneStart = streamTime == Long.MIN_VALUE ? Long.MIN_VALUE
-                : grid.oldestLivePaneStart(grid.closableWindowEnd(streamTime));
+        boolean behind = started && t < streamTime;
         if (t > streamTime) {
             streamTime = t;
             streamTimes.put(STREAM_TIME_KEY, t);
         }
-        CustomerLedgers.prune(ledger, rememberFrom(streamTime), oldestLivePaneStart);
-        ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-        CustomerLedgers.add(CustomerLedgers.pane(ledger, grid.paneStart(t)),
-                scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
+        CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
+        long pane = grid.paneStart(t);
+        if (!late) {
+            ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
+            CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
+                    scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
+        } else if (pane >= oldestLivePaneStart) {
+            // The window closer adds it to the pane (it needs the windows as they were before), and
+            // copies the id to the closed-pane store with the rest of the pane when the pane closes.
+            ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
+        }
         ledgers.put(record.key(), ledger);
 
-        if (late) counters.countLateAccepted();
+        if (late) counters.countLateCounted();
+        else if (behind) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         context.forward(record.withValue(new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
-                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), false)));
+                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late)));
     }
 
     /**
-     * The oldest event time whose id the dedup still remembers: a copy of an older one could only
-     * arrive more than the grace period behind stream time, and is a dead letter for that anyway.
+     * The oldest event time whose id the ledger still remembers: the dedup horizon plus grace behind
+     * stream time (a copy of an older on-time event would be a late event, checked against the
+     * closed-pane store), and every id in a live pane, which the window closer copies to the
+     * closed-pane store when the pane closes.
      */
-    private long rememberFrom(long streamTime) {
-        return streamTime == Long.MIN_VALUE ? Long.MIN_VALUE : streamTime - horizonMs - graceMs;
+    private long hotMemoryFrom(long oldestLivePaneStart) {
+        return streamTime == Long.MIN_VALUE ? Long.MIN_VALUE
+                : Math.min(streamTime - horizonMs - graceMs, oldestLivePaneStart);
     }
 }

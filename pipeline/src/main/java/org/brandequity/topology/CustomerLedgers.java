@@ -43,14 +43,15 @@ public final class CustomerLedgers {
                 && ledger.getSegment().equals(BrandEquityTopology.UNASSIGNED_SEGMENT) && ledger.getValueWeight() == 1.0;
     }
 
-    /**
-     * Whether {@code eventId} was counted within {@code horizonMs} of {@code eventTime}, among the ids
-     * still remembered (event time at or after {@code rememberFrom}).
-     */
-    static boolean hasSeen(CustomerLedger ledger, String eventId, long eventTime, long horizonMs, long rememberFrom) {
-        for (SeenEvent s : ledger.getSeen()) {
-            long t = s.getEventTime();
-            if (t >= rememberFrom && Math.abs(eventTime - t) <= horizonMs && s.getEventId().equals(eventId)) return true;
+    /** Whether {@code eventId} was counted within {@code horizonMs} of {@code eventTime}, among the ids the ledger remembers. */
+    static boolean hasSeen(CustomerLedger ledger, String eventId, long eventTime, long horizonMs) {
+        return hasSeen(ledger.getSeen(), eventId, eventTime, horizonMs);
+    }
+
+    /** Whether {@code seen} holds {@code eventId} at an event time within {@code horizonMs} of {@code eventTime}. */
+    static boolean hasSeen(List<SeenEvent> seen, String eventId, long eventTime, long horizonMs) {
+        for (SeenEvent s : seen) {
+            if (Math.abs(eventTime - s.getEventTime()) <= horizonMs && s.getEventId().equals(eventId)) return true;
         }
         return false;
     }

@@ -14,10 +14,10 @@ import org.brandequity.model.DropDetector;
 /**
  * Runs the drop detector on each segment's net experience, one window at a time.
  *
- * <p>A segment window is updated each time one more customer window lands, so a window is judged
- * only once a later window of the same segment appears: its last update before then is taken as
- * final. Updates of a window that has already been judged (stragglers from a slower partition) are
- * still written to {@code segment-experience-scores} but do not reopen the judgement.
+ * <p>Each window arrives here once, from {@link SegmentWindows}, when it is complete on time: the
+ * slowest interactions partition's watermark has passed its end, so every partition's on-time
+ * customer windows are in it. Revisions (late events) reach {@code segment-experience-scores} only:
+ * they never fire or resolve an alert. A window not newer than the last judged one is ignored.
  *
  * <p>Value: net experience NX in points, standard error = its 95% margin of error / 1.96, n = the
  * customers. Contributors: NX = 100·p - 100·d splits exactly into {@code customers:positive}
@@ -48,22 +48,14 @@ final class SegmentDropDetection extends ContextualProcessor<String, SegmentExpe
     public void process(Record<String, SegmentExperienceScore> r) {
         SegmentExperienceScore score = r.value();
         String segment = score.getSegment();
-        DropDetectorState stored = store.get(segment);
-        DropDetector.State state = ScoreDropAlerts.state(stored);
-        DropDetector.Observation pending = stored == null ? null : ScoreDropAlerts.observation(stored.getPending());
-        DropDetector.Observation update = observation(score);
-
-        if (pending != null && update.windowStart() > pending.windowStart()) {
-            DropDetector.Step step = detector.evaluate(state, pending);
-            state = step.state();
-            step.alert().ifPresent(a -> context().forward(new Record<>(ScoreDropAlerts.key(AlertScope.SEGMENT, segment),
-                    ScoreDropAlerts.render(AlertScope.SEGMENT, segment, a, context().currentSystemTimeMs()), a.windowEnd())));
-            pending = update;
-        } else if (pending == null ? update.windowStart() > state.lastWindowStart() : update.windowStart() == pending.windowStart()) {
-            // The open window grew by one customer (or a first window appeared): keep its newest figures.
-            pending = update;
-        }
-        store.put(segment, ScoreDropAlerts.stored(state, pending));
+        DropDetector.State state = ScoreDropAlerts.state(store.get(segment));
+        DropDetector.Observation window = observation(score);
+        if (window.windowStart() <= state.lastWindowStart()) return;
+        DropDetector.Step step = detector.evaluate(state, window);
+        step.alert().ifPresent(a -> context().forward(new Record<>(ScoreDropAlerts.key(AlertScope.SEGMENT, segment),
+                ScoreDropAlerts.render(AlertScope.SEGMENT, segment, a, context().currentSystemTimeMs()), a.windowEnd())));
+        // No window waits here any more (before, a window waited for the next one to be taken as final).
+        store.put(segment, ScoreDropAlerts.stored(step.state(), null));
     }
 
     static DropDetector.Observation observation(SegmentExperienceScore s) {

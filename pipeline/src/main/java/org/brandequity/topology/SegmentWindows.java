@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.internal.CustomerWindowRevision;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
@@ -51,6 +53,20 @@ import org.brandequity.model.ScoringModel;
  *       segment and {@code window.advance} of event time.</li>
  * </ul>
  *
+ * <p>Revisions: a {@link CustomerWindowRevision} (a late event changed a customer window already
+ * added) takes the customer's previous version out of the segment window (customers, events, score
+ * sum and positive/negative customers by its polarity, so NX and its margin follow) and puts the new
+ * one in. Each one applied adds 1 to the window's revision count ({@code segment-window-revision-store},
+ * written only on this path), which the window's records carry. Windows are kept
+ * {@code max(segment.window.grace, late.horizon)} past the slowest watermark, so a revision finds
+ * its window: a late event is at most {@code late.horizon} behind its own partition's stream time,
+ * hence its windows end after that partition's watermark minus {@code late.horizon}, and so after the
+ * slowest one minus it.
+ *
+ * <p>Judgement: once the slowest watermark passes a window's end, every partition has sent its
+ * on-time customer windows: the window is complete on time, and only then is it passed, once, to the
+ * drop detector (the child {@code detectorName}); revisions after that reach the output topic only.
+ *
  * <p>Output: the segment windows that changed since the last watermark, emitted when a watermark
  * arrives, in order of window start (then segment), keyed by segment and stamped with the window
  * start. A task's closing sends all its customer windows and then its watermark, so a segment window
@@ -65,6 +81,9 @@ import org.brandequity.model.ScoringModel;
 final class SegmentWindows implements Processor<String, SegmentWindowInput, String, SegmentExperienceScore> {
     private final String windowStoreName;
     private final String watermarkStoreName;
+    private final String revisionStoreName;
+    private final String outputName;
+    private final String detectorName;
     private final ScoringModel scoring;
     private final long sizeMs;
     private final long retentionMs;
@@ -72,16 +91,21 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     private ProcessorContext<String, SegmentExperienceScore> context;
     private KeyValueStore<String, SegmentWindowAggregate> windows;
     private KeyValueStore<String, Long> watermarks;
+    private KeyValueStore<String, Long> revisions;
+    /** The slowest watermark: every window ending at or before it has been passed to the detector. */
+    private long slowest = Long.MIN_VALUE;
     /** The stored watermarks, by upstream partition; {@link Long#MIN_VALUE} for a partition never heard from. */
     private long[] watermark;
     /** Store keys of the windows changed since the last emission; sorted, so emission goes by window start. */
     private final TreeSet<String> changed = new TreeSet<>();
 
-    SegmentWindows(String windowStoreName, String watermarkStoreName, ScoringModel scoring,
-                   Duration windowSize, Duration retention, int upstreamPartitions) {
+    SegmentWindows(Names names, ScoringModel scoring, Duration windowSize, Duration retention, int upstreamPartitions) {
         if (upstreamPartitions < 1) throw new IllegalArgumentException("upstream partitions must be >= 1, got " + upstreamPartitions);
-        this.windowStoreName = windowStoreName;
-        this.watermarkStoreName = watermarkStoreName;
+        this.windowStoreName = names.windowStore();
+        this.watermarkStoreName = names.watermarkStore();
+        this.revisionStoreName = names.revisionStore();
+        this.outputName = names.output();
+        this.detectorName = names.detector();
         this.scoring = scoring;
         this.sizeMs = windowSize.toMillis();
         this.retentionMs = retention.toMillis();
@@ -89,28 +113,38 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     }
 
     /**
-     * The processor with the two stores it owns (Kafka Streams connects them): the segment windows,
-     * and the latest watermark of each upstream partition. Every task keeps its own copy of the
-     * watermarks, since every task receives every watermark. Changelogged; the window store is cached
-     * like the windowed aggregation's was, so the customer windows of one closing cost one changelog
-     * record per segment window, not one per customer.
+     * The names of the processor's stores and of its two children: {@code output} receives every
+     * emitted window, {@code detector} each window once, when it is complete on time.
+     */
+    record Names(String windowStore, String watermarkStore, String revisionStore, String output, String detector) {}
+
+    /** How often revised windows are emitted when no watermark comes, in wall-clock time. */
+    static final Duration REVISION_EMIT_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * The processor with the three stores it owns (Kafka Streams connects them): the segment windows,
+     * the latest watermark of each upstream partition, and the revision counts. Every task keeps its
+     * own copy of the watermarks, since every task receives every watermark. Changelogged; the window
+     * store is cached like the windowed aggregation's was, so the customer windows of one closing cost
+     * one changelog record per segment window, not one per customer.
      */
     static ProcessorSupplier<String, SegmentWindowInput, String, SegmentExperienceScore> supplier(
-            String windowStoreName, String watermarkStoreName, AppSerdes serdes, ScoringModel scoring,
-            Duration windowSize, Duration retention, int upstreamPartitions) {
+            Names names, AppSerdes serdes, ScoringModel scoring, Duration windowSize, Duration retention, int upstreamPartitions) {
         StoreBuilder<KeyValueStore<String, SegmentWindowAggregate>> windowStore = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(windowStoreName), serdes.string(), serdes.segmentWindow()).withCachingEnabled();
+                Stores.persistentKeyValueStore(names.windowStore()), serdes.string(), serdes.segmentWindow()).withCachingEnabled();
         StoreBuilder<KeyValueStore<String, Long>> watermarkStore = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(watermarkStoreName), serdes.string(), Serdes.Long());
+                Stores.persistentKeyValueStore(names.watermarkStore()), serdes.string(), Serdes.Long());
+        StoreBuilder<KeyValueStore<String, Long>> revisionStore = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(names.revisionStore()), serdes.string(), Serdes.Long());
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SegmentWindowInput, String, SegmentExperienceScore> get() {
-                return new SegmentWindows(windowStoreName, watermarkStoreName, scoring, windowSize, retention, upstreamPartitions);
+                return new SegmentWindows(names, scoring, windowSize, retention, upstreamPartitions);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(windowStore, watermarkStore);
+                return Set.of(windowStore, watermarkStore, revisionStore);
             }
         };
     }
@@ -120,11 +154,14 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         this.context = context;
         this.windows = context.getStateStore(windowStoreName);
         this.watermarks = context.getStateStore(watermarkStoreName);
+        this.revisions = context.getStateStore(revisionStoreName);
         watermark = new long[upstreamPartitions];
         Arrays.fill(watermark, Long.MIN_VALUE);
         try (KeyValueIterator<String, Long> it = watermarks.all()) {
             it.forEachRemaining(kv -> watermark[Integer.parseInt(kv.key)] = kv.value);
         }
+        slowest = Arrays.stream(watermark).min().orElseThrow();
+        context.schedule(REVISION_EMIT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged(slowest));
         try (KeyValueIterator<String, SegmentWindowAggregate> it = windows.all()) {
             it.forEachRemaining(kv -> changed.add(kv.key));
         }
@@ -135,8 +172,10 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         Object event = record.value().getEvent();
         if (event instanceof CustomerExperienceScore window) {
             add(window);
+        } else if (event instanceof CustomerWindowRevision revision) {
+            revise(revision);
         } else if (event instanceof PartitionWatermark progress) {
-            emitChanged();
+            emitChanged(Long.MAX_VALUE);
             advance(progress);
         } else {
             throw new IllegalStateException("unknown segment window input " + event);
@@ -144,27 +183,63 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     }
 
     private void add(CustomerExperienceScore c) {
-        String key = new SegmentWindowKey(c.getSegment(), c.getWindowStart().toEpochMilli()).encode();
+        String key = keyOf(c);
         SegmentWindowAggregate s = windows.get(key);
         if (s == null) s = new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
-        s.setCustomers(s.getCustomers() + 1);
-        s.setEvents(s.getEvents() + c.getEvents());
-        s.setScoreSum(s.getScoreSum() + c.getScore());
-        Polarity p = scoring.polarity(c.getScore());
-        if (p == Polarity.POSITIVE) s.setPositiveCustomers(s.getPositiveCustomers() + 1);
-        if (p == Polarity.NEGATIVE) s.setNegativeCustomers(s.getNegativeCustomers() + 1);
+        fold(s, c, 1);
         windows.put(key, s);
         changed.add(key);
     }
 
-    private void emitChanged() {
-        for (String key : changed) {
+    /** Adds ({@code sign} = 1) or takes out ({@code -1}) one customer window. */
+    private void fold(SegmentWindowAggregate s, CustomerExperienceScore c, int sign) {
+        s.setCustomers(s.getCustomers() + sign);
+        s.setEvents(s.getEvents() + sign * c.getEvents());
+        s.setScoreSum(s.getScoreSum() + sign * c.getScore());
+        Polarity p = scoring.polarity(c.getScore());
+        if (p == Polarity.POSITIVE) s.setPositiveCustomers(s.getPositiveCustomers() + sign);
+        if (p == Polarity.NEGATIVE) s.setNegativeCustomers(s.getNegativeCustomers() + sign);
+    }
+
+    /**
+     * Swaps a customer's window versions. The previous version is in the window unless the window
+     * was deleted (it cannot be within late.horizon: see the class comment) or predates this
+     * version's state, which only an upgrade could cause; then there is nothing to take out.
+     */
+    private void revise(CustomerWindowRevision r) {
+        CustomerExperienceScore c = r.getCurrent() != null ? r.getCurrent() : r.getPrevious();
+        String key = keyOf(c);
+        SegmentWindowAggregate s = windows.get(key);
+        if (s == null) s = new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
+        if (r.getPrevious() != null && s.getCustomers() > 0) fold(s, r.getPrevious(), -1);
+        if (r.getCurrent() != null) fold(s, r.getCurrent(), 1);
+        windows.put(key, s);
+        Long n = revisions.get(key);
+        revisions.put(key, n == null ? 1L : n + 1);
+        changed.add(key);
+    }
+
+    private static String keyOf(CustomerExperienceScore c) {
+        return new SegmentWindowKey(c.getSegment(), c.getWindowStart().toEpochMilli()).encode();
+    }
+
+    /** Emits the changed windows ending at or before {@code until}; the others stay marked changed. */
+    private void emitChanged(long until) {
+        if (until == Long.MIN_VALUE) return;
+        for (java.util.Iterator<String> it = changed.iterator(); it.hasNext(); ) {
+            String key = it.next();
+            SegmentWindowKey k = SegmentWindowKey.decode(key);
+            if (k.windowStart() > until - sizeMs) continue;
+            it.remove();
             SegmentWindowAggregate s = windows.get(key);
             if (s == null) continue; // deleted since: every partition had moved past it
-            SegmentWindowKey k = SegmentWindowKey.decode(key);
-            context.forward(new Record<>(k.segment(), BrandEquityTopology.segmentScore(k.segment(), s), k.windowStart()));
+            context.forward(new Record<>(k.segment(), score(key, k, s), k.windowStart()), outputName);
         }
-        changed.clear();
+    }
+
+    private SegmentExperienceScore score(String key, SegmentWindowKey k, SegmentWindowAggregate s) {
+        Long n = revisions.get(key);
+        return BrandEquityTopology.segmentScore(k.segment(), s, n == null ? 0 : Math.toIntExact(n));
     }
 
     private void advance(PartitionWatermark progress) {
@@ -177,9 +252,25 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         if (progress.getClosedUntil() <= watermark[p]) return;
         watermark[p] = progress.getClosedUntil();
         watermarks.put(Integer.toString(p), watermark[p]);
-        long slowest = Arrays.stream(watermark).min().orElseThrow();
+        long previous = slowest;
+        slowest = Arrays.stream(watermark).min().orElseThrow();
         if (slowest == Long.MIN_VALUE) return;
+        judgeCompleted(previous, slowest);
         deleteStartingAtOrBefore(slowest - sizeMs - retentionMs);
+    }
+
+    /** Passes each window ending in {@code (after, until]} to the detector: complete on time now. */
+    private void judgeCompleted(long after, long until) {
+        try (KeyValueIterator<String, SegmentWindowAggregate> it = windows.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                SegmentWindowKey k = SegmentWindowKey.decode(kv.key);
+                long end = k.windowStart() + sizeMs;
+                if (end > until) break;
+                if (after != Long.MIN_VALUE && end <= after) continue;
+                context.forward(new Record<>(k.segment(), score(kv.key, k, kv.value), k.windowStart()), detectorName);
+            }
+        }
     }
 
     /** Deletes the windows starting at or before {@code lastStart}: a prefix of the store's order. */
@@ -193,6 +284,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
             }
         }
         // Deleted after the scan: the store's iterator is not meant to see its own writes.
-        for (String key : old) windows.delete(key);
+        for (String key : old) {
+            windows.delete(key);
+            revisions.delete(key);
+        }
     }
 }

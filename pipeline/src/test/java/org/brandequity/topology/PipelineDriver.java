@@ -31,17 +31,23 @@ import org.brandequity.wire.InMemorySchemaRegistry;
  * time starts a day after {@link Events#T0} so that test events are never "in the future".
  */
 final class PipelineDriver implements AutoCloseable {
-    static final Map<String, String> TEST_CONFIG = Map.of(
-            "application.id", "brand-equity-test",
-            "bootstrap.servers", "unused:9092",
-            "window.size", "10m",
-            "window.advance", "10m",
-            "window.grace", "2m",
-            "segment.window.grace", "30m",
-            "dedup.horizon", "1h",
-            "event.max.future.skew", "1h",
-            "equity.flush.interval", "1s",
-            "model.equity.half.life", "1h");
+    /**
+     * late.horizon = window.grace: nothing is counted late unless a test raises it. One partition,
+     * as the test driver has: the segment windows wait for a watermark from every partition.
+     */
+    static final Map<String, String> TEST_CONFIG = Map.ofEntries(
+            Map.entry("application.id", "brand-equity-test"),
+            Map.entry("bootstrap.servers", "unused:9092"),
+            Map.entry("topic.partitions", "1"),
+            Map.entry("window.size", "10m"),
+            Map.entry("window.advance", "10m"),
+            Map.entry("window.grace", "2m"),
+            Map.entry("late.horizon", "2m"),
+            Map.entry("segment.window.grace", "30m"),
+            Map.entry("dedup.horizon", "1h"),
+            Map.entry("event.max.future.skew", "1h"),
+            Map.entry("equity.flush.interval", "1s"),
+            Map.entry("model.equity.half.life", "1h"));
 
     final PipelineConfig config;
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
@@ -58,6 +64,8 @@ final class PipelineDriver implements AutoCloseable {
     final TestOutputTopic<String, ScoreDropAlert> alerts;
     /** Alert records already read from {@link #alerts}, for tests that look at several keys. */
     final List<TestRecord<String, ScoreDropAlert>> seenAlerts = new java.util.ArrayList<>();
+    /** Segment scores read so far, oldest first (a test that reads the topic more than once keeps them here). */
+    final List<SegmentExperienceScore> seenSegmentScores = new java.util.ArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final Path stateDir;
 

@@ -129,7 +129,10 @@ class SegmentWindowsTest {
             KeyValueStore<String, Long> watermarkStore = Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(BrandEquityTopology.SEGMENT_WATERMARK_STORE), p.serdes.string(),
                     org.apache.kafka.common.serialization.Serdes.Long()).withLoggingDisabled().build();
-            for (KeyValueStore<String, ?> store : List.of(windowStore, watermarkStore)) {
+            KeyValueStore<String, Long> revisionStore = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(BrandEquityTopology.SEGMENT_REVISION_STORE), p.serdes.string(),
+                    org.apache.kafka.common.serialization.Serdes.Long()).withLoggingDisabled().build();
+            for (KeyValueStore<String, ?> store : List.of(windowStore, watermarkStore, revisionStore)) {
                 store.init(context.getStateStoreContext(), store);
                 context.addStateStore(store);
             }
@@ -151,7 +154,8 @@ class SegmentWindowsTest {
     private static Processor<String, SegmentWindowInput, String, SegmentExperienceScore> segmentWindows(
             PipelineDriver p, MockProcessorContext<String, SegmentExperienceScore> context) {
         Processor<String, SegmentWindowInput, String, SegmentExperienceScore> processor = SegmentWindows.supplier(
-                BrandEquityTopology.SEGMENT_WINDOW_STORE, BrandEquityTopology.SEGMENT_WATERMARK_STORE, p.serdes,
+                new SegmentWindows.Names(BrandEquityTopology.SEGMENT_WINDOW_STORE, BrandEquityTopology.SEGMENT_WATERMARK_STORE,
+                        BrandEquityTopology.SEGMENT_REVISION_STORE, "write-segment-scores", "detect-segment-score-drops"), p.serdes,
                 new ScoringModel(p.config.model()), p.config.windowSize(), p.config.segmentWindowGrace(), 2).get();
         processor.init(context);
         return processor;

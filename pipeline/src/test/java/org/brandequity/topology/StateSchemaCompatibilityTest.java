@@ -140,6 +140,9 @@ class StateSchemaCompatibilityTest {
             // Keys are SegmentWindowKey strings (start, then segment); the windows were in a window store before.
             Map.entry(BrandEquityTopology.SEGMENT_WINDOW_STORE, kv(SERDES.string(), SERDES.segmentWindow())),
             Map.entry(BrandEquityTopology.SEGMENT_WATERMARK_STORE, kv(SERDES.string(), Serdes.Long())),
+            Map.entry(BrandEquityTopology.SEGMENT_REVISION_STORE, kv(SERDES.string(), Serdes.Long())),
+            // A window store: the changelog key is the customer id (this encoding) followed by the pane start and a sequence number.
+            Map.entry(BrandEquityTopology.CLOSED_PANE_STORE, kv(SERDES.string(), SERDES.closedPane())),
             Map.entry(BrandEquityTopology.PENDING_EQUITY_STORE, kv(SERDES.string(), SERDES.pending())),
             Map.entry(BrandEquityTopology.BRAND_EQUITY_STORE, kv(SERDES.string(), SERDES.ledger())),
             Map.entry(BrandEquityTopology.SEGMENT_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
