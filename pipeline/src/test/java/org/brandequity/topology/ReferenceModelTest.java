@@ -66,7 +66,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReferenceModelTest {
     private static final int EVENTS = 3_000;
-    private static final int LATE_EVENTS = 4_000;
+    private static final int LATE_EVENTS = 3_500;
     private static final double TOLERANCE = 1e-9;
     private static final long MINUTE = 60_000;
     private static final long HOUR = 60 * MINUTE;
@@ -119,8 +119,7 @@ class ReferenceModelTest {
     static Stream<Arguments> lateScenarios() {
         return Stream.of(
                 Arguments.of(101L, 150, "1h", "1d"),
-                Arguments.of(211L, 400, "30m", "12h"),
-                Arguments.of(307L, 250, "1h", "3d"));
+                Arguments.of(211L, 400, "30m", "12h"));
     }
 
     @ParameterizedTest(name = "seed {0}, {1} customers, window 10m advancing {2}, half-life {3}")
@@ -391,7 +390,7 @@ class ReferenceModelTest {
                 } else {
                     send(newEvent("s" + seed + "-e" + nextId++, burstCustomer(), onTimeEventTime()));
                 }
-                if (events % 1000 == 0) {
+                if (events % 800 == 0) {
                     compareEquity(ref, latestEquity(), "checkpoint after " + events + " events", m);
                     checkpoints++;
                 }
@@ -403,9 +402,10 @@ class ReferenceModelTest {
             return (long) (MINUTE * Math.exp(rnd.nextDouble() * Math.log(10.0 * DAY / MINUTE)));
         }
 
-        /** About 11 days over 4,000 events, now and then on a window boundary, some out of order inside the grace period. */
+        /** About 11 days over the run, now and then on a window boundary, some out of order inside the grace period. */
         long onTimeEventTime() {
-            cursor += rnd.nextInt(700_000);
+            // About 68 % of the arrivals are on-time events: 11 days / (0.68 * LATE_EVENTS) on average.
+            cursor += rnd.nextInt((int) (2 * 11 * DAY / (0.68 * LATE_EVENTS)));
             if (rnd.nextDouble() < 0.03) cursor = (cursor / advance() + 1) * advance();
             double r = rnd.nextDouble();
             if (r < 0.70) return cursor;
