@@ -192,7 +192,8 @@ public final class BrandEquityTopology {
                 .repartition(Repartitioned.<String, EquityLedger>as(EQUITY_DELTAS)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()));
         equityDeltas
-                .groupByKey(Grouped.with(EQUITY_DELTAS, serdes.string(), serdes.ledger()))
+                // Already partitioned by brand: no second repartition topic.
+                .groupByKey(Grouped.with(serdes.string(), serdes.ledger()))
                 .reduce(ledgers::merge, Named.as("fold-brand-equity"),
                         Materialized.<String, EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
                                 .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()))
