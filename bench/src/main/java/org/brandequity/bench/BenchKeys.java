@@ -24,6 +24,9 @@ public final class BenchKeys {
     public static final String RATE_SECONDS_CONFIG = "bench.rate.seconds";
     public static final String WARMUP_SECONDS_CONFIG = "bench.warmup.seconds";
     public static final String DRAIN_SECONDS_CONFIG = "bench.drain.seconds";
+    public static final String LATE_LIVE_EVENTS_CONFIG = "bench.late.live.events";
+    public static final String LATE_EVENTS_CONFIG = "bench.late.events";
+    public static final String LATE_BEHIND_CONFIG = "bench.late.behind";
     public static final String SCALE_CONFIG = "bench.scale";
     public static final String SCALE_EVENTS_PER_CUSTOMER_CONFIG = "bench.scale.events.per.customer";
     public static final String CHILD_JVM_CONFIG = "bench.child.jvm";
@@ -40,7 +43,7 @@ public final class BenchKeys {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale", ConfigDef.ValidList.in("throughput", "latency", "scale"),
+                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale,late", ConfigDef.ValidList.in("throughput", "latency", "scale", "late"),
                         Importance.HIGH, "Phases to run, in this order.")
                 .define(EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.HIGH,
                         "throughput: interactions to preload.")
@@ -62,6 +65,16 @@ public final class BenchKeys {
                         "latency: first seconds of each rate left out of the figures.")
                 .define(DRAIN_SECONDS_CONFIG, Type.INT, 60, Range.atLeast(1), Importance.LOW,
                         "latency: how long to wait for a rate's backlog to drain; figures are lower bounds after it.")
+                .define(LATE_LIVE_EVENTS_CONFIG, Type.LONG, 200_000L, Range.atLeast(1), Importance.LOW,
+                        "late: on-time interactions folded first, ending about now (the live traffic the late events are behind).")
+                .define(LATE_EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "late: interactions then sent behind the live traffic, event times uniform over bench.late.behind.")
+                .define(LATE_BEHIND_CONFIG, Type.LIST, "1h,167h", ConfigDef.LambdaValidator.with((name, value) -> {
+                            @SuppressWarnings("unchecked") List<String> v = (List<String>) value;
+                            if (v.size() != 2) throw new ConfigException(name, value, "two durations: nearest,farthest");
+                            v.forEach(d -> org.brandequity.model.Durations.parse(name, d));
+                        }, () -> "nearest,farthest"), Importance.LOW,
+                        "late: how far behind the live traffic the late events lie, nearest and farthest (within late.horizon).")
                 .define(SCALE_CONFIG, Type.LIST, "10000,100000,1000000", positiveInts(), Importance.MEDIUM,
                         "scale: customer counts, one pipeline JVM each.")
                 .define(SCALE_EVENTS_PER_CUSTOMER_CONFIG, Type.DOUBLE, 2.0, Validators.greaterThan(0), Importance.LOW,

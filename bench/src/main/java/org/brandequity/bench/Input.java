@@ -23,7 +23,8 @@ final class Input {
     private Input() {}
 
     /** What a preload wrote. {@code distinct} valid event ids are what a correct pipeline folds. */
-    record Preloaded(long records, long distinct, int profiles, int customersTouched, long closedCustomerWindows, long millis) {}
+    record Preloaded(long records, long distinct, int profiles, int customersTouched, long closedCustomerWindows, long millis,
+                     Instant lastEventTime) {}
 
     /** The simulator as the bench drives it: {@code user}'s simulator keys, then the bench's seed, customers, rate and step. */
     static SimulationConfig simulation(Map<String, String> user, long seed, int customers, Duration step) {
@@ -95,7 +96,32 @@ final class Input {
             producer.flush();
         }
         return new Preloaded(events, journeys.generated(), profiles, touched.cardinality(), closed.expected(),
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, start.plusMillis((events - 1) * step.toMillis()));
+    }
+
+    /**
+     * {@code events} interactions of the same customers (their profiles already sent), event times
+     * uniform in {@code [from, to]} and in random order: a backfill or a late export.
+     */
+    static Preloaded preloadBehind(PipelineConfig config, AppSerdes serdes, Map<String, String> simulator, int customers,
+                                   long events, Instant from, Instant to, long seed) {
+        long started = System.nanoTime();
+        SimulationConfig sim = simulation(simulator, seed, customers, Duration.ofMillis(1));
+        CustomerJourneys journeys = new CustomerJourneys(sim, from);
+        String interactions = config.topics().interactions();
+        Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
+        java.util.Random random = new java.util.Random(seed);
+        long span = to.toEpochMilli() - from.toEpochMilli();
+        BitSet touched = new BitSet(customers + 1);
+        try (KafkaProducer<String, byte[]> producer = producer(config.bootstrapServers(), 20)) {
+            for (long i = 0; i < events; i++) {
+                CustomerInteraction e = journeys.next(from.plusMillis((long) (random.nextDouble() * span)));
+                touched.set(customerNumber(e.getCustomerId()));
+                producer.send(new ProducerRecord<>(interactions, e.getCustomerId(), ser.serialize(interactions, e)));
+            }
+            producer.flush();
+        }
+        return new Preloaded(events, journeys.generated(), 0, touched.cardinality(), 0, (System.nanoTime() - started) / 1_000_000, to);
     }
 
     /** "cust-000123" → 123. */

@@ -50,8 +50,9 @@ import org.brandequity.model.ScoringModel;
  * interactions ─ validate ─ deduplicate, gate lateness, score, record in ledger ─┬─ close customer windows ─ customer scores
  *                                                                                │        └─ (+ watermarks) segment windows ─ segment scores
  *                                                                                │                 └─ segment drop detection ───────────┐
- *                                                                                └─ pre-aggregate per task ─ fold by brand ─ brand equity   ├─ score-drop alerts
- *                                                                                                       └─ brand/touchpoint drop detection ─┘
+ *                                                                                └─ pre-aggregate per task: on-time, late deltas        │
+ *                                                                                   ├─ fold all by brand ─ brand equity                 ├─ score-drop alerts
+ *                                                                                   └─ on-time only: brand/touchpoint drop detection ───┘
  * invalid, undecodable, too late ────────────────────────────────────────────────── dead letters
  * </pre>
  */
@@ -77,6 +78,8 @@ public final class BrandEquityTopology {
      */
     public static final String SEGMENT_WINDOW_INPUTS = "segment-window-updates";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
+    /** Carries each task's equity deltas (on-time, and late with a header) to the brand's task. */
+    public static final String EQUITY_DELTAS = "equity-deltas";
     public static final String BRAND_EQUITY_STORE = "brand-equity-store";
     public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
     public static final String EQUITY_SAMPLES_STORE = "equity-window-samples-store";
@@ -125,14 +128,7 @@ public final class BrandEquityTopology {
                 Stores.persistentWindowStore(CLOSED_PANE_STORE, java.time.Duration.ofMillis(closedPaneRetention),
                         config.windowAdvance(), false), serdes.string(), serdes.closedPane()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending())
-                .withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEGMENT_DROP_STORE), serdes.string(), serdes.dropDetector()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EQUITY_SAMPLES_STORE), serdes.string(), serdes.equitySamples()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
 
         builder.stream(topics.profiles(), Consumed.with(serdes.string(), serdes.profile())
                         // Profiles are current state, not events: stamping them at time 0 makes Kafka
@@ -183,29 +179,56 @@ public final class BrandEquityTopology {
                 () -> new SegmentDropDetection(SEGMENT_DROP_STORE, new DropDetector(alerts, alerts.floorSegment())),
                 Named.as(DETECT_SEGMENT_DROPS), SEGMENT_DROP_STORE);
 
-        KStream<String, EquityLedger> equityChanges = scored
-                .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
-                                config.equityFlushInterval(), config.model()),
-                        Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
-                .groupByKey(Grouped.with("equity-deltas", serdes.string(), serdes.ledger()))
-                .reduce(ledgers::merge, Named.as("fold-brand-equity"),
-                        Materialized.<String, EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
-                                .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()))
-                .toStream(Named.as("brand-equity-changes"));
-        equityChanges
-                .mapValues(ledgers::toBrandEquity, Named.as("to-brand-equity"))
-                .to(topics.equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
-
-        KStream<String, ScoreDropAlert> equityAlerts = equityChanges.process(
-                () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windowAdvance(), ledgers,
-                        new Decay(config.model().halfLife()),
-                        new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
-                Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
+        KStream<String, ScoreDropAlert> equityAlerts = brandEquity(builder, scored, config, serdes, ledgers, alerts);
         segmentAlerts
                 .merge(equityAlerts, Named.as("merge-score-drop-alerts"))
                 .to(topics.alerts(), Produced.with(serdes.string(), serdes.alert()).withName("write-score-drop-alerts"));
 
         return builder.build();
+    }
+
+    /**
+     * Brand equity from every counted event, and the brand and touchpoint drop alerts from the on-time
+     * ones. Each task's pre-aggregator forwards an on-time and a late delta (the late one marked by a
+     * header, {@link EquityPreAggregator}); both reach the brand's task through the
+     * {@code equity-deltas} repartition topic, where the brand's equity folds both and the drop
+     * detection folds only the on-time ones into a ledger of its own ({@link EquityDropDetection}).
+     * The repartition is explicit so that both read the same topic; its name is the one
+     * {@code groupByKey} gave it before, so deltas left in flight by an earlier version are read.
+     * Adds its own stores to {@code builder}. Package-private so that tests can feed scored events,
+     * with their {@code late} flag, straight in.
+     */
+    static KStream<String, ScoreDropAlert> brandEquity(StreamsBuilder builder, KStream<String, ScoredInteraction> scored,
+                                                      PipelineConfig config, AppSerdes serdes, EquityLedgers ledgers,
+                                                      AlertConfig alerts) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(PENDING_EQUITY_STORE), serdes.string(), serdes.pending())
+                .withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_SAMPLES_STORE), serdes.string(), serdes.equitySamples()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
+        KStream<String, EquityLedger> equityDeltas = scored
+                .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
+                                config.equityFlushInterval(), config.model()),
+                        Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
+                .repartition(Repartitioned.<String, EquityLedger>as(EQUITY_DELTAS)
+                        .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()));
+        equityDeltas
+                // Already partitioned by brand: no second repartition topic.
+                .groupByKey(Grouped.with(serdes.string(), serdes.ledger()))
+                .reduce(ledgers::merge, Named.as("fold-brand-equity"),
+                        Materialized.<String, EquityLedger, KeyValueStore<Bytes, byte[]>>as(BRAND_EQUITY_STORE)
+                                .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()))
+                .toStream(Named.as("brand-equity-changes"))
+                .mapValues(ledgers::toBrandEquity, Named.as("to-brand-equity"))
+                .to(config.topics().equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
+
+        return equityDeltas.process(
+                () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windowAdvance(), ledgers,
+                        new Decay(config.model().halfLife()),
+                        new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
+                Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
     }
 
     /** A customer window as its output record; the query API renders open windows with it too. */

@@ -201,16 +201,22 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         CustomerLedgers.add(target, scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment());
         if (pane >= oldestLive) ledgers.put(customer, ledger);
 
+        // Where each window's record count is kept: the late event's own pane when it is closed (then
+        // one write per late event), else each window's first pane, closed since the window was emitted.
+        // A window's count is the largest its closed panes know of.
         Map<Long, ClosedPane> changed = new TreeMap<>();
         if (pane < oldestLive) changed.put(pane, closed.get(pane));
         for (long start : emitted) {
             CustomerWindowAggregate old = before.get(start);
             CustomerWindowAggregate now = window(ledger, closed, oldestLive, start);
-            // The window's own revision count lives with its first pane, closed since the window was emitted.
-            ClosedPane first = closed.computeIfAbsent(start, k -> ClosedPanes.empty());
-            int earlier = first.getWindowEmissions() > 0 ? first.getWindowEmissions() : old == null ? 0 : 1;
-            first.setWindowEmissions(earlier + 1);
-            changed.put(start, first);
+            int known = 0;
+            for (Map.Entry<Long, ClosedPane> p : closed.subMap(start, true, grid.windowEnd(start), false).entrySet()) {
+                known = Math.max(known, ClosedPanes.emissions(p.getValue(), start));
+            }
+            int earlier = known > 0 ? known : old == null ? 0 : 1;
+            ClosedPane keeper = pane < oldestLive ? closed.get(pane) : closed.computeIfAbsent(start, k -> ClosedPanes.empty());
+            ClosedPanes.setEmissions(keeper, start, earlier + 1);
+            changed.put(pane < oldestLive ? pane : start, keeper);
             emitRevision(customer, start, old, now, earlier, t);
         }
         changed.forEach((start, p) -> closedPanes.put(customer, start, p));

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.SeenEvent;
+import org.brandequity.avro.internal.WindowEmissions;
 
 /**
  * The closed-pane store: each customer's panes after every window covering them has been emitted,
@@ -38,7 +39,7 @@ final class ClosedPanes {
 
     /** A pane holding nothing yet. */
     static ClosedPane empty() {
-        return new ClosedPane(CustomerLedgers.emptyWindow(), new ArrayList<>(), 0);
+        return new ClosedPane(CustomerLedgers.emptyWindow(), new ArrayList<>(), new ArrayList<>());
     }
 
     /** The customer's closed panes starting in {@code [from, to]}, by start. */
@@ -77,6 +78,23 @@ final class ClosedPanes {
 
     /** A closed pane from the ledger's live pane and the ids counted into it. */
     static ClosedPane of(CustomerWindowAggregate pane, java.util.List<SeenEvent> ids) {
-        return new ClosedPane(pane, ids, 0);
+        return new ClosedPane(pane, ids, new ArrayList<>());
+    }
+
+    /** The records of the window starting at {@code windowStart} that {@code pane} knows of, or 0. */
+    static int emissions(ClosedPane pane, long windowStart) {
+        for (WindowEmissions e : pane.getEmissions()) if (e.getWindowStart() == windowStart) return e.getRecords();
+        return 0;
+    }
+
+    /** Records that the window starting at {@code windowStart} has had {@code records} records. */
+    static void setEmissions(ClosedPane pane, long windowStart, int records) {
+        for (WindowEmissions e : pane.getEmissions()) {
+            if (e.getWindowStart() == windowStart) {
+                e.setRecords(records);
+                return;
+            }
+        }
+        pane.getEmissions().add(new WindowEmissions(windowStart, records));
     }
 }

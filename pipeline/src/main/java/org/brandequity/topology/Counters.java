@@ -107,6 +107,11 @@ public final class Counters {
         else if (signal < 0) m.negative.increment(-weight * signal);
     }
 
+    /** Events counted late (beyond the grace period, within the late horizon) by this instance since start. */
+    public long lateRevised() {
+        return (long) lateCounted.count();
+    }
+
     /** Events dropped as duplicates by this instance since start. */
     public long duplicates() {
         return (long) duplicates.count();

@@ -119,9 +119,10 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
             streamTime = t;
             streamTimes.put(STREAM_TIME_KEY, t);
         }
-        CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
+        boolean changed = CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
         long pane = grid.paneStart(t);
         if (!late) {
+            changed = true;
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
             CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
                     scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
@@ -129,8 +130,10 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
             // The window closer adds it to the pane (it needs the windows as they were before), and
             // copies the id to the closed-pane store with the rest of the pane when the pane closes.
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
+            changed = true;
         }
-        ledgers.put(record.key(), ledger);
+        // A late event in a closed pane changes nothing here: one state write saved on that path.
+        if (changed) ledgers.put(record.key(), ledger);
 
         if (late) counters.countLateCounted();
         else if (behind) counters.countLateAccepted();

@@ -56,8 +56,13 @@ public final class CustomerLedgers {
         return false;
     }
 
-    /** Forgets ids older than {@code rememberFrom} and panes that no unemitted window covers. */
-    static void prune(CustomerLedger ledger, long rememberFrom, long oldestLivePaneStart) {
+    /**
+     * Forgets ids older than {@code rememberFrom} and panes that no unemitted window covers.
+     *
+     * @return whether anything was forgotten
+     */
+    static boolean prune(CustomerLedger ledger, long rememberFrom, long oldestLivePaneStart) {
+        boolean changed = false;
         // New lists, not removeIf: the arrays Avro decodes into do not support removal. Plain loops:
         // this runs on every event.
         List<SeenEvent> seen = ledger.getSeen();
@@ -65,13 +70,16 @@ public final class CustomerLedgers {
             List<SeenEvent> kept = new ArrayList<>(seen.size());
             for (SeenEvent e : seen) if (e.getEventTime() >= rememberFrom) kept.add(e);
             ledger.setSeen(kept);
+            changed = true;
         }
         List<CustomerPane> panes = ledger.getPanes();
         if (anyPaneBefore(panes, oldestLivePaneStart)) {
             List<CustomerPane> kept = new ArrayList<>(panes.size());
             for (CustomerPane p : panes) if (p.getStart() >= oldestLivePaneStart) kept.add(p);
             ledger.setPanes(kept);
+            changed = true;
         }
+        return changed;
     }
 
     static boolean anySeenBefore(List<SeenEvent> seen, long time) {

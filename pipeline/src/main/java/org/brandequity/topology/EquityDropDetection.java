@@ -20,7 +20,8 @@ import org.brandequity.model.Sums;
 import org.brandequity.model.WindowGrid;
 
 /**
- * Runs the drop detector on the brand and on each touchpoint, once per window of event time.
+ * Runs the drop detector on the brand and on each touchpoint, once per window of event time, on the
+ * <em>on-time</em> experience only.
  *
  * <p>What is judged is the experience <em>delivered during the window</em>, not the decayed stock:
  * with a 30-day half-life a 15-minute window adds about 1/4000 of the stock's volume, so even a
@@ -28,13 +29,26 @@ import org.brandequity.model.WindowGrid;
  * linear, so the experience folded in between two ledgers is exact:
  * flow = ledger(t1) - ledger(t0)·2^(-(t1 - t0)/H), for the total and for every segment and touchpoint.
  *
- * <p>Sampling: the ledger is sampled once per window of {@code window.advance} (epoch-aligned, like
- * the segment windows). When a ledger update's {@code asOf} falls in a later window than the newest
- * ledger seen, that newest ledger closes its window and the flow since the previous sample is judged.
+ * <p>Why on time only: the input is the stream of delta ledgers from {@link EquityPreAggregator}, and
+ * this processor folds only the on-time ones (no {@value EquityPreAggregator#LATE_HEADER} header)
+ * into a ledger of its own, L_on(t) = Σ_{e on time} c_e·x_e·2^(-(t - t_e)/H) (and V_on likewise),
+ * stored as {@link EquityWindowSamples#getLatest()}. Brand equity itself (fold-brand-equity) counts
+ * every event, late ones included: BE = BE_on + BE_late. A late event (more than {@code window.grace}
+ * behind stream time) belongs to a window already judged, or to history being backfilled; folded into
+ * the window open now, it would be judged as this window's experience, so a backfill of bad months
+ * beside healthy live traffic would fire alerts, and good late news would resolve them. Windows are
+ * judged once, on what arrived on time, like the segment windows. At an upgrade from a version
+ * without late events, the stored ledger (then the brand's total) is all on time, so it carries on.
+ *
+ * <p>Sampling: the on-time ledger is sampled once per window of {@code window.advance}
+ * (epoch-aligned, like the segment windows). When an on-time delta's {@code asOf} falls in a later
+ * window than the on-time ledger's, that ledger closes its window and the flow since the previous
+ * sample is judged; then the delta is folded in. A late delta changes nothing here, not even the
+ * sampling clock.
  *
  * <ul>
  *   <li>Brand: value = 100·ΔBE/ΔV (the window's experience index, points), n = events folded in the
- *       window. Standard error: 100·√((1 - μ²)/n) with μ = ΔBE/ΔV; for signals in [-1, 1] with mean μ
+ *       window; every Δ here is taken on the on-time ledger. Standard error: 100·√((1 - μ²)/n) with μ = ΔBE/ΔV; for signals in [-1, 1] with mean μ
  *       the variance is at most (1 - μ²) (Bhatia-Davis), tight for ±1 answers (CSAT 1 or 5,
  *       promoters / detractors), conservative otherwise, which offsets treating the n events as
  *       equally weighted. Parts: each segment's and each touchpoint's share 100·ΔBE_i/ΔV, so the
@@ -78,17 +92,18 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
     }
 
     @Override
-    public void process(Record<String, EquityLedger> r) {
-        String brand = r.key();
-        EquityLedger ledger = r.value();
+    public void process(Record<String, EquityLedger> delta) {
+        // Late experience is in the brand's equity (fold-brand-equity), never in what is judged.
+        if (EquityPreAggregator.isLate(delta.headers())) return;
+        String brand = delta.key();
         EquityWindowSamples s = samples.get(brand);
         if (s == null) s = new EquityWindowSamples(null, null);
         EquityLedger latest = s.getLatest();
-        if (latest != null && windows.paneStart(ledger.getAsOf()) > windows.paneStart(latest.getAsOf())) {
+        if (latest != null && windows.paneStart(delta.value().getAsOf()) > windows.paneStart(latest.getAsOf())) {
             judge(brand, s.getPrevious(), latest);
             s.setPrevious(latest);
         }
-        s.setLatest(ledger);
+        s.setLatest(latest == null ? delta.value() : ledgers.merge(latest, delta.value()));
         samples.put(brand, s);
     }
 

@@ -1,8 +1,11 @@
 package org.brandequity.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,16 +22,36 @@ import org.brandequity.model.ModelConfig;
 import org.brandequity.model.Sums;
 
 /**
- * Sums each task's scored events into one cell per (segment, touchpoint, stage), and every
- * {@code equity.flush.interval} of wall-clock time forwards them as one delta ledger keyed by brand.
+ * Sums each task's scored events into one cell per (segment, touchpoint, stage, on time or late),
+ * and every {@code equity.flush.interval} of wall-clock time forwards them as at most two delta
+ * ledgers keyed by brand: the on-time delta, and the late delta marked with the header
+ * {@value #LATE_HEADER}.
  *
  * <p>Why: the brand is a single key. Sending every event to it would funnel the whole stream
- * through one task; this way it receives at most one small record per task per interval. The
+ * through one task; this way it receives at most two small records per task per interval. The
  * pending cells live in a changelogged store, so under exactly-once a crash loses or repeats
  * nothing: a cell is either still pending or already folded, atomically with the input offsets.
  * The punctuation touches only the bounded set of cells, never per-customer state.
+ *
+ * <p>Why two deltas: brand equity counts every event, BE = BE_on-time + BE_late (decay is linear, so
+ * the two deltas fold into the brand in any order, like any two deltas), but the brand and touchpoint
+ * drop detectors judge only the on-time experience ({@link EquityDropDetection}). A delta that mixed
+ * both could not be split again downstream. The marker is a record header, not a field, because the
+ * layouts of {@link PendingContribution} (this store's changelog) and {@link EquityLedger} (the
+ * {@code equity-deltas} repartition topic) are frozen by the state already written
+ * (StateSchemaCompatibilityTest); Kafka Streams writes a record's headers to a repartition topic and
+ * hands them to the reading task (SinkNode and StreamTask in 4.3.1), and a record written by an
+ * earlier version has no header, which is right: there were no late events then. Likewise a late
+ * cell is keyed by the on-time cell's key plus {@value #LATE_CELL_SUFFIX}, so the cells in a store
+ * restored from an earlier version are on-time cells.
  */
 final class EquityPreAggregator implements Processor<String, ScoredInteraction, String, EquityLedger> {
+    /** Present on a delta of late events only (its value is informative: "true"). */
+    static final String LATE_HEADER = "brandequity.late";
+    private static final byte[] LATE_HEADER_VALUE = "true".getBytes(StandardCharsets.UTF_8);
+    /** Appended to a cell's key when its events are late; unambiguous, since an on-time cell's key ends with a stage name. */
+    static final String LATE_CELL_SUFFIX = "\u0000late";
+
     private final String storeName;
     private final String brandId;
     private final Duration flushInterval;
@@ -47,6 +70,11 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
         this.decay = new Decay(model.halfLife());
     }
 
+    /** Whether a delta ledger read from the {@code equity-deltas} topic holds late events. */
+    static boolean isLate(Headers headers) {
+        return headers.lastHeader(LATE_HEADER) != null;
+    }
+
     @Override
     public void init(ProcessorContext<String, EquityLedger> context) {
         this.context = context;
@@ -59,7 +87,7 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
         ScoredInteraction e = record.value();
         double c = EquityStock.equityWeight(model.weightOfSegment(e.getSegment()), e.getValueWeight(), e.getWeight());
         Sums add = Sums.of(e.getSignal(), c);
-        String cell = e.getSegment() + '\u0000' + e.getTouchpoint() + '\u0000' + e.getStage();
+        String cell = e.getSegment() + '\u0000' + e.getTouchpoint() + '\u0000' + e.getStage() + (e.getLate() ? LATE_CELL_SUFFIX : "");
         PendingContribution p = pending.get(cell);
         long t = e.getEventTime();
         if (p == null) {
@@ -78,19 +106,23 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
     }
 
     private void flush() {
-        EquityStock delta = ledgers.newStock();
+        EquityStock onTime = ledgers.newStock();
+        EquityStock late = ledgers.newStock();
         List<String> folded = new ArrayList<>();
         try (KeyValueIterator<String, PendingContribution> it = pending.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PendingContribution> kv = it.next();
                 PendingContribution p = kv.value;
-                delta.add(p.getSegment(), p.getTouchpoint(), p.getStage(), p.getAsOf(),
-                        new Sums(p.getSignal(), p.getVolume()), p.getEvents());
+                (kv.key.endsWith(LATE_CELL_SUFFIX) ? late : onTime).add(p.getSegment(), p.getTouchpoint(), p.getStage(),
+                        p.getAsOf(), new Sums(p.getSignal(), p.getVolume()), p.getEvents());
                 folded.add(kv.key);
             }
         }
-        if (delta.isEmpty()) return;
         folded.forEach(pending::delete);
-        context.forward(new Record<>(brandId, ledgers.toLedger(delta), delta.asOf()));
+        if (!onTime.isEmpty()) context.forward(new Record<>(brandId, ledgers.toLedger(onTime), onTime.asOf()));
+        if (!late.isEmpty()) {
+            Headers marked = new RecordHeaders().add(LATE_HEADER, LATE_HEADER_VALUE);
+            context.forward(new Record<>(brandId, ledgers.toLedger(late), late.asOf(), marked));
+        }
     }
 }

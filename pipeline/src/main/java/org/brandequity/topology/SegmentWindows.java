@@ -134,8 +134,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
                 Stores.persistentKeyValueStore(names.windowStore()), serdes.string(), serdes.segmentWindow()).withCachingEnabled();
         StoreBuilder<KeyValueStore<String, Long>> watermarkStore = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(names.watermarkStore()), serdes.string(), Serdes.Long());
+        // Cached: a late backfill revises the same few windows over and over.
         StoreBuilder<KeyValueStore<String, Long>> revisionStore = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(names.revisionStore()), serdes.string(), Serdes.Long());
+                Stores.persistentKeyValueStore(names.revisionStore()), serdes.string(), Serdes.Long()).withCachingEnabled();
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SegmentWindowInput, String, SegmentExperienceScore> get() {
