@@ -735,6 +735,10 @@ class ReferenceModelTest {
                 if (revisions.containsKey(k) && a.getCustomers() == 0 && a.getEvents() == 0) emptiedSegmentWindows++;
             });
             actual.forEach((k, a) -> compareSegmentRevision(k, a, revisions.getOrDefault(k, new SegmentRevisions(0, 0, 0, 0)), m));
+            if (segmentRevisionsAsSpecified > 0 && segmentRevisionsCountingLateFirstRecords > 0) {
+                m.add("segment revisions follow both readings: " + segmentRevisionsAsSpecified + " windows leave customer windows first written late out, "
+                        + segmentRevisionsCountingLateFirstRecords + " count them");
+            }
         }
 
         /**
