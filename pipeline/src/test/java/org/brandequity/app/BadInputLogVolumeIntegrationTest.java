@@ -45,8 +45,8 @@ class BadInputLogVolumeIntegrationTest {
             Instant now = Instant.now();
             List<String> customers = List.of("c1", "c2", "c3", "c4", "c5", "c6");
             try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
-                // One good event per customer moves each partition's stream time to now; events an
-                // hour older are then more than the grace period late.
+                // One good event per customer moves each partition's stream time to now; events eight
+                // days older are then beyond late.horizon (7 days).
                 for (String c : customers) {
                     producer.send(new ProducerRecord<>(t.interactions(), c,
                             serdes.interaction().serializer().serialize(t.interactions(), event(c + "-clock", c, now, 4))));
@@ -60,7 +60,7 @@ class BadInputLogVolumeIntegrationTest {
                     producer.send(new ProducerRecord<>(t.interactions(), c,
                             serdes.interaction().serializer().serialize(t.interactions(), event("range-" + i, c, now, 9))));
                     producer.send(new ProducerRecord<>(t.interactions(), c,
-                            serdes.interaction().serializer().serialize(t.interactions(), event("late-" + i, c, now.minusSeconds(3600), 3))));
+                            serdes.interaction().serializer().serialize(t.interactions(), event("late-" + i, c, now.minus(Duration.ofDays(8)), 3))));
                 }
             }
 
