@@ -724,6 +724,7 @@ public final class Bench {
             revisedBefore = pipeline.counters().lateRevised();
             log("late: live traffic folded (%,d events); sending %,d late events %s to %s behind it...",
                     live.distinct(), o.lateEvents, o.lateNearest, o.lateFarthest);
+            var threads0 = Machine.threadCpuSnapshot();
             long t0 = System.nanoTime();
             long cpu0 = Machine.processCpuNanos();
             Input.Preloaded late = Input.preloadBehind(config, serdes, o.simulator, o.customers, o.lateEvents,
@@ -744,6 +745,10 @@ public final class Bench {
             r.put("seconds", round(seconds, 2));
             r.put("eventsPerSecond", Math.round(late.records() / seconds));
             r.put("processCpuMicrosPerEvent", round(cpu / 1e3 / late.records(), 2));
+            Map<String, Object> byGroup = new LinkedHashMap<>();
+            Machine.cpuByGroupSince(threads0).forEach((group, ns) -> byGroup.put(group, round(ns / 1e3 / late.records(), 2)));
+            r.put("cpuMicrosPerEventByThreadGroup", byGroup);
+            log("late: CPU µs per late event by thread group: %s", byGroup);
             r.put("memory", Machine.memory());
             rememberedIds = rememberedIds(pipeline.streams());
         }
