@@ -67,7 +67,7 @@ public final class SimulatorKeys {
                 .define(LATE_SHARE_CONFIG, Type.DOUBLE, 0.01, Validators.between(0, 1), Importance.LOW,
                         "Share of interactions whose event time lies behind the simulation clock.")
                 .define(MAX_LATENESS_CONFIG, Type.STRING, "5m", Validators.durationAtLeast(1), Importance.LOW,
-                        "How far behind at most a late interaction is; above window.grace some become TOO_LATE dead letters.")
+                        "How far behind at most a late interaction is; beyond window.grace they are counted late (revisions), beyond late.horizon TOO_LATE dead letters.")
                 .define(INCIDENTS_DEFAULT_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                         "Without any simulator.incident.<n> key, run the default incident: high-value deliveries fail 2m to 7m in. "
                                 + "false = no incident.");
