@@ -830,12 +830,7 @@ public final class Bench {
     }
 
     private static long directorySize(Path dir) {
-        if (!Files.exists(dir)) return 0;
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return directorySize(dir, "", "");
     }
 
     private static void deleteRecursively(Path dir) {

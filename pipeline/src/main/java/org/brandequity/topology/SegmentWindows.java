@@ -185,8 +185,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
 
     private void add(CustomerExperienceScore c) {
         String key = keyOf(c);
-        SegmentWindowAggregate s = windows.get(key);
-        if (s == null) s = new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
+        SegmentWindowAggregate s = stored(key, c);
         fold(s, c, 1);
         windows.put(key, s);
         changed.add(key);
@@ -210,14 +209,20 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     private void revise(CustomerWindowRevision r) {
         CustomerExperienceScore c = r.getCurrent() != null ? r.getCurrent() : r.getPrevious();
         String key = keyOf(c);
-        SegmentWindowAggregate s = windows.get(key);
-        if (s == null) s = new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
+        SegmentWindowAggregate s = stored(key, c);
         if (r.getPrevious() != null && s.getCustomers() > 0) fold(s, r.getPrevious(), -1);
         if (r.getCurrent() != null) fold(s, r.getCurrent(), 1);
         windows.put(key, s);
         Long n = revisions.get(key);
         revisions.put(key, n == null ? 1L : n + 1);
         changed.add(key);
+    }
+
+    /** The segment window under {@code key}, or an empty one over {@code c}'s window. */
+    private SegmentWindowAggregate stored(String key, CustomerExperienceScore c) {
+        SegmentWindowAggregate s = windows.get(key);
+        return s != null ? s
+                : new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
     }
 
     private static String keyOf(CustomerExperienceScore c) {
