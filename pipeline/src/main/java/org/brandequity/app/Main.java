@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * Command line of the production artifact: {@code run}, {@code topology}, {@code config}. The demo
+ * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code ingest}. The demo
  * artifact adds its own commands to the same command line ({@link #commandLine}).
  *
  * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line).
@@ -43,7 +43,7 @@ public final class Main {
     }
 
     /**
-     * The command line with {@code run}, {@code topology}, {@code config} and {@code more}
+     * The command line with {@code run}, {@code topology}, {@code config}, {@code ingest} and {@code more}
      * subcommands, printing to {@code cli}'s streams and reading its environment.
      */
     public static CommandLine commandLine(String name, Cli cli, Cli.ConfiguredCommand... more) {
@@ -51,7 +51,8 @@ public final class Main {
                 .setCommandName(name)
                 .addSubcommand(new Run(cli))
                 .addSubcommand(new Topology(cli))
-                .addSubcommand(new ConfigCommand(cli));
+                .addSubcommand(new ConfigCommand(cli))
+                .addSubcommand(new org.brandequity.ingest.IngestCommand(cli));
         for (Cli.ConfiguredCommand command : more) cl.addSubcommand(command);
         // Set after every subcommand is added: picocli passes them down to the existing ones only.
         cl.setOut(new java.io.PrintWriter(cli.out(), true));

@@ -1,0 +1,64 @@
+package org.brandequity.ingest;
+
+import static org.brandequity.config.IngestKeys.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.brandequity.config.CommandKeys;
+import org.brandequity.config.IngestKeys;
+import org.brandequity.model.Durations;
+
+/**
+ * The ingestion service's settings ({@link IngestKeys}), typed and validated once at start.
+ *
+ * @param host           bind address
+ * @param port           port; 0 picks a free one
+ * @param maxBodyBytes   largest request body (413 beyond)
+ * @param maxItems       most items in one request (413 beyond)
+ * @param requestTimeout longest wait for every acknowledgement (503 beyond)
+ * @param tokens         accepted bearer tokens; none = authentication off
+ */
+public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens) {
+
+    /**
+     * Reads the {@code ingest.*} keys of {@code values} (other keys are left to their readers), and
+     * the token file if one is named.
+     *
+     * @throws IllegalArgumentException naming the key, for an invalid value or an unreadable or empty token file
+     */
+    public static IngestConfig fromMap(Map<String, String> values) {
+        AbstractConfig c = CommandKeys.parse(IngestKeys.SECTION.definition(), values);
+        List<String> tokens = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        String listed = c.getPassword(AUTH_TOKENS_CONFIG).value();
+        if (!listed.isBlank()) {
+            Arrays.stream(listed.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(tokens::add);
+            sources.add(AUTH_TOKENS_CONFIG);
+        }
+        String file = c.getString(AUTH_TOKENS_FILE_CONFIG).trim();
+        if (!file.isEmpty()) {
+            List<String> read = readTokenFile(Path.of(file));
+            if (read.isEmpty()) throw new IllegalArgumentException(AUTH_TOKENS_FILE_CONFIG + ": " + file + " holds no token");
+            tokens.addAll(read);
+            sources.add(AUTH_TOKENS_FILE_CONFIG + " (" + file + ")");
+        }
+        return new IngestConfig(c.getString(HOST_CONFIG).trim(), c.getInt(PORT_CONFIG), c.getInt(MAX_BODY_BYTES_CONFIG),
+                c.getInt(MAX_ITEMS_CONFIG), Durations.parse(REQUEST_TIMEOUT_CONFIG, c.getString(REQUEST_TIMEOUT_CONFIG)),
+                tokens.isEmpty() ? BearerTokens.off() : BearerTokens.of(tokens, String.join(" and ", sources)));
+    }
+
+    private static List<String> readTokenFile(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(AUTH_TOKENS_FILE_CONFIG + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
