@@ -41,7 +41,7 @@ final class IngestMetrics {
 
     void request(String path, int status, Duration took) {
         Timer.builder("brandequity_ingest_request_duration")
-                .description("Ingestion requests: latency from arrival to the last byte of the answer, by route and status")
+                .description("Ingestion requests: latency from arrival until the answer is complete, by route and status")
                 .tag("route", route(path)).tag("status", Integer.toString(status))
                 .publishPercentileHistogram()
                 // The default buckets start at 1 ms and stop at 30 s; a request waits at most

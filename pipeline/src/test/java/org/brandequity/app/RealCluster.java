@@ -25,14 +25,14 @@ import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 
-/** A real KRaft broker in this JVM and a real schema registry in a child JVM, for integration tests. */
-final class RealCluster implements AutoCloseable {
-    final Path dir;
-    final EmbeddedKafkaBroker broker;
-    final EmbeddedSchemaRegistry registryProcess;
-    final HttpSchemaRegistryClient registry;
+/** A real KRaft broker in this JVM and a real schema registry in a child JVM, for integration tests (public: other packages' tests use it). */
+public final class RealCluster implements AutoCloseable {
+    public final Path dir;
+    public final EmbeddedKafkaBroker broker;
+    public final EmbeddedSchemaRegistry registryProcess;
+    public final HttpSchemaRegistryClient registry;
 
-    RealCluster() throws Exception {
+    public RealCluster() throws Exception {
         dir = Files.createTempDirectory("brand-equity-it");
         broker = EmbeddedKafkaBroker.builder().dataDirectory(dir.resolve("kafka")).start();
         registryProcess = EmbeddedSchemaRegistry.start(dir.resolve("logs"));
@@ -40,7 +40,7 @@ final class RealCluster implements AutoCloseable {
     }
 
     /** Pipeline config on this cluster: 3 partitions, replication 1, state under {@code name}. */
-    PipelineConfig config(String name, Map<String, String> overrides) {
+    public PipelineConfig config(String name, Map<String, String> overrides) {
         Map<String, String> all = new HashMap<>();
         all.put("application.id", name);
         all.put("bootstrap.servers", broker.bootstrapServers());
@@ -56,7 +56,7 @@ final class RealCluster implements AutoCloseable {
         return PipelineConfig.defaults().with(all);
     }
 
-    KafkaProducer<String, byte[]> producer() {
+    public KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,14 +64,14 @@ final class RealCluster implements AutoCloseable {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    void send(String topic, String key, byte[] value) {
+    public void send(String topic, String key, byte[] value) {
         try (KafkaProducer<String, byte[]> p = producer()) {
             p.send(new ProducerRecord<>(topic, key, value));
         }
     }
 
     /** Reads {@code topic} (read_committed) until {@code done} holds for what was read, or fails after {@code timeout}. */
-    List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
+    public List<ConsumerRecord<byte[], byte[]>> readUntil(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -92,13 +92,13 @@ final class RealCluster implements AutoCloseable {
     }
 
     /** Everything committed on {@code topic} that one consumer reads within {@code duration}. */
-    List<ConsumerRecord<byte[], byte[]>> readFor(String topic, Duration duration) {
+    public List<ConsumerRecord<byte[], byte[]>> readFor(String topic, Duration duration) {
         long until = System.nanoTime() + duration.toNanos();
         return readUntil(topic, read -> System.nanoTime() > until, duration.plusSeconds(30));
     }
 
     /** Everything committed on {@code topic} so far: read_committed up to each partition's last stable offset. */
-    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+    public List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -123,7 +123,7 @@ final class RealCluster implements AutoCloseable {
      * partitions, replication 1, free metrics and API ports on loopback, 6 s session timeout), with
      * {@code settings} on top. A child JVM can be killed without a clean shutdown.
      */
-    List<String> runCommand(String applicationId, Path stateDir, Map<String, String> settings) {
+    public List<String> runCommand(String applicationId, Path stateDir, Map<String, String> settings) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "run"));
@@ -144,7 +144,7 @@ final class RealCluster implements AutoCloseable {
     }
 
     /** Starts {@code command} with its output in {@code log}. */
-    static Process startProcess(List<String> command, Path log) throws java.io.IOException {
+    public static Process startProcess(List<String> command, Path log) throws java.io.IOException {
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
