@@ -8,4 +8,9 @@ class ConfigReadmeTest {
     void theReadmesPipelineTableIsTheOneTheDefinitionsGenerate() {
         ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
     }
+
+    @Test
+    void theReadmesIngestTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(IngestKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
+    }
 }
