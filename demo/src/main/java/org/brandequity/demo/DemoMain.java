@@ -24,11 +24,14 @@ import org.brandequity.app.Pipeline;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
+import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.config.Validators;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
+import org.brandequity.ingest.IngestConfig;
+import org.brandequity.ingest.IngestService;
 import org.brandequity.model.Durations;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
@@ -68,14 +71,15 @@ public final class DemoMain {
             Map.entry("metrics.host", "127.0.0.1"),
             Map.entry("api.host", "127.0.0.1"),
             Map.entry("api.port", "8080"),
+            Map.entry("ingest.host", "127.0.0.1"),
             Map.entry("simulator.rate", "500"),
             Map.entry("simulator.max.lateness", "4s"));
 
     /** What {@code simulate} reads: the pipeline's keys (cluster, topics) and the simulator's. */
     public static final CommandKeys SIMULATE_KEYS = PipelineKeys.KEYS.plus(SimulatorKeys.SECTION);
 
-    /** What {@code demo} reads, with the demo's defaults between the definitions' and the user's file. */
-    public static final CommandKeys DEMO_KEYS = SIMULATE_KEYS.plus(DEMO_SECTION).withCommandDefaults(DEMO_DEFAULTS);
+    /** What {@code demo} reads (the ingestion service's keys too), with the demo's defaults between the definitions' and the user's file. */
+    public static final CommandKeys DEMO_KEYS = SIMULATE_KEYS.plus(IngestKeys.SECTION, DEMO_SECTION).withCommandDefaults(DEMO_DEFAULTS);
 
     private DemoMain() {}
 
@@ -188,10 +192,15 @@ public final class DemoMain {
             });
             started.push(ticker::shutdownNow);
             Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
+            if (!portFree(props.getProperty(IngestKeys.HOST_CONFIG), Integer.parseInt(props.getProperty(IngestKeys.PORT_CONFIG)))) {
+                props.setProperty(IngestKeys.PORT_CONFIG, "0"); // 8090 is taken on this machine: any free port will do
+            }
+            IngestService ingest = started(started, IngestService.start(config, IngestConfig.fromProperties(props)));
 
             out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | queries %s/equity | state %s%n",
                     broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(),
                     pipeline.apiUrl(), work);
+            out.println(ingestBanner(ingest, props));
             out.printf("Simulating %d customers at %.0f events/s; windows %s every %s, grace %s; equity half-life %s. Ctrl-C to stop.%n",
                     simConfig.customers(), simConfig.rate(), Durations.format(config.windowSize()),
                     Durations.format(config.windowAdvance()), Durations.format(config.windowGrace()),
@@ -218,6 +227,15 @@ public final class DemoMain {
             }
             done.await();
             return 0;
+        }
+
+        /** The ingestion URL and, when authentication is on, the token to send (the demo runs on the user's own machine). */
+        static String ingestBanner(IngestService ingest, Properties props) {
+            String tokens = props.getProperty(IngestKeys.AUTH_TOKENS_CONFIG, "");
+            String file = props.getProperty(IngestKeys.AUTH_TOKENS_FILE_CONFIG, "");
+            String auth = !tokens.isBlank() ? " | Authorization: Bearer " + tokens.split(",")[0].trim()
+                    : !file.isBlank() ? " | bearer token: one of " + file : "";
+            return "Ingestion " + ingest.server().interactionsUrl() + " (POST JSON or NDJSON; docs/ingest.md)" + auth;
         }
 
         private static boolean portFree(String host, int port) {

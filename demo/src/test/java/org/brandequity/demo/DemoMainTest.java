@@ -81,7 +81,7 @@ class DemoMainTest {
     void theDemoJarOffersThePipelineCommandsToo() {
         assertEquals(0, execute(Map.of(), "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
-        for (String command : new String[] {"run", "topology", "config", "demo", "simulate"}) {
+        for (String command : new String[] {"run", "topology", "config", "ingest", "demo", "simulate"}) {
             assertTrue(help.contains(command), command + " in " + help);
         }
     }

@@ -54,6 +54,13 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
                 tokens.isEmpty() ? BearerTokens.off() : BearerTokens.of(tokens, String.join(" and ", sources)));
     }
 
+    /** {@link #fromMap} of properties (the demo's merged settings). */
+    public static IngestConfig fromProperties(java.util.Properties p) {
+        Map<String, String> m = new java.util.HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return fromMap(m);
+    }
+
     private static List<String> readTokenFile(Path file) {
         try {
             return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
