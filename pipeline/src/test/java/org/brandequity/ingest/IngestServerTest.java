@@ -109,6 +109,26 @@ class IngestServerTest {
     }
 
     @Test
+    void closingAnswersTheRequestInFlightAndRefusesNewConnections() throws Exception {
+        start();
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
+                post(interaction("e1", "c1"), "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (producer.history().isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        String base = server.baseUrl();
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+        Thread.sleep(500);
+        assertFalse(closed.isDone(), "close waits for the request in flight");
+        assertTrue(producer.completeNext());
+        assertEquals(202, answer.get(5, TimeUnit.SECONDS).statusCode());
+        closed.get(10, TimeUnit.SECONDS);
+        server = null;
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(base + "/health")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).get(5, TimeUnit.SECONDS)).getCause() instanceof java.io.IOException);
+    }
+
+    @Test
     void recordsAreKeyedByCustomerOnTheRoutesTopic() throws Exception {
         start();
         CompletableFuture<HttpResponse<String>> answer = http.sendAsync(
