@@ -164,6 +164,8 @@ public final class Bench {
             if (o.phases.contains("latency")) latency();
             if (o.phases.contains("scale")) scale();
             if (o.phases.contains("late")) late();
+            if (o.phases.contains("ingest")) ingest();
+            if (o.phases.contains("import")) fileImport();
         } finally {
             results.put("finishedAt", Instant.now().toString());
             writeResults();
@@ -766,14 +768,77 @@ public final class Bench {
                         + "%,d bytes on disk (%s per id), changelog %,d bytes (%s per id); %,d dead letters",
                 r.get("lateRecords"), r.get("countedLate"), r.get("seconds"), r.get("eventsPerSecond"), r.get("processCpuMicrosPerEvent"),
                 rememberedIds, disk, r.get("diskBytesPerRememberedId"), changelog, r.get("changelogBytesPerRememberedId"), r.get("deadLetters"));
-        table.add("| late | " + fmt(late(r, "lateRecords")) + " events " + o.lateNearest + "–" + o.lateFarthest
-                + " behind " + fmt(live.records()) + " live ones, exactly_once_v2 | " + fmt(late(r, "eventsPerSecond"))
-                + " events/s, " + r.get("processCpuMicrosPerEvent") + " µs CPU/event (whole process); " + fmt(late(r, "countedLate"))
+        table.add("| late | " + fmt(number(r, "lateRecords")) + " events " + o.lateNearest + "–" + o.lateFarthest
+                + " behind " + fmt(live.records()) + " live ones, exactly_once_v2 | " + fmt(number(r, "eventsPerSecond"))
+                + " events/s, " + r.get("processCpuMicrosPerEvent") + " µs CPU/event (whole process); " + fmt(number(r, "countedLate"))
                 + " counted late, " + r.get("deadLetters") + " dead letters | |");
         table.add("| late | closed-pane store: ids remembered, bytes per id on disk (RocksDB) / in its changelog | "
                 + fmt(rememberedIds) + " ids, " + r.get("diskBytesPerRememberedId") + " B / " + r.get("changelogBytesPerRememberedId")
                 + " B | |");
         deleteRecursively(Paths.get(config.stateDir()));
+    }
+
+    // ---------------------------------------------------------------- 5. ingestion doors
+
+    /**
+     * The same events through a plain {@code KafkaProducer} and through the HTTP ingestion service,
+     * alternately, twice each (the first pair warms the JIT); the ratio is taken from the second pair.
+     */
+    private void ingest() throws Exception {
+        PipelineConfig plain = config("ingest-producer");
+        PipelineConfig http = config("ingest-http");
+        TopicAdmin.ensureTopics(plain);
+        TopicAdmin.ensureTopics(http);
+        log("ingest: generating %,d interactions...", o.ingestEvents);
+        List<CustomerInteraction> events = IngestBench.events(o.simulator, o.customers, o.ingestEvents, Duration.ofMillis(o.stepMs), 47);
+        Map<String, Object> r = new LinkedHashMap<>();
+        List<Object> rounds = new ArrayList<>();
+        Map<String, Object> p = null;
+        Map<String, Object> h = null;
+        for (int round = 1; round <= 2; round++) {
+            p = IngestBench.producer(plain, registry, events);
+            log("ingest: round %d: plain KafkaProducer %,d events/s", round, p.get("eventsPerSecond"));
+            h = IngestBench.http(http, events, o.ingestClients, o.ingestBatch);
+            log("ingest: round %d: HTTP %,d events/s (%d clients, %d events per request): p50 %s ms, p99 %s ms",
+                    round, h.get("eventsPerSecond"), o.ingestClients, o.ingestBatch, h.get("p50Ms"), h.get("p99Ms"));
+            rounds.add(Map.of("producer", p, "http", h));
+        }
+        long sent = IngestBench.endOffsets(broker.bootstrapServers(), http.topics().interactions());
+        long expected = 2L * events.size();
+        if (sent != expected) throw new IllegalStateException("the HTTP topic holds " + sent + " records, expected " + expected);
+        double ratio = number(h, "eventsPerSecond") / number(p, "eventsPerSecond");
+        r.put("rounds", rounds);
+        r.put("httpToProducerRatio", round(ratio, 3));
+        r.put("loadAfter", Machine.load1());
+        results.put("ingest", r);
+        table.add("| ingest | " + fmt(events.size()) + " interactions: plain KafkaProducer (acks=all, idempotent) vs HTTP POST "
+                + o.ingestBatch + " per request (NDJSON), " + o.ingestClients + " clients; second of two rounds | producer "
+                + fmt(number(p, "eventsPerSecond")) + " events/s, HTTP " + fmt(number(h, "eventsPerSecond")) + " events/s = "
+                + Math.round(ratio * 100) + " % (target ≥ 50 %); request p50 " + h.get("p50Ms") + " ms, p99 " + h.get("p99Ms")
+                + " ms | " + String.format("%.2f", Machine.load1()) + " |");
+    }
+
+    /** A generated survey export of {@code bench.import.rows} rows through the {@code import} command. */
+    private void fileImport() throws Exception {
+        PipelineConfig config = config("import");
+        TopicAdmin.ensureTopics(config);
+        Path mapping = Paths.get(o.importMapping);
+        if (!Files.isReadable(mapping)) {
+            throw new IllegalArgumentException(BenchKeys.IMPORT_MAPPING_CONFIG + ": cannot read " + mapping.toAbsolutePath()
+                    + " (run the bench from the project root, as bench/run.sh does)");
+        }
+        Path csv = work.resolve("survey-export-bench.csv");
+        long g0 = System.nanoTime();
+        IngestBench.writeSurveyExport(csv, o.importRows, o.customers, 48);
+        log("import: wrote %,d rows (%,d bytes) in %,d ms; importing...", o.importRows, Files.size(csv), (System.nanoTime() - g0) / 1_000_000);
+        Map<String, Object> r = IngestBench.fileImport(config, work, csv, mapping, o.importRows);
+        r.put("loadAfter", Machine.load1());
+        results.put("import", r);
+        log("import: %,d rows in %s s: %,d rows/s", o.importRows, r.get("seconds"), r.get("rowsPerSecond"));
+        table.add("| import | survey-export CSV, " + fmt(o.importRows) + " rows (" + fmt(number(r, "fileBytes") / 1e6) + " MB), "
+                + "`import` with examples/survey-export.mapping.yaml | " + fmt(number(r, "rowsPerSecond")) + " rows/s (target ≥ 50,000) | "
+                + String.format("%.2f", Machine.load1()) + " |");
+        Files.deleteIfExists(csv);
     }
 
     /** The event ids the closed-pane store holds, through interactive queries. */
@@ -787,7 +852,7 @@ public final class Bench {
         return ids;
     }
 
-    private static double late(Map<String, Object> r, String key) {
+    private static double number(Map<String, Object> r, String key) {
         return ((Number) r.get(key)).doubleValue();
     }
 
@@ -861,6 +926,11 @@ public final class Bench {
         List<String> phases;
         long events;
         long lateLiveEvents;
+        long ingestEvents;
+        int ingestClients;
+        int ingestBatch;
+        long importRows;
+        String importMapping;
         long lateEvents;
         Duration lateNearest;
         Duration lateFarthest;
@@ -890,6 +960,11 @@ public final class Bench {
             o.phases = c.getList(BenchKeys.PHASES_CONFIG);
             o.events = c.getLong(BenchKeys.EVENTS_CONFIG);
             o.lateLiveEvents = c.getLong(BenchKeys.LATE_LIVE_EVENTS_CONFIG);
+            o.ingestEvents = c.getLong(BenchKeys.INGEST_EVENTS_CONFIG);
+            o.ingestClients = c.getInt(BenchKeys.INGEST_CLIENTS_CONFIG);
+            o.ingestBatch = c.getInt(BenchKeys.INGEST_BATCH_CONFIG);
+            o.importRows = c.getLong(BenchKeys.IMPORT_ROWS_CONFIG);
+            o.importMapping = c.getString(BenchKeys.IMPORT_MAPPING_CONFIG);
             o.lateEvents = c.getLong(BenchKeys.LATE_EVENTS_CONFIG);
             List<String> behind = c.getList(BenchKeys.LATE_BEHIND_CONFIG);
             o.lateNearest = org.brandequity.model.Durations.parse(BenchKeys.LATE_BEHIND_CONFIG, behind.get(0));

@@ -27,6 +27,11 @@ public final class BenchKeys {
     public static final String LATE_LIVE_EVENTS_CONFIG = "bench.late.live.events";
     public static final String LATE_EVENTS_CONFIG = "bench.late.events";
     public static final String LATE_BEHIND_CONFIG = "bench.late.behind";
+    public static final String INGEST_EVENTS_CONFIG = "bench.ingest.events";
+    public static final String INGEST_CLIENTS_CONFIG = "bench.ingest.clients";
+    public static final String INGEST_BATCH_CONFIG = "bench.ingest.batch";
+    public static final String IMPORT_ROWS_CONFIG = "bench.import.rows";
+    public static final String IMPORT_MAPPING_CONFIG = "bench.import.mapping";
     public static final String SCALE_CONFIG = "bench.scale";
     public static final String SCALE_EVENTS_PER_CUSTOMER_CONFIG = "bench.scale.events.per.customer";
     public static final String CHILD_JVM_CONFIG = "bench.child.jvm";
@@ -43,7 +48,8 @@ public final class BenchKeys {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale,late", ConfigDef.ValidList.in("throughput", "latency", "scale", "late"),
+                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale,late,ingest,import",
+                        ConfigDef.ValidList.in("throughput", "latency", "scale", "late", "ingest", "import"),
                         Importance.HIGH, "Phases to run, in this order.")
                 .define(EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.HIGH,
                         "throughput: interactions to preload.")
@@ -75,6 +81,16 @@ public final class BenchKeys {
                             v.forEach(d -> org.brandequity.model.Durations.parse(name, d));
                         }, () -> "nearest,farthest"), Importance.LOW,
                         "late: how far behind the live traffic the late events lie, nearest and farthest (within late.horizon).")
+                .define(INGEST_EVENTS_CONFIG, Type.LONG, 500_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "ingest: interactions sent by a plain KafkaProducer and, the same ones, through the HTTP ingestion service (each twice).")
+                .define(INGEST_CLIENTS_CONFIG, Type.INT, 8, Range.atLeast(1), Importance.LOW,
+                        "ingest: concurrent HTTP clients, each waiting for its answer before its next request.")
+                .define(INGEST_BATCH_CONFIG, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
+                        "ingest: events per request (NDJSON).")
+                .define(IMPORT_ROWS_CONFIG, Type.LONG, 1_000_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "import: rows of the generated survey-export CSV imported with the import command.")
+                .define(IMPORT_MAPPING_CONFIG, Type.STRING, "examples/survey-export.mapping.yaml", new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "import: the mapping file the generated CSV is imported with (its layout is examples/survey-export.csv's).")
                 .define(SCALE_CONFIG, Type.LIST, "10000,100000,1000000", positiveInts(), Importance.MEDIUM,
                         "scale: customer counts, one pipeline JVM each.")
                 .define(SCALE_EVENTS_PER_CUSTOMER_CONFIG, Type.DOUBLE, 2.0, Validators.greaterThan(0), Importance.LOW,
