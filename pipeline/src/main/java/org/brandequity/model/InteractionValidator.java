@@ -1,12 +1,17 @@
 package org.brandequity.model;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.brandequity.avro.CustomerInteraction;
 
 /**
- * Decides whether an interaction can be counted at all. Returns the first {@link Violation}, or
- * null when the event is valid. Lateness is not judged here: it depends on stream time, which the
- * topology tracks.
+ * Decides whether an interaction can be counted at all. Lateness is not judged here: it depends on
+ * stream time, which the topology tracks.
+ *
+ * <p>The topology asks for the first {@link Violation} ({@link #validate}); the ingestion service
+ * and the file import ask for every one ({@link #validateAll}), so that a client fixes a request in
+ * one round. Both run the same checks in the same order.
  */
 public final class InteractionValidator {
     private final long maxFutureSkewMs;
@@ -15,50 +20,95 @@ public final class InteractionValidator {
         this.maxFutureSkewMs = maxFutureSkew.toMillis();
     }
 
+    /** The first violation in check order, or null when {@code e} keyed by {@code key} can be counted. */
     public Violation validate(String key, CustomerInteraction e, long nowMs) {
-        if (key == null) return new Violation(DeadLetterReason.NULL_KEY, "record key (customer id) is null");
-        if (blank(e.getEventId())) return new Violation(DeadLetterReason.MISSING_FIELD, "eventId is empty");
-        if (blank(e.getCustomerId())) return new Violation(DeadLetterReason.MISSING_FIELD, "customerId is empty");
+        if (key == null) return nullKey();
+        if (blank(e.getEventId())) return missing("eventId");
+        Violation v = customerIdViolation(key, e);
+        if (v == null) v = eventTimeMissing(e);
+        if (v == null) v = firstRangeViolation(e);
+        if (v == null) v = futureViolation(e, nowMs);
+        return v;
+    }
+
+    /** Every violation, in the order {@link #validate} checks them; empty when the event can be counted. */
+    public List<Violation> validateAll(String key, CustomerInteraction e, long nowMs) {
+        List<Violation> all = new ArrayList<>(2);
+        if (key == null) all.add(nullKey());
+        if (blank(e.getEventId())) all.add(missing("eventId"));
+        add(all, customerIdViolation(key, e));
+        Violation time = eventTimeMissing(e);
+        add(all, time);
+        add(all, outOfRange("rating", e.getRating(), 1, 5));
+        add(all, outOfRange("likelihoodToRecommend", e.getLikelihoodToRecommend(), 0, 10));
+        add(all, outOfRange("effort", e.getEffort(), 1, 7));
+        add(all, outOfRange("sentiment", e.getSentiment(), -1, 1));
+        add(all, spendViolation(e));
+        if (time == null) add(all, futureViolation(e, nowMs));
+        return all;
+    }
+
+    private static Violation nullKey() {
+        return new Violation(DeadLetterReason.NULL_KEY, "record key (customer id) is null");
+    }
+
+    private static Violation customerIdViolation(String key, CustomerInteraction e) {
+        if (blank(e.getCustomerId())) return missing("customerId");
         if (e.getCustomerId().indexOf('\u0000') >= 0) {
-            return new Violation(DeadLetterReason.INVALID_ID, "customerId contains a NUL character");
+            return new Violation(DeadLetterReason.INVALID_ID, "customerId", "customerId contains a NUL character");
         }
-        if (!key.equals(e.getCustomerId())) {
-            return new Violation(DeadLetterReason.KEY_MISMATCH, "key '" + key + "' != customerId '" + e.getCustomerId() + "'");
+        if (key != null && !key.equals(e.getCustomerId())) {
+            return new Violation(DeadLetterReason.KEY_MISMATCH, "customerId", "key '" + key + "' != customerId '" + e.getCustomerId() + "'");
         }
+        return null;
+    }
+
+    private static Violation eventTimeMissing(CustomerInteraction e) {
         if (e.getEventTime() == null || e.getEventTime().toEpochMilli() <= 0) {
-            return new Violation(DeadLetterReason.MISSING_FIELD, "eventTime is not set");
+            return new Violation(DeadLetterReason.MISSING_FIELD, "eventTime", "eventTime is not set");
         }
-        Violation range = rangeViolation(e);
-        if (range != null) return range;
+        return null;
+    }
+
+    private Violation futureViolation(CustomerInteraction e, long nowMs) {
         long skew = e.getEventTime().toEpochMilli() - nowMs;
         if (skew > maxFutureSkewMs) {
-            return new Violation(DeadLetterReason.FUTURE_EVENT_TIME,
+            return new Violation(DeadLetterReason.FUTURE_EVENT_TIME, "eventTime",
                     "eventTime " + e.getEventTime() + " is " + skew + " ms ahead of the clock (max " + maxFutureSkewMs + " ms)");
         }
         return null;
     }
 
-    private static Violation rangeViolation(CustomerInteraction e) {
-        if (e.getRating() != null && (e.getRating() < 1 || e.getRating() > 5)) {
-            return outOfRange("rating", e.getRating(), "1..5");
-        }
-        if (e.getLikelihoodToRecommend() != null && (e.getLikelihoodToRecommend() < 0 || e.getLikelihoodToRecommend() > 10)) {
-            return outOfRange("likelihoodToRecommend", e.getLikelihoodToRecommend(), "0..10");
-        }
-        if (e.getEffort() != null && (e.getEffort() < 1 || e.getEffort() > 7)) {
-            return outOfRange("effort", e.getEffort(), "1..7");
-        }
-        if (e.getSentiment() != null && !(e.getSentiment() >= -1 && e.getSentiment() <= 1)) {
-            return outOfRange("sentiment", e.getSentiment(), "-1..1");
-        }
+    private static Violation firstRangeViolation(CustomerInteraction e) {
+        Violation v = outOfRange("rating", e.getRating(), 1, 5);
+        if (v == null) v = outOfRange("likelihoodToRecommend", e.getLikelihoodToRecommend(), 0, 10);
+        if (v == null) v = outOfRange("effort", e.getEffort(), 1, 7);
+        if (v == null) v = outOfRange("sentiment", e.getSentiment(), -1, 1);
+        if (v == null) v = spendViolation(e);
+        return v;
+    }
+
+    private static Violation spendViolation(CustomerInteraction e) {
         if (e.getSpend() != null && !(e.getSpend().getAmount() >= 0 && Double.isFinite(e.getSpend().getAmount()))) {
-            return outOfRange("spend.amount", e.getSpend().getAmount(), ">= 0");
+            return new Violation(DeadLetterReason.OUT_OF_RANGE, "spend.amount", "spend.amount=" + e.getSpend().getAmount() + " is outside >= 0");
         }
         return null;
     }
 
-    private static Violation outOfRange(String field, Object value, String range) {
-        return new Violation(DeadLetterReason.OUT_OF_RANGE, field + "=" + value + " is outside " + range);
+    /** Null when {@code value} is absent or within [min, max]; NaN is outside every scale. */
+    private static Violation outOfRange(String field, Number value, int min, int max) {
+        if (value == null) return null;
+        double x = value.doubleValue();
+        if (x >= min && x <= max) return null;
+        return new Violation(DeadLetterReason.OUT_OF_RANGE, field, field + "=" + value + " is outside " + min + ".." + max);
+    }
+
+    private static Violation missing(String field) {
+        return new Violation(DeadLetterReason.MISSING_FIELD, field, field + " is empty");
+    }
+
+    private static void add(List<Violation> all, Violation v) {
+        if (v != null) all.add(v);
     }
 
     private static boolean blank(String s) {

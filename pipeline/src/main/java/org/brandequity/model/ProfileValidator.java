@@ -1,0 +1,34 @@
+package org.brandequity.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.brandequity.avro.CustomerProfile;
+
+/**
+ * What a profile must satisfy to be taken in through the ingestion doors (HTTP and file import).
+ * The topology itself applies any profile it can decode (the latest wins); these checks keep a
+ * profile it would apply wrongly from being written at all: an empty customer id or segment, a NUL
+ * in the id (state-store keys reserve it), or a value weight that is negative or not a number, which
+ * would turn the customer's contribution to brand equity ({@code segment weight × value weight × w})
+ * around or into NaN.
+ */
+public final class ProfileValidator {
+    private ProfileValidator() {}
+
+    /** Every violation; empty when the profile can be written. */
+    public static List<Violation> validateAll(CustomerProfile p) {
+        List<Violation> all = new ArrayList<>(1);
+        if (p.getCustomerId() == null || p.getCustomerId().isBlank()) {
+            all.add(new Violation(DeadLetterReason.MISSING_FIELD, "customerId", "customerId is empty"));
+        } else if (p.getCustomerId().indexOf('\u0000') >= 0) {
+            all.add(new Violation(DeadLetterReason.INVALID_ID, "customerId", "customerId contains a NUL character"));
+        }
+        if (p.getSegment() == null || p.getSegment().isBlank()) {
+            all.add(new Violation(DeadLetterReason.MISSING_FIELD, "segment", "segment is empty"));
+        }
+        if (!(p.getValueWeight() >= 0 && Double.isFinite(p.getValueWeight()))) {
+            all.add(new Violation(DeadLetterReason.OUT_OF_RANGE, "valueWeight", "valueWeight=" + p.getValueWeight() + " is outside >= 0"));
+        }
+        return all;
+    }
+}
