@@ -232,7 +232,7 @@ public final class ImportMapping {
             if (!timestamp) throw new IllegalArgumentException("fields." + field + ": format and zone are for time fields only");
         }
         if (timestamp) time = TimeFormat.of(spec.path("format").asText("iso"), spec.path("zone").asText("UTC"));
-        return new Rule(field, spec.get("column").asText(), null, Map.copyOf(values), scale, time);
+        return new Rule(field, spec.get("column").asText(), null, java.util.Collections.unmodifiableMap(values), scale, time);
     }
 
     private static boolean pair(JsonNode n) {

@@ -64,7 +64,7 @@ public final class RowMapper {
             }
             Map<String, JsonNode> values = new LinkedHashMap<>();
             r.values().forEach((from, to) -> values.put(from, constantOf(r.field(), kind, type, to)));
-            list.add(new Compiled(r, r.field().split("\\."), kind, slot, constant, Map.copyOf(values)));
+            list.add(new Compiled(r, r.field().split("\\."), kind, slot, constant, java.util.Collections.unmodifiableMap(values))); // file order, for messages
             if (r.field().equals(ImportMapping.EVENT_ID)) idSlot = slot;
             if (contract == Contract.INTERACTIONS && r.field().equals(ImportMapping.EVENT_TIME) && slot >= 0) {
                 timeSlot = slot;
