@@ -2,6 +2,11 @@ package org.brandequity.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -109,6 +114,42 @@ public final class ContractCodec<T extends SpecificRecord> {
         T record = (T) value;
         for (Violation v : validation.violations(record, key.apply(record), nowMs)) problems.add(Problem.of(item, v));
         return problems.size() > before ? null : record;
+    }
+
+    /**
+     * The JSON form of {@code record}, as {@link #decode} reads it: absent optional fields left out,
+     * times as ISO-8601 in UTC, enums as their symbols. For clients built on the contracts (the
+     * benchmark, tests) and for examples.
+     */
+    public ObjectNode encode(T record) {
+        return (ObjectNode) write(schema, record);
+    }
+
+    private static JsonNode write(Schema s, Object value) {
+        switch (s.getType()) {
+            case RECORD: {
+                ObjectNode o = JsonBodies.MAPPER.createObjectNode();
+                SpecificRecord r = (SpecificRecord) value;
+                for (Schema.Field f : s.getFields()) {
+                    Object v = r.get(f.pos());
+                    if (v != null) o.set(f.name(), write(f.schema(), v));
+                }
+                return o;
+            }
+            case UNION:
+                return write(nonNull(s), value);
+            case LONG:
+                return value instanceof Instant t ? TextNode.valueOf(t.toString()) : LongNode.valueOf((Long) value);
+            case INT:
+                return IntNode.valueOf((Integer) value);
+            case DOUBLE:
+                return DoubleNode.valueOf((Double) value);
+            case STRING:
+            case ENUM:
+                return TextNode.valueOf(value.toString());
+            default:
+                throw new IllegalArgumentException("the JSON form does not cover Avro type " + s.getType());
+        }
     }
 
     private Object read(Schema s, JsonNode node, String path, int item, List<Problem> problems) {

@@ -140,4 +140,19 @@ class ContractCodecTest {
         assertNull(ContractCodec.profiles().decode(json("{'customerId':'c1','segment':'s','valueWeight':-1}"), 0, NOW, problems));
         assertEquals(Problem.Code.OUT_OF_RANGE, problems.get(0).code());
     }
+
+    @Test
+    void anEncodedInteractionDecodesToItself() {
+        CustomerInteraction e = decode("{" + MINIMAL + ",'channel':'app','rating':2,'likelihoodToRecommend':3,'sentiment':-0.5,"
+                + "'effort':2,'outcome':'FAILURE','spend':{'amount':99.0,'currency':'USD'}}");
+        assertEquals(e, interactions.decode(interactions.encode(e), 0, NOW, problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void anEncodedProfileDecodesToItself() {
+        ContractCodec<CustomerProfile> profiles = ContractCodec.profiles();
+        CustomerProfile p = new CustomerProfile("c1", "high-value", "gold", 2.5, Instant.parse("2020-01-01T00:00:00Z"));
+        assertEquals(p, profiles.decode(profiles.encode(p), 0, NOW, problems));
+    }
 }
