@@ -14,7 +14,7 @@ import java.time.temporal.TemporalAccessor;
 /**
  * How a time column is written, compiled once per mapping: {@code iso} (ISO-8601, with or without
  * an offset), {@code epoch-millis}, {@code epoch-seconds} (fractions allowed), {@code auto}
- * (ISO-8601 or epoch milliseconds, what the HTTP door accepts) or a {@link DateTimeFormatter}
+ * (ISO-8601 with an offset, or epoch milliseconds: what the HTTP door accepts) or a {@link DateTimeFormatter}
  * pattern such as {@code yyyy-MM-dd HH:mm:ss}. A time without an offset is read in {@code zone}.
  */
 public final class TimeFormat {
@@ -92,12 +92,14 @@ public final class TimeFormat {
     }
 
     private long iso(String value) {
-        if (value.length() == 10 && value.charAt(4) == '-') {
+        if (kind == Kind.ISO && value.length() == 10 && value.charAt(4) == '-') {
             return LocalDate.parse(value).atStartOfDay(zone).toInstant().toEpochMilli(); // a bare date
         }
         TemporalAccessor t = ISO.parse(value);
         if (t.isSupported(ChronoField.OFFSET_SECONDS)) return Instant.from(t).toEpochMilli();
         ZoneId z = t.query(java.time.temporal.TemporalQueries.zoneId());
+        // auto is the JSON form's rule: a local time is refused, which zone it meant cannot be guessed.
+        if (z == null && kind == Kind.AUTO) throw new DateTimeException("no offset");
         return LocalDateTime.from(t).atZone(z != null ? z : zone).toInstant().toEpochMilli();
     }
 
