@@ -144,7 +144,9 @@ public final class ImportMapping {
             throw new IllegalArgumentException("cannot read mapping " + file + ": " + e.getMessage().split("\n")[0]);
         }
         try {
-            return parse(root);
+            ImportMapping mapping = parse(root);
+            new RowMapper(mapping); // checks constants and value-map targets against the contract now, not at the first row
+            return mapping;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("mapping " + file + ": " + e.getMessage());
         }

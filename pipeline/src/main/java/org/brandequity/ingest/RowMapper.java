@@ -233,7 +233,7 @@ public final class RowMapper {
     /** A constant or a value-map target, converted and checked once, when the mapping is compiled. */
     private static JsonNode constantOf(String field, Kind kind, Schema type, String text) {
         if (kind == Kind.ENUM && !type.getEnumSymbols().contains(text)) {
-            throw new IllegalArgumentException("mapping: " + field + " value '" + text + "' is not a symbol of " + type.getName()
+            throw new IllegalArgumentException(field + " value '" + text + "' is not a symbol of " + type.getName()
                     + "; accepted: " + type.getEnumSymbols());
         }
         try {
@@ -245,7 +245,7 @@ public final class RowMapper {
                 case DOUBLE -> JSON.numberNode(decimal(text));
             };
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("mapping: " + field + " value: " + e.getMessage());
+            throw new IllegalArgumentException(field + " value: " + e.getMessage());
         }
     }
 

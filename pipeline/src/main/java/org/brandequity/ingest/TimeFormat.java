@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
@@ -104,10 +103,13 @@ public final class TimeFormat {
     }
 
     private long pattern(String value) {
-        TemporalAccessor t = formatter.parseBest(value, ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
-        if (t instanceof ZonedDateTime z) return z.toInstant().toEpochMilli();
-        if (t instanceof LocalDateTime l) return l.atZone(zone).toInstant().toEpochMilli();
-        return ((LocalDate) t).atStartOfDay(zone).toInstant().toEpochMilli();
+        // One parse, then ask what it holds: parseBest would try ZonedDateTime first and pay for a
+        // thrown exception on every row of a pattern without an offset.
+        TemporalAccessor t = formatter.parse(value);
+        if (t.isSupported(ChronoField.OFFSET_SECONDS)) return Instant.from(t).toEpochMilli();
+        ZoneId z = t.query(java.time.temporal.TemporalQueries.zoneId());
+        if (t.isSupported(ChronoField.HOUR_OF_DAY)) return LocalDateTime.from(t).atZone(z != null ? z : zone).toInstant().toEpochMilli();
+        return LocalDate.from(t).atStartOfDay(z != null ? z : zone).toInstant().toEpochMilli();
     }
 
     private static boolean isDigits(String s) {
