@@ -75,7 +75,7 @@ public final class FileImport<T extends SpecificRecord> {
                 out.println("import: --shift-to-now: no readable event time in the files; nothing shifted");
             } else {
                 shiftMs = clock.getAsLong() - newest;
-                out.printf("import: --shift-to-now: event times moved by %s so the newest is now%n", org.brandequity.model.Durations.format(Duration.ofMillis(shiftMs)));
+                out.printf("import: --shift-to-now: event times moved by %s so the newest is now%n", approximately(Duration.ofMillis(shiftMs)));
             }
         }
         long totalBytes = 0;
@@ -140,6 +140,16 @@ public final class FileImport<T extends SpecificRecord> {
             progress.finish();
         }
         return new Summary(read, acked.get(), rejected, tooOld, Duration.ofNanos(System.nanoTime() - startNs), failure.get());
+    }
+
+    /** 4d 4h 10m, 2h 5m, 3m 12s, 0s; a minus sign when backwards. For people, so to the second at most. */
+    static String approximately(Duration d) {
+        String sign = d.isNegative() ? "-" : "";
+        long s = Math.abs(d.toSeconds());
+        long days = s / 86_400, hours = s / 3600 % 24, minutes = s / 60 % 60, seconds = s % 60;
+        if (days > 0) return sign + days + "d " + hours + "h " + minutes + "m";
+        if (hours > 0) return sign + hours + "h " + minutes + "m";
+        return sign + (minutes > 0 ? minutes + "m " : "") + seconds + "s";
     }
 
     /** FILE.rejects.csv next to FILE. */
