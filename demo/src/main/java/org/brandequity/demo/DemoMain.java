@@ -174,6 +174,7 @@ public final class DemoMain {
                 props.setProperty("api.port", "0"); // 8080 is taken on this machine: any free port will do
             }
             PipelineConfig config = PipelineConfig.fromProperties(props);
+            Path connection = started(started, ConnectionFile.write(Path.of(ConnectionFile.PATH), props)).path();
 
             SchemaRegistryClient registry = started(started, new HttpSchemaRegistryClient(config.schemaRegistryUrl()));
             Pipeline pipeline = started(started, new Pipeline(config)).start();
@@ -201,6 +202,7 @@ public final class DemoMain {
                     broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(),
                     pipeline.apiUrl(), work);
             out.println(ingestBanner(ingest, props));
+            out.printf("Connection settings for `import` in %s (--config %s)%n", connection, connection);
             out.printf("Simulating %d customers at %.0f events/s; windows %s every %s, grace %s; equity half-life %s. Ctrl-C to stop.%n",
                     simConfig.customers(), simConfig.rate(), Durations.format(config.windowSize()),
                     Durations.format(config.windowAdvance()), Durations.format(config.windowGrace()),

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code ingest}. The demo
  * artifact adds its own commands to the same command line ({@link #commandLine}).
  *
- * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line).
+ * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line); {@code import}
+ * adds 3 (some rows were rejected).
  */
 @Command(name = "brand-equity.jar", sortOptions = false,
         description = "Brand equity streaming pipeline.",
@@ -52,7 +53,8 @@ public final class Main {
                 .addSubcommand(new Run(cli))
                 .addSubcommand(new Topology(cli))
                 .addSubcommand(new ConfigCommand(cli))
-                .addSubcommand(new org.brandequity.ingest.IngestCommand(cli));
+                .addSubcommand(new org.brandequity.ingest.IngestCommand(cli))
+                .addSubcommand(new org.brandequity.ingest.ImportCommand(cli));
         for (Cli.ConfiguredCommand command : more) cl.addSubcommand(command);
         // Set after every subcommand is added: picocli passes them down to the existing ones only.
         cl.setOut(new java.io.PrintWriter(cli.out(), true));
