@@ -1,11 +1,15 @@
 #!/bin/sh
-# Posts examples/interactions.ndjson to the ingestion endpoint of the running demo (or of `ingest`).
-# 202 {"accepted": 5, ...} once Kafka acknowledged every event; 400 with every problem otherwise.
-# Posting it again is safe: the event ids count once. With auth on, add: -H "Authorization: Bearer $TOKEN"
-# The events' times are fixed: the pipeline counts them (late) within late.horizon (7d) of that date and
-# dead-letters them TOO_LATE after; `import --shift-to-now examples/interactions.ndjson` moves them to now.
+# Posts three interactions, stamped with the current time, to the ingestion endpoint of the running
+# demo (or of `ingest`): 202 {"accepted": 3, ...} once Kafka acknowledged every one of them; 400 with
+# every problem otherwise. Posting again is safe: the event ids count once (within dedup.horizon).
+# With authentication on: TOKEN=... examples/curl.sh
+# examples/interactions.ndjson holds more events with fixed times (import it with --shift-to-now).
 set -eu
 URL="${1:-http://localhost:8090/v1/interactions}"
-cd "$(dirname "$0")/.."
-curl -sS -H 'Content-Type: application/x-ndjson' --data-binary @examples/interactions.ndjson "$URL"
+NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+curl -sS -H 'Content-Type: application/x-ndjson' ${TOKEN:+-H "Authorization: Bearer $TOKEN"} --data-binary @- "$URL" <<NDJSON
+{"eventId":"curl-example-1","customerId":"cust-00017","eventTime":"$NOW","touchpoint":"CHECKOUT","stage":"PURCHASE","channel":"web","outcome":"SUCCESS","spend":{"amount":129.90,"currency":"EUR"}}
+{"eventId":"curl-example-2","customerId":"cust-00342","eventTime":"$NOW","touchpoint":"SUPPORT_CONTACT","stage":"SERVICE","channel":"phone","effort":2,"outcome":"FAILURE","sentiment":-0.55}
+{"eventId":"curl-example-3","customerId":"cust-01204","eventTime":"$NOW","touchpoint":"DELIVERY","stage":"PURCHASE","channel":"email","likelihoodToRecommend":9,"rating":5,"sentiment":0.8}
+NDJSON
 echo
