@@ -12,7 +12,6 @@ import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,7 +96,7 @@ public final class Main {
         @Override
         public Integer call() {
             PipelineConfig config = PipelineConfig.fromMap(resolve());
-            cli.out().println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
+            cli.out().println(BrandEquityTopology.build(config, new AppSerdes(SchemaRegistries.fromConfig(config))).describe());
             return 0;
         }
     }
@@ -152,9 +151,9 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         // The watcher reads the output topics so this instance's endpoint exports the brand-level
         // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(), pipeline, watcher)) {
+             MetricsServer metrics = new MetricsServer(config.metrics(), pipeline, watcher)) {
             pipeline.start();
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",

@@ -13,7 +13,6 @@ import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.topology.Counters;
 import org.brandequity.topology.StreamsSettings;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +50,12 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(PipelineConfig config) {
         // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
         // Streams must advertise it (application.server) to the group from the start.
-        this.api = config.api().enabled() ? QueryApi.bind(config.api().host(), config.api().port()) : null;
+        this.api = config.api().enabled() ? QueryApi.bind(config.api()) : null;
         if (api != null && config.api().port() == 0) {
             config = config.with(Map.of("api.port", Integer.toString(api.port())));
         }
         this.config = config;
-        this.registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        this.registry = SchemaRegistries.fromConfig(config);
         Topology topology = BrandEquityTopology.build(config, new AppSerdes(registry), counters);
         this.streams = new KafkaStreams(topology, StreamsSettings.of(config, counters));
         this.deadLetterSummary = new DeadLetterSummary(counters, config.topics().deadLetters(), DEAD_LETTER_SUMMARY_INTERVAL);
@@ -101,7 +100,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** The query API's base URL as advertised to the other instances, or null when the API is disabled. */
     public String apiUrl() {
-        return api == null ? null : "http://" + config.api().effectiveAdvertisedHost() + ":" + config.api().port();
+        return api == null ? null : api.scheme() + "://" + config.api().effectiveAdvertisedHost() + ":" + config.api().port();
     }
 
     /** Blocks until the instance stops; true when it stopped because of a failure. */
