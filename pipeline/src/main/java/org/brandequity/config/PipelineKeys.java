@@ -193,7 +193,7 @@ public final class PipelineKeys {
                                 + "in schema.registry.url.")
                 .define(SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
                         "Basic auth password for the schema registry.")
-                .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, "", Validators.tokenList(), Importance.MEDIUM,
+                .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, "", Validators.bearerToken(), Importance.MEDIUM,
                         "Sent to the schema registry as Authorization: Bearer (instead of basic auth).")
                 .define(SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
                         "File holding the registry's bearer token (read at start, surrounding whitespace ignored), "

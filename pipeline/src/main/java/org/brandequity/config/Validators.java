@@ -156,6 +156,16 @@ public final class Validators {
         }, () -> "token[,token...]");
     }
 
+    /** Empty, or one bearer token of RFC 6750's token characters. The value is never echoed. */
+    public static ConfigDef.Validator bearerToken() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = secret(value).trim();
+            if (!s.isEmpty() && !BEARER_TOKEN.matcher(s).matches()) {
+                throw new ConfigException(name, value, "not a bearer token (letters, digits, -._~+/ and trailing =)");
+            }
+        }, () -> "empty or a token");
+    }
+
     /** RFC 6750 section 2.1, b64token. */
     public static final java.util.regex.Pattern BEARER_TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
