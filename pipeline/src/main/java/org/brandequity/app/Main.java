@@ -13,6 +13,7 @@ import org.brandequity.config.PipelineKeys;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.SchemaRegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  * Command line of the production artifact: {@code run}, {@code topology}, {@code config}. The demo
  * artifact adds its own commands to the same command line ({@link #commandLine}).
  *
- * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line).
+ * <p>Exit status: 0 done, 1 failure (the pipeline died; one line when the schema registry refused it at
+ * start), 2 usage or config error (one line).
  */
 @Command(name = "brand-equity.jar", sortOptions = false,
         description = "Brand equity streaming pipeline.",
@@ -59,6 +61,11 @@ public final class Main {
             if (e instanceof IllegalArgumentException || e instanceof ConfigException) {
                 command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
                 return CommandLine.ExitCode.USAGE;
+            }
+            if (e instanceof SchemaRegistryException) {
+                // Its message names the registry URL (never its credentials), the subject and what to set.
+                command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                return CommandLine.ExitCode.SOFTWARE;
             }
             throw e;
         });
@@ -154,7 +161,12 @@ public final class Main {
         try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
              MetricsServer metrics = new MetricsServer(config.metrics(), pipeline, watcher)) {
-            pipeline.start();
+            try {
+                pipeline.start();
+            } catch (RuntimeException e) {
+                pipeline.close(); // its API port and Streams client, now rather than at exit
+                throw e;
+            }
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
                     config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port(),

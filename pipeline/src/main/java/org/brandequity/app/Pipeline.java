@@ -14,6 +14,11 @@ import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.topology.Counters;
 import org.brandequity.topology.StreamsSettings;
 import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.WireFormat;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.SegmentExperienceScore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +77,27 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline start() {
+        registerOutputSchemas();
         TopicAdmin.ensureTopics(config);
         streams.start();
         deadLetterSummary.start();
         if (api != null) api.start(streams, config);
         return this;
+    }
+
+    /**
+     * The value schemas of the output topics, registered (with {@code schema.registry.auto.register=false}:
+     * found under their subjects) before the first record is read, as the serdes would on the
+     * first write: refused credentials, an untrusted certificate or a missing schema stop the start
+     * with one line instead of killing a stream thread minutes later. Internal topics and stores
+     * use the registry-free binary encoding, so these are all the subjects the pipeline writes.
+     */
+    private void registerOutputSchemas() {
+        PipelineConfig.Topics t = config.topics();
+        registry.register(WireFormat.subject(t.customerScores(), false), CustomerExperienceScore.getClassSchema());
+        registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
+        registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());
+        registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
     }
 
     public KafkaStreams streams() {

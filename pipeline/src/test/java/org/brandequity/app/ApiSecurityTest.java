@@ -164,6 +164,23 @@ class ApiSecurityTest {
         }
     }
 
+    @Test
+    void aWrongKeystorePasswordStopsRunWithOneLineNamingTheKeyAndTheFile() throws Exception {
+        Path keystore = TestTls.keystore(dir, "api", "keystore-pw");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = Main.commandLine("brand-equity.jar", new Cli(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), Map.of())).execute("run",
+                "--set", "api.host=127.0.0.1", "--set", "api.port=0", "--set", "metrics.port=0",
+                "--set", "api.tls.keystore.location=" + keystore, "--set", "api.tls.keystore.password=not-the-pw");
+
+        assertEquals(2, exit);
+        String error = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, error.lines().count(), error);
+        assertTrue(error.startsWith("error: Invalid config: cannot read PKCS12 store " + keystore + " (api.tls.keystore.location)"), error);
+        assertTrue(!error.contains("not-the-pw"), error);
+    }
+
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }

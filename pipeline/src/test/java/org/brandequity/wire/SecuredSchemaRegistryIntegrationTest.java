@@ -165,6 +165,42 @@ class SecuredSchemaRegistryIntegrationTest {
         }
     }
 
+    /** {@code run} in this JVM with the registry settings of {@code config(more)}, and no broker (none is reached). */
+    private static String[] runFailsAtStart(Map<String, String> more) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--set", "bootstrap.servers=127.0.0.1:1",
+                "--set", "api.host=127.0.0.1", "--set", "api.port=0", "--set", "metrics.host=127.0.0.1", "--set", "metrics.port=0",
+                "--set", "state.dir=" + dir.resolve("state")));
+        Map<String, String> settings = new HashMap<>();
+        config(more).toProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("schema.registry.")) settings.put(k.toString(), v.toString());
+        });
+        settings.forEach((k, v) -> args.addAll(java.util.List.of("--set", k + "=" + v)));
+        long start = System.nanoTime();
+        int exit = org.brandequity.app.Main.commandLine("brand-equity.jar", new org.brandequity.app.Cli(
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), Map.of())).execute(args.toArray(String[]::new));
+        assertTrue(System.nanoTime() - start < java.time.Duration.ofSeconds(30).toNanos(), "fails within 30 s");
+        assertEquals(1, exit, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+        return err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toArray(String[]::new);
+    }
+
+    @Test
+    void runStopsAtStartWithOneLineWhenTheRegistryRefusesItsPassword() {
+        String[] err = runFailsAtStart(Map.of("schema.registry.auth.basic.password", "not-the-password"));
+        assertEquals(1, err.length, String.join("\n", err));
+        assertTrue(err[0].startsWith("error: Schema registry " + url(proxy.basicAuthPort) + " answered HTTP 401 (credentials refused"), err[0]);
+    }
+
+    @Test
+    void runStopsAtStartWithOneLineNamingTheSubjectWhenAutoRegisterIsOffAndTheSchemaIsAbsent() {
+        String[] err = runFailsAtStart(Map.of("schema.registry.auto.register", "false"));
+        assertEquals(1, err.length, String.join("\n", err));
+        assertTrue(err[0].startsWith("error: Schema registry " + url(proxy.basicAuthPort) + " has no schema "
+                + "org.brandequity.avro.CustomerExperienceScore under subject customer-experience-scores-value"), err[0]);
+    }
+
     @Test
     void aBearerTokenIsReadFromItsFile() throws Exception {
         Path file = Files.writeString(dir.resolve("registry-token"), TOKEN + "\n");
