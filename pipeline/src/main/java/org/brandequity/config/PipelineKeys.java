@@ -200,7 +200,7 @@ public final class PipelineKeys {
                                 + "instead of schema.registry.auth.bearer.token.")
                 .define(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
                         "Trust store with the certificates that sign an https registry's; empty = the JVM's default CAs.")
-                .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", null, Importance.MEDIUM,
+                .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
                         "Password of schema.registry.ssl.truststore.location.")
                 .define(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
                         ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
@@ -216,7 +216,7 @@ public final class PipelineKeys {
                 .define(API_TLS_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
                         "Key store with the query API's key and certificate: when set, the API serves https only and "
                                 + "forwards to other instances over https.")
-                .define(API_TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", null, Importance.MEDIUM,
+                .define(API_TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
                         "Password of api.tls.keystore.location and of the key in it.")
                 .define(API_TLS_KEYSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
                         ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
@@ -224,7 +224,7 @@ public final class PipelineKeys {
                 .define(API_TLS_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.LOW,
                         "Trust store for forwarding to other instances over https; empty = trust the certificates of "
                                 + "api.tls.keystore.location (every instance with the same certificate).")
-                .define(API_TLS_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", null, Importance.LOW,
+                .define(API_TLS_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
                         "Password of api.tls.truststore.location.")
                 .define(API_TLS_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
                         ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
