@@ -97,12 +97,8 @@ public final class QueryApi implements AutoCloseable {
     /**
      * Binds the port without serving yet: with {@code api.port=0} the port is known only once bound,
      * and Kafka Streams must be configured with it ({@code application.server}) before it starts.
+     * Over https when {@code api} has a keystore; requiring a bearer token when it has tokens.
      */
-    public static QueryApi bind(String host, int port) {
-        return bind(new PipelineConfig.Api(true, host, port, ""));
-    }
-
-    /** Binds {@code api.host:api.port}, over https when {@code api} has a keystore, requiring its tokens when it has some. */
     public static QueryApi bind(PipelineConfig.Api api) {
         List<Password> tokens = api.tokenList();
         SSLContext tls = api.tls() ? Tls.serving(api.keystore(), PipelineKeys.API_TLS_KEYSTORE_LOCATION_CONFIG,
