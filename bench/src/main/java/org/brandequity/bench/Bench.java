@@ -43,6 +43,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
 import org.brandequity.app.Cli;
 import org.brandequity.app.Pipeline;
+import org.brandequity.app.SchemaRegistries;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.config.CommandKeys;
@@ -420,7 +421,7 @@ public final class Bench {
         System.gc(); // the pipeline's garbage is not the floor's to collect
         double loadBefore = Machine.load1();
         // Its own registry client and serdes, built as the pipeline builds them: no schema is cached in advance.
-        try (HttpSchemaRegistryClient floorRegistry = new HttpSchemaRegistryClient(config.schemaRegistryUrl())) {
+        try (HttpSchemaRegistryClient floorRegistry = SchemaRegistries.fromConfig(config)) {
             Topology topology = StreamsFloor.build(config.topics().interactions(), new AppSerdes(floorRegistry),
                     new ScoringModel(config.model()), withStore, progress);
             long t0 = System.nanoTime();

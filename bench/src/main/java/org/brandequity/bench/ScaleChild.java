@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.brandequity.app.Pipeline;
+import org.brandequity.app.SchemaRegistries;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.wire.HttpSchemaRegistryClient;
@@ -39,7 +40,7 @@ public final class ScaleChild {
         PipelineConfig config = PipelineConfig.defaults().with(settings);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("beforeStart", Machine.memory());
-        try (HttpSchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        try (HttpSchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
              EquityWatcher watcher = new EquityWatcher(config.bootstrapServers(), config.topics().equity(),
                      new AppSerdes(registry).brandEquity().deserializer())) {
             long t0 = System.nanoTime();

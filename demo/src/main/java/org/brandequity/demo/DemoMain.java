@@ -21,6 +21,7 @@ import org.brandequity.app.Main;
 import org.brandequity.app.MetricsServer;
 import org.brandequity.app.OutputWatcher;
 import org.brandequity.app.Pipeline;
+import org.brandequity.app.SchemaRegistries;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
@@ -37,7 +38,6 @@ import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.sim.SimulatorKeys;
 import org.brandequity.topology.AppSerdes;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -127,7 +127,7 @@ public final class DemoMain {
             Map<String, String> values = resolve();
             PipelineConfig config = PipelineConfig.fromMap(values);
             SimulationConfig simulation = SimulationConfig.fromMap(values);
-            try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+            try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
                  Simulator simulator = new Simulator(simulation, Main.producerProps(config), registry,
                          config.topics().interactions(), config.topics().profiles())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
@@ -176,11 +176,10 @@ public final class DemoMain {
             PipelineConfig config = PipelineConfig.fromProperties(props);
             Path connection = started(started, ConnectionFile.write(Path.of(ConnectionFile.PATH), props)).path();
 
-            SchemaRegistryClient registry = started(started, new HttpSchemaRegistryClient(config.schemaRegistryUrl()));
+            SchemaRegistryClient registry = started(started, SchemaRegistries.fromConfig(config));
             Pipeline pipeline = started(started, new Pipeline(config)).start();
             OutputWatcher watcher = started(started, new OutputWatcher(config, new AppSerdes(registry)));
-            MetricsServer metrics = started(started, new MetricsServer(props.getProperty("metrics.host"),
-                    Integer.parseInt(props.getProperty("metrics.port")), pipeline, watcher));
+            MetricsServer metrics = started(started, new MetricsServer(config.metrics(), pipeline, watcher));
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
             Simulator simulator = started(started, new Simulator(simConfig, Main.producerProps(config), registry,

@@ -12,8 +12,8 @@ import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.SchemaRegistryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
  * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code ingest}. The demo
  * artifact adds its own commands to the same command line ({@link #commandLine}).
  *
- * <p>Exit status: 0 done, 1 failure (the pipeline died), 2 usage or config error (one line); {@code import}
- * adds 3 (some rows were rejected).
+ * <p>Exit status: 0 done, 1 failure (the pipeline died; one line when the schema registry refused it at
+ * start), 2 usage or config error (one line); {@code import} adds 3 (some rows were rejected).
  */
 @Command(name = "brand-equity.jar", sortOptions = false,
         description = "Brand equity streaming pipeline.",
@@ -64,6 +64,11 @@ public final class Main {
                 command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
                 return CommandLine.ExitCode.USAGE;
             }
+            if (e instanceof SchemaRegistryException) {
+                // Its message names the registry URL (never its credentials), the subject and what to set.
+                command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                return CommandLine.ExitCode.SOFTWARE;
+            }
             throw e;
         });
         return cl;
@@ -100,7 +105,7 @@ public final class Main {
         @Override
         public Integer call() {
             PipelineConfig config = PipelineConfig.fromMap(resolve());
-            cli.out().println(BrandEquityTopology.build(config, new AppSerdes(new HttpSchemaRegistryClient(config.schemaRegistryUrl()))).describe());
+            cli.out().println(BrandEquityTopology.build(config, new AppSerdes(SchemaRegistries.fromConfig(config))).describe());
             return 0;
         }
     }
@@ -155,10 +160,15 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         // The watcher reads the output topics so this instance's endpoint exports the brand-level
         // gauges (equity, segments, touchpoints) that the dashboards and alerts use.
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
              OutputWatcher watcher = new OutputWatcher(config, new AppSerdes(registry));
-             MetricsServer metrics = new MetricsServer(config.metrics().host(), config.metrics().port(), pipeline, watcher)) {
-            pipeline.start();
+             MetricsServer metrics = new MetricsServer(config.metrics(), pipeline, watcher)) {
+            try {
+                pipeline.start();
+            } catch (RuntimeException e) {
+                pipeline.close(); // its API port and Streams client, now rather than at exit
+                throw e;
+            }
             watcher.start();
             out.printf("brand-equity %s: reading %s on %s, metrics on :%d/metrics, queries on %s%n",
                     config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port(),

@@ -13,8 +13,12 @@ import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.topology.Counters;
 import org.brandequity.topology.StreamsSettings;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.WireFormat;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.SegmentExperienceScore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +55,12 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(PipelineConfig config) {
         // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
         // Streams must advertise it (application.server) to the group from the start.
-        this.api = config.api().enabled() ? QueryApi.bind(config.api().host(), config.api().port()) : null;
+        this.api = config.api().enabled() ? QueryApi.bind(config.api()) : null;
         if (api != null && config.api().port() == 0) {
             config = config.with(Map.of("api.port", Integer.toString(api.port())));
         }
         this.config = config;
-        this.registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        this.registry = SchemaRegistries.fromConfig(config);
         Topology topology = BrandEquityTopology.build(config, new AppSerdes(registry), counters);
         this.streams = new KafkaStreams(topology, StreamsSettings.of(config, counters));
         this.deadLetterSummary = new DeadLetterSummary(counters, config.topics().deadLetters(), DEAD_LETTER_SUMMARY_INTERVAL);
@@ -73,11 +77,27 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline start() {
+        registerOutputSchemas();
         TopicAdmin.ensureTopics(config);
         streams.start();
         deadLetterSummary.start();
         if (api != null) api.start(streams, config);
         return this;
+    }
+
+    /**
+     * The value schemas of the output topics, registered (with {@code schema.registry.auto.register=false}:
+     * found under their subjects) before the first record is read, as the serdes would on the
+     * first write: refused credentials, an untrusted certificate or a missing schema stop the start
+     * with one line instead of killing a stream thread minutes later. Internal topics and stores
+     * use the registry-free binary encoding, so these are all the subjects the pipeline writes.
+     */
+    private void registerOutputSchemas() {
+        PipelineConfig.Topics t = config.topics();
+        registry.register(WireFormat.subject(t.customerScores(), false), CustomerExperienceScore.getClassSchema());
+        registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
+        registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());
+        registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
     }
 
     public KafkaStreams streams() {
@@ -101,7 +121,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** The query API's base URL as advertised to the other instances, or null when the API is disabled. */
     public String apiUrl() {
-        return api == null ? null : "http://" + config.api().effectiveAdvertisedHost() + ":" + config.api().port();
+        return api == null ? null : api.scheme() + "://" + config.api().effectiveAdvertisedHost() + ":" + config.api().port();
     }
 
     /** Blocks until the instance stops; true when it stopped because of a failure. */

@@ -1,8 +1,13 @@
 package org.brandequity.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Authenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpPrincipal;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -29,6 +37,7 @@ import org.brandequity.app.StoreQueries.NotFound;
 import org.brandequity.app.StoreQueries.Remote;
 import org.brandequity.app.StoreQueries.Unavailable;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.config.PipelineKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * {@code application.server}; {@code /segments} collects every instance's local part. So any
  * instance answers any query. While ownership is moving (rebalance, dead owner not yet noticed),
  * the answer is 503 with {@code Retry-After}: the data is not lost, only not servable yet.
+ *
+ * <p>Security (docs/security.md): with {@code api.auth.tokens} set, every endpoint but
+ * {@code GET /health} requires {@code Authorization: Bearer <token>} (401 with
+ * {@code WWW-Authenticate: Bearer} when absent, 403 when wrong), and forwarded requests carry the
+ * first token. With {@code api.tls.keystore.location} set, the API serves https only and forwards
+ * over https, trusting {@code api.tls.truststore.*} or else the keystore's own certificates.
  */
 public final class QueryApi implements AutoCloseable {
     /** Set on forwarded requests: a forwarded query is never forwarded again, so no loops while metadata is in flux. */
@@ -54,14 +69,21 @@ public final class QueryApi implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
+    private final String scheme;
+    private final List<Password> tokens;
     private final ObjectMapper json = new ObjectMapper();
     private StoreQueries queries;
     private HostInfo self;
+    private KafkaStreams streams;
 
-    private QueryApi(HttpServer server) {
+    private QueryApi(HttpServer server, SSLContext tls, List<Password> tokens) {
         this.server = server;
+        this.scheme = tls == null ? "http" : "https";
+        this.tokens = List.copyOf(tokens);
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) client.sslContext(tls);
+        this.client = client.build();
         // Several threads: a handler blocked forwarding to another instance must not stall this
         // instance's own answers, or two instances forwarding to each other would wait on each other.
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -75,13 +97,31 @@ public final class QueryApi implements AutoCloseable {
     /**
      * Binds the port without serving yet: with {@code api.port=0} the port is known only once bound,
      * and Kafka Streams must be configured with it ({@code application.server}) before it starts.
+     * Over https when {@code api} has a keystore; requiring a bearer token when it has tokens.
      */
-    public static QueryApi bind(String host, int port) {
+    public static QueryApi bind(PipelineConfig.Api api) {
+        List<Password> tokens = api.tokenList();
+        SSLContext tls = api.tls() ? Tls.serving(api.keystore(), PipelineKeys.API_TLS_KEYSTORE_LOCATION_CONFIG,
+                api.truststore(), PipelineKeys.API_TLS_TRUSTSTORE_LOCATION_CONFIG) : null;
+        InetSocketAddress address = new InetSocketAddress(api.host(), api.port());
         try {
-            return new QueryApi(HttpServer.create(new InetSocketAddress(host, port), 0));
+            HttpServer server;
+            if (tls == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(tls));
+                server = https;
+            }
+            return new QueryApi(server, tls, tokens);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the query API on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot bind the query API on " + api.host() + ":" + api.port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code https} when the API serves TLS, else {@code http}. */
+    public String scheme() {
+        return scheme;
     }
 
     public int port() {
@@ -92,7 +132,11 @@ public final class QueryApi implements AutoCloseable {
     public void start(KafkaStreams streams, PipelineConfig config) {
         this.self = new HostInfo(config.api().effectiveAdvertisedHost(), config.api().port());
         this.queries = new StoreQueries(streams, config, self);
-        server.createContext("/", this::handle);
+        this.streams = streams;
+        HttpContext queries = server.createContext("/", this::handle);
+        if (!tokens.isEmpty()) queries.setAuthenticator(new BearerAuthenticator(tokens));
+        // Open, for load balancers and probes, which carry no token.
+        server.createContext("/health", this::health);
         server.start();
     }
 
@@ -122,6 +166,59 @@ public final class QueryApi implements AutoCloseable {
         exchange.sendResponseHeaders(reply.status(), reply.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(reply.body());
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        Reply reply;
+        if (!"/health".equals(exchange.getRequestURI().getRawPath())) {
+            reply = error(404, "no such endpoint; see docs/queries.md");
+        } else {
+            KafkaStreams.State state = streams.state();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("state", state.name());
+            reply = new Reply(state.isRunningOrRebalancing() ? 200 : 503, bytes(body), null);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(reply.status(), reply.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(reply.body());
+        }
+    }
+
+    /**
+     * RFC 6750 bearer tokens on the JDK server's authentication hook (the JDK ships only a basic
+     * authenticator). Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual},
+     * which takes the same time wherever they differ, and against every token, so the time of an
+     * answer tells nothing about how close a guess was or which token it resembled.
+     */
+    static final class BearerAuthenticator extends Authenticator {
+        static final String CHALLENGE = "Bearer realm=\"brand-equity\"";
+        private final List<byte[]> digests;
+
+        BearerAuthenticator(List<Password> tokens) {
+            this.digests = tokens.stream().map(t -> sha256(t.value())).toList();
+        }
+
+        @Override
+        public Result authenticate(HttpExchange exchange) {
+            String header = exchange.getRequestHeaders().getFirst("Authorization");
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
+                return new Retry(401);
+            }
+            byte[] presented = sha256(header.substring(7).trim());
+            boolean known = false;
+            for (byte[] digest : digests) known |= MessageDigest.isEqual(digest, presented);
+            return known ? new Success(new HttpPrincipal("bearer", "brand-equity")) : new Failure(403);
+        }
+
+        private static byte[] sha256(String token) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
         }
     }
 
@@ -156,10 +253,12 @@ public final class QueryApi implements AutoCloseable {
 
     private Reply forward(HostInfo owner, URI uri) {
         String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(owner) + uri.getRawPath() + query))
-                .header(FORWARDED_HEADER, address(self)).timeout(FORWARD_TIMEOUT).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address(owner) + uri.getRawPath() + query))
+                .header(FORWARDED_HEADER, address(self)).timeout(FORWARD_TIMEOUT).GET();
+        // Every instance is configured with the same tokens; the first is the one instances use among themselves.
+        if (!tokens.isEmpty()) request.header("Authorization", "Bearer " + tokens.get(0).value());
         try {
-            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Reply(response.statusCode(), response.body(),
                     response.headers().firstValue(SERVED_BY_HEADER).orElse(address(owner)));
         } catch (IOException e) {

@@ -65,6 +65,11 @@ public final class ConfigTable {
         return out.toString();
     }
 
+    /** Whether {@code key} is {@code kafka.} + one of Kafka's own password keys, masked like the pipeline's PASSWORD keys. */
+    public static boolean isKafkaPassword(String key) {
+        return kafkaPassword(key);
+    }
+
     private static boolean kafkaPassword(String key) {
         if (!key.startsWith(PipelineKeys.KAFKA_PREFIX)) return false;
         String clientKey = key.substring(PipelineKeys.KAFKA_PREFIX.length());

@@ -6,9 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Durations;
 import org.brandequity.model.ModelConfig;
@@ -42,6 +45,7 @@ public record PipelineConfig(
         int standbyReplicas,
         long commitIntervalMs,
         String stateDir,
+        Registry registry,
         Api api,
         Metrics metrics,
         ModelConfig model,
@@ -54,15 +58,79 @@ public record PipelineConfig(
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
                          String equity, String alerts, String deadLetters) {}
 
-    /** The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. */
-    public record Metrics(String host, int port) {}
+    /**
+     * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a
+     * basic auth user, {@code /metrics} requires it; {@code /health} stays open.
+     */
+    public record Metrics(String host, int port, String basicUser, Password basicPassword) {
+        /** An open endpoint. */
+        public Metrics(String host, int port) {
+            this(host, port, "", NO_SECRET);
+        }
+
+        public boolean authenticated() {
+            return !basicUser.isEmpty();
+        }
+    }
+
+    private static final Password NO_SECRET = new Password("");
+
+    /** A key or trust store file; an empty location means none. */
+    public record Store(String location, Password password, String type) {
+        public static final Store NONE = new Store("", NO_SECRET, STORE_TYPE_DEFAULT);
+
+        public boolean isSet() {
+            return !location.isBlank();
+        }
+    }
+
+    /**
+     * How the schema registry client authenticates and whom it trusts (credentials in
+     * {@link #schemaRegistryUrl} still work; these keys win over them), and whether it registers
+     * schemas or only looks their ids up.
+     */
+    public record Registry(String basicUser, Password basicPassword, Password bearerToken, String bearerTokenFile,
+                           Store truststore, boolean autoRegister) {
+        /** No credentials beyond the URL's, the JVM's CAs, registering schemas. */
+        public static final Registry OPEN = new Registry("", NO_SECRET, NO_SECRET, "", Store.NONE, true);
+
+        /** The bearer token from its key or its file, or empty when neither is set. */
+        public Optional<Password> bearer() {
+            if (!bearerTokenFile.isBlank()) {
+                return Optional.of(Secrets.readToken(SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG, Path.of(bearerTokenFile)));
+            }
+            return bearerToken.value().isBlank() ? Optional.empty() : Optional.of(new Password(bearerToken.value().trim()));
+        }
+    }
 
     /**
      * The interactive-query HTTP API: bound on {@code host:port} (port 0 picks a free one) and
      * advertised to the other instances, through Kafka Streams' {@code application.server}, as
      * {@code advertisedHost:port}; they forward queries for keys this instance owns to that address.
      */
-    public record Api(boolean enabled, String host, int port, String advertisedHost) {
+    public record Api(boolean enabled, String host, int port, String advertisedHost, Password tokens, String tokensFile,
+                      Store keystore, Store truststore) {
+        /** Open, over plain http. */
+        public Api(boolean enabled, String host, int port, String advertisedHost) {
+            this(enabled, host, port, advertisedHost, NO_SECRET, "", Store.NONE, Store.NONE);
+        }
+
+        /** The bearer tokens every endpoint but {@code /health} requires: from the key or the file; empty = open. */
+        public List<Password> tokenList() {
+            if (!tokensFile.isBlank()) return Secrets.readTokens(API_AUTH_TOKENS_FILE_CONFIG, Path.of(tokensFile));
+            return Secrets.splitTokens(tokens);
+        }
+
+        /** Whether the API serves (and forwards over) https. */
+        public boolean tls() {
+            return keystore.isSet();
+        }
+
+        /** {@code https} or {@code http}. */
+        public String scheme() {
+            return tls() ? "https" : "http";
+        }
+
         /**
          * The host other instances reach this one at: {@code api.advertised.host} when set, else
          * {@code api.host} unless it is a wildcard, else this machine's host name.
@@ -85,7 +153,31 @@ public record PipelineConfig(
                 "window.size must be a whole multiple of window.advance, so every event falls in the same number of windows");
         require(lateHorizon.compareTo(windowGrace) >= 0, "late.horizon must be >= window.grace: an event within the grace "
                 + "period is counted on time, so no horizon can be shorter");
+        require(registry.basicUser().isEmpty() == registry.basicPassword().value().isEmpty(),
+                SCHEMA_REGISTRY_BASIC_USER_CONFIG + " and " + SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG + " are set together or not at all");
+        boolean bearerKey = !registry.bearerToken().value().isBlank();
+        boolean bearerFile = !registry.bearerTokenFile().isBlank();
+        require(!(bearerKey && bearerFile), "set " + SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG + " or "
+                + SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG + ", not both");
+        require(registry.basicUser().isEmpty() || !(bearerKey || bearerFile), "the schema registry takes basic auth ("
+                + SCHEMA_REGISTRY_BASIC_USER_CONFIG + ") or a bearer token (" + SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG + "), not both");
+        require(api.tokens().value().isBlank() || api.tokensFile().isBlank(), "set " + API_AUTH_TOKENS_CONFIG + " or "
+                + API_AUTH_TOKENS_FILE_CONFIG + ", not both");
+        require(!api.truststore().isSet() || api.keystore().isSet(), API_TLS_TRUSTSTORE_LOCATION_CONFIG
+                + " is for forwarding over https, which needs " + API_TLS_KEYSTORE_LOCATION_CONFIG);
+        require(metrics.basicUser().isEmpty() == metrics.basicPassword().value().isEmpty(),
+                METRICS_BASIC_USER_CONFIG + " and " + METRICS_BASIC_PASSWORD_CONFIG + " are set together or not at all");
         kafka = copy(kafka);
+    }
+
+    /** Never prints a secret: the registry URL may carry user info, the rest are {@link Password}s already. */
+    @Override
+    public String toString() {
+        return "PipelineConfig" + toMap().entrySet().stream()
+                .map(e -> e.getKey() + "=" + (KEYS.definition().configKeys().containsKey(e.getKey())
+                        && KEYS.definition().configKeys().get(e.getKey()).type == org.apache.kafka.common.config.ConfigDef.Type.PASSWORD
+                        || ConfigTable.isKafkaPassword(e.getKey()) ? ConfigTable.HIDDEN : e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
     }
 
     /** Defaults only. */
@@ -145,9 +237,18 @@ public record PipelineConfig(
                 c.getInt(NUM_STANDBY_REPLICAS_CONFIG),
                 c.getLong(COMMIT_INTERVAL_MS_CONFIG),
                 c.getString(STATE_DIR_CONFIG),
+                new Registry(c.getString(SCHEMA_REGISTRY_BASIC_USER_CONFIG), c.getPassword(SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG),
+                        c.getPassword(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG), c.getString(SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG).trim(),
+                        store(c, SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
+                                SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG),
+                        c.getBoolean(SCHEMA_REGISTRY_AUTO_REGISTER_CONFIG)),
                 new Api(c.getBoolean(API_ENABLED_CONFIG), c.getString(API_HOST_CONFIG), c.getInt(API_PORT_CONFIG),
-                        c.getString(API_ADVERTISED_HOST_CONFIG).trim()),
-                new Metrics(c.getString(METRICS_HOST_CONFIG), c.getInt(METRICS_PORT_CONFIG)),
+                        c.getString(API_ADVERTISED_HOST_CONFIG).trim(), c.getPassword(API_AUTH_TOKENS_CONFIG),
+                        c.getString(API_AUTH_TOKENS_FILE_CONFIG).trim(),
+                        store(c, API_TLS_KEYSTORE_LOCATION_CONFIG, API_TLS_KEYSTORE_PASSWORD_CONFIG, API_TLS_KEYSTORE_TYPE_CONFIG),
+                        store(c, API_TLS_TRUSTSTORE_LOCATION_CONFIG, API_TLS_TRUSTSTORE_PASSWORD_CONFIG, API_TLS_TRUSTSTORE_TYPE_CONFIG)),
+                new Metrics(c.getString(METRICS_HOST_CONFIG), c.getInt(METRICS_PORT_CONFIG), c.getString(METRICS_BASIC_USER_CONFIG),
+                        c.getPassword(METRICS_BASIC_PASSWORD_CONFIG)),
                 ModelKeys.parse(c),
                 AlertKeys.parse(c),
                 kafka);
@@ -212,14 +313,38 @@ public record PipelineConfig(
         p.put(API_ADVERTISED_HOST_CONFIG, api.advertisedHost());
         p.put(METRICS_HOST_CONFIG, metrics.host());
         p.put(METRICS_PORT_CONFIG, Integer.toString(metrics.port()));
+        p.put(METRICS_BASIC_USER_CONFIG, metrics.basicUser());
+        p.put(METRICS_BASIC_PASSWORD_CONFIG, metrics.basicPassword().value());
+        p.put(SCHEMA_REGISTRY_BASIC_USER_CONFIG, registry.basicUser());
+        p.put(SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG, registry.basicPassword().value());
+        p.put(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, registry.bearerToken().value());
+        p.put(SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG, registry.bearerTokenFile());
+        putStore(p, registry.truststore(), SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG,
+                SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG);
+        p.put(SCHEMA_REGISTRY_AUTO_REGISTER_CONFIG, Boolean.toString(registry.autoRegister()));
+        p.put(API_AUTH_TOKENS_CONFIG, api.tokens().value());
+        p.put(API_AUTH_TOKENS_FILE_CONFIG, api.tokensFile());
+        putStore(p, api.keystore(), API_TLS_KEYSTORE_LOCATION_CONFIG, API_TLS_KEYSTORE_PASSWORD_CONFIG, API_TLS_KEYSTORE_TYPE_CONFIG);
+        putStore(p, api.truststore(), API_TLS_TRUSTSTORE_LOCATION_CONFIG, API_TLS_TRUSTSTORE_PASSWORD_CONFIG,
+                API_TLS_TRUSTSTORE_TYPE_CONFIG);
         ModelKeys.write(model, p);
         AlertKeys.write(alerts, p);
         kafka.forEach((k, v) -> p.put(KAFKA_PREFIX + k, v.toString()));
         return p;
     }
 
+    private static Store store(AbstractConfig c, String location, String password, String type) {
+        return new Store(c.getString(location).trim(), c.getPassword(password), c.getString(type).toUpperCase(java.util.Locale.ROOT));
+    }
+
     private static Duration duration(AbstractConfig c, String key) {
         return Durations.parse(key, c.getString(key));
+    }
+
+    private static void putStore(Map<String, String> p, Store store, String location, String password, String type) {
+        p.put(location, store.location());
+        p.put(password, store.password().value());
+        p.put(type, store.type());
     }
 
     private static Properties copy(Properties in) {

@@ -47,6 +47,27 @@ public final class PipelineKeys {
     public static final String API_HOST_CONFIG = "api.host";
     public static final String API_PORT_CONFIG = "api.port";
     public static final String API_ADVERTISED_HOST_CONFIG = "api.advertised.host";
+    public static final String SCHEMA_REGISTRY_BASIC_USER_CONFIG = "schema.registry.auth.basic.user";
+    public static final String SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG = "schema.registry.auth.basic.password";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.auth.bearer.token";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG = "schema.registry.auth.bearer.token.file";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+    public static final String SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+    public static final String SCHEMA_REGISTRY_AUTO_REGISTER_CONFIG = "schema.registry.auto.register";
+    public static final String API_AUTH_TOKENS_CONFIG = "api.auth.tokens";
+    public static final String API_AUTH_TOKENS_FILE_CONFIG = "api.auth.tokens.file";
+    public static final String API_TLS_KEYSTORE_LOCATION_CONFIG = "api.tls.keystore.location";
+    public static final String API_TLS_KEYSTORE_PASSWORD_CONFIG = "api.tls.keystore.password";
+    public static final String API_TLS_KEYSTORE_TYPE_CONFIG = "api.tls.keystore.type";
+    public static final String API_TLS_TRUSTSTORE_LOCATION_CONFIG = "api.tls.truststore.location";
+    public static final String API_TLS_TRUSTSTORE_PASSWORD_CONFIG = "api.tls.truststore.password";
+    public static final String API_TLS_TRUSTSTORE_TYPE_CONFIG = "api.tls.truststore.type";
+    public static final String METRICS_BASIC_USER_CONFIG = "metrics.auth.basic.user";
+    public static final String METRICS_BASIC_PASSWORD_CONFIG = "metrics.auth.basic.password";
+
+    /** Key and trust store formats the JDK reads everywhere (Kafka's ssl.*.type take the same). */
+    public static final String STORE_TYPE_DEFAULT = "PKCS12";
 
     /** Keys passed to Kafka Streams and its clients without the prefix. */
     public static final String KAFKA_PREFIX = "kafka.";
@@ -155,8 +176,62 @@ public final class PipelineKeys {
                 .define(API_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
                         "Host other instances reach this one at (Kafka Streams' application.server, with api.port); "
                                 + "empty = api.host unless it is a wildcard, else this machine's host name.");
+        defineSecurity(d);
         ModelKeys.define(d);
         AlertKeys.define(d);
         return d;
+    }
+
+    /**
+     * Authentication and TLS of the registry client, the query API and the metrics endpoint
+     * (docs/security.md). Secrets are PASSWORD keys, masked by {@code config --effective}; each can
+     * also come from the environment ({@code BRANDEQUITY_API_AUTH_TOKENS}) or, for tokens, a file.
+     */
+    private static void defineSecurity(ConfigDef d) {
+        d.define(SCHEMA_REGISTRY_BASIC_USER_CONFIG, Type.STRING, "", Validators.basicAuthUser(), Importance.MEDIUM,
+                        "Basic auth user for the schema registry (with schema.registry.auth.basic.password); overrides user info "
+                                + "in schema.registry.url.")
+                .define(SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
+                        "Basic auth password for the schema registry.")
+                .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, "", Validators.bearerToken(), Importance.MEDIUM,
+                        "Sent to the schema registry as Authorization: Bearer (instead of basic auth).")
+                .define(SCHEMA_REGISTRY_BEARER_TOKEN_FILE_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
+                        "File holding the registry's bearer token (read at start, surrounding whitespace ignored), "
+                                + "instead of schema.registry.auth.bearer.token.")
+                .define(SCHEMA_REGISTRY_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
+                        "Trust store with the certificates that sign an https registry's; empty = the JVM's default CAs.")
+                .define(SCHEMA_REGISTRY_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
+                        "Password of schema.registry.ssl.truststore.location.")
+                .define(SCHEMA_REGISTRY_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
+                        "Format of schema.registry.ssl.truststore.location.")
+                .define(SCHEMA_REGISTRY_AUTO_REGISTER_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+                        "Register the schemas the pipeline writes; false = only look their ids up (POST /subjects/{subject}) and "
+                                + "fail naming the subject when it lacks the schema, for registries where only CI may register.")
+                .define(API_AUTH_TOKENS_CONFIG, Type.PASSWORD, "", Validators.tokenList(), Importance.MEDIUM,
+                        "Bearer tokens the query API accepts (comma-separated); when set, every endpoint but /health requires "
+                                + "one, and instances forward with the first.")
+                .define(API_AUTH_TOKENS_FILE_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
+                        "File of bearer tokens the query API accepts, one a line, instead of api.auth.tokens.")
+                .define(API_TLS_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
+                        "Key store with the query API's key and certificate: when set, the API serves https only and "
+                                + "forwards to other instances over https.")
+                .define(API_TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
+                        "Password of api.tls.keystore.location and of the key in it.")
+                .define(API_TLS_KEYSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
+                        "Format of api.tls.keystore.location.")
+                .define(API_TLS_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.LOW,
+                        "Trust store for forwarding to other instances over https; empty = trust the certificates of "
+                                + "api.tls.keystore.location (every instance with the same certificate).")
+                .define(API_TLS_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
+                        "Password of api.tls.truststore.location.")
+                .define(API_TLS_TRUSTSTORE_TYPE_CONFIG, Type.STRING, STORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
+                        "Format of api.tls.truststore.location.")
+                .define(METRICS_BASIC_USER_CONFIG, Type.STRING, "", Validators.basicAuthUser(), Importance.LOW,
+                        "Basic auth user /metrics requires (Prometheus: basic_auth); empty = open. /health stays open.")
+                .define(METRICS_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
+                        "Basic auth password /metrics requires, with metrics.auth.basic.user.");
     }
 }

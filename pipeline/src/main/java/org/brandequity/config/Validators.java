@@ -105,6 +105,75 @@ public final class Validators {
         }, () -> "name:weight,... (weights >= 0)");
     }
 
+    /** Empty, or the path of a readable regular file (checked when the config is read, so a typo fails at start). */
+    public static ConfigDef.Validator readableFileOrEmpty() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = value == null ? "" : ((String) value).trim();
+            if (s.isEmpty()) return;
+            java.nio.file.Path p = java.nio.file.Path.of(s);
+            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+                throw new ConfigException(name, value, "no readable file there");
+            }
+        }, () -> "empty or a readable file");
+    }
+
+    /** A basic auth user name: RFC 7617 forbids ':' in it; control characters would break the header. */
+    public static ConfigDef.Validator basicAuthUser() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = (String) value;
+            if (s.indexOf(':') >= 0 || s.chars().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(name, value, "a basic auth user has no ':' and no control characters");
+            }
+        }, () -> "no ':'");
+    }
+
+    /** A secret sent in a header: no control characters (a line break would inject a header). The value is never echoed. */
+    public static ConfigDef.Validator noControlCharacters() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = secret(value);
+            if (s.chars().anyMatch(Character::isISOControl)) {
+                throw new ConfigException(name, value, "contains a control character");
+            }
+        }, () -> "no control characters");
+    }
+
+    /**
+     * Comma-separated bearer tokens, each of RFC 6750's token characters (letters, digits,
+     * {@code -._~+/}, trailing {@code =}); empty = none. The value is never echoed.
+     */
+    public static ConfigDef.Validator tokenList() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = secret(value);
+            if (s.isBlank()) return;
+            int n = 0;
+            for (String token : s.split(",", -1)) {
+                n++;
+                if (!BEARER_TOKEN.matcher(token.trim()).matches()) {
+                    throw new ConfigException(name, value, "token " + n + " is empty or not of the bearer token characters "
+                            + "(letters, digits, -._~+/ and trailing =)");
+                }
+            }
+        }, () -> "token[,token...]");
+    }
+
+    /** Empty, or one bearer token of RFC 6750's token characters. The value is never echoed. */
+    public static ConfigDef.Validator bearerToken() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            String s = secret(value).trim();
+            if (!s.isEmpty() && !BEARER_TOKEN.matcher(s).matches()) {
+                throw new ConfigException(name, value, "not a bearer token (letters, digits, -._~+/ and trailing =)");
+            }
+        }, () -> "empty or a token");
+    }
+
+    /** RFC 6750 section 2.1, b64token. */
+    public static final java.util.regex.Pattern BEARER_TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
+    private static String secret(Object value) {
+        if (value == null) return "";
+        return value instanceof org.apache.kafka.common.config.types.Password p ? p.value() : value.toString();
+    }
+
     private static double finite(String name, Object value) {
         double v = ((Number) value).doubleValue();
         if (!Double.isFinite(v)) throw new ConfigException(name, value, "must be a finite number");

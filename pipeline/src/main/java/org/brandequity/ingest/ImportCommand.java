@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.brandequity.app.Cli;
+import org.brandequity.app.SchemaRegistries;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.config.CommandKeys;
@@ -15,7 +16,6 @@ import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.model.Durations;
 import org.brandequity.wire.ConfluentAvroSerde;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,7 +104,7 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
             throw new IllegalArgumentException("--progress: auto, bar, lines or none, not '" + progress + "'");
         }
         FileImport.Options options = new FileImport.Options(files, fixed, rejects, shiftToNow, mode);
-        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
              KafkaProducer<String, byte[]> producer = IngestProducers.create(config, "brand-equity-import")) {
             FileImport.Summary summary = mapping.contract() == ImportMapping.Contract.INTERACTIONS
                     ? run(new FileImport<>(mapping, ContractCodec.interactions(config.maxFutureSkew()),

@@ -1,5 +1,8 @@
 package org.brandequity.ingest;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -7,18 +10,15 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.brandequity.app.SchemaRegistries;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.wire.ConfluentAvroSerde;
-import org.brandequity.wire.HttpSchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +40,7 @@ public final class IngestService implements AutoCloseable {
 
     private IngestService(PipelineConfig config, IngestConfig ingest) {
         this.ingest = ingest;
-        this.registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl());
+        this.registry = SchemaRegistries.fromConfig(config);
         this.producer = IngestProducers.create(producerConfig(config, ingest), CLIENT_ID);
         try {
             new JvmMemoryMetrics().bindTo(meters);

@@ -19,6 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * {@link SchemaRegistryClient} over the Confluent Schema Registry REST API, using only the
  * documented endpoints and JSON fields so that Confluent Schema Registry, Apicurio (ccompat API,
  * base URL ending in {@code /apis/ccompat/v7}), Karapace and Redpanda all serve it.
+ *
+ * <p>Authentication: basic auth (URL user info or {@link Builder#basicAuth}) or a bearer token
+ * ({@link Builder#bearerToken}); TLS trusts the JVM's CAs or a given {@link SSLContext}. With
+ * {@link Builder#autoRegister autoRegister(false)} the client never registers: it looks the id of a
+ * schema up under its subject ({@code POST /subjects/{subject}}, the Confluent API's "is this schema
+ * registered under this subject" call) and fails naming the subject when it is not there.
  *
  * <p>Registered ids and fetched schemas are cached for the life of the client: the registry never
  * changes the schema behind an id, so the cache needs no expiry. Concurrent callers asking for the
@@ -40,12 +48,14 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
 
     static final int SCHEMA_NOT_FOUND = 40403;
+    static final int SUBJECT_NOT_FOUND = 40401;
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
     private final String authorization;
+    private final boolean autoRegister;
     private final Duration requestTimeout;
     private final int maxAttempts;
     private final Duration initialBackoff;
@@ -66,13 +76,20 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         String userInfo = builder.userInfo != null ? builder.userInfo
                 : uri.getRawUserInfo() == null ? null : decodePercent(uri.getRawUserInfo());
         this.baseUrl = withoutUserInfoAndTrailingSlash(uri);
-        this.authorization = userInfo == null || userInfo.isEmpty() ? null
+        if (builder.bearerToken != null && builder.userInfo != null) {
+            throw new IllegalArgumentException("Schema registry client: basic auth or a bearer token, not both");
+        }
+        this.authorization = builder.bearerToken != null ? "Bearer " + builder.bearerToken
+                : userInfo == null || userInfo.isEmpty() ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.autoRegister = builder.autoRegister;
         this.requestTimeout = builder.requestTimeout;
         this.maxAttempts = builder.maxAttempts;
         this.initialBackoff = builder.initialBackoff;
         this.maxBackoff = builder.maxBackoff;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder();
+        if (builder.sslContext != null) http.sslContext(builder.sslContext);
+        this.http = http
                 .connectTimeout(builder.connectTimeout)
                 // Cleartext HTTP/2 upgrade headers confuse some registries and proxies; the API is plain HTTP/1.1.
                 .version(HttpClient.Version.HTTP_1_1)
@@ -94,7 +111,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(schema, "schema");
         return memoize(idsBySubjectSchema, new SubjectSchema(subject, schema), () -> {
-            int id = doRegister(subject, schema);
+            int id = autoRegister ? doRegister(subject, schema) : lookUp(subject, schema);
             // The registry just said this id is this schema: spare the reader a fetch.
             schemasById.putIfAbsent(id, CompletableFuture.completedFuture(schema));
             return id;
@@ -143,6 +160,26 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     + answer.detail() + ")", baseUrl, subject, answer.status, answer.errorCode, null);
         }
         throw answer.failure(this, subject, what);
+    }
+
+    /** The id of {@code schema} under {@code subject}, registered by someone else (auto-register off). */
+    private int lookUp(String subject, Schema schema) {
+        String what = "the lookup of schema " + schema.getFullName();
+        Answer answer = send("POST", "/subjects/" + pathSegment(subject), schemaBody(schema), subject, what);
+        if (answer.status == 404 && (answer.errorCode == SUBJECT_NOT_FOUND || answer.errorCode == SCHEMA_NOT_FOUND)) {
+            throw new SchemaRegistryException("Schema registry " + baseUrl + " has no schema " + schema.getFullName()
+                    + " under subject " + subject + " and auto-registration is off (schema.registry.auto.register=false):"
+                    + " register it first (HTTP 404" + answer.detail() + ")", baseUrl, subject, answer.status,
+                    answer.errorCode, null);
+        }
+        if (answer.status != 200) {
+            throw answer.failure(this, subject, what);
+        }
+        JsonNode id = answer.json(this, subject, what).get("id");
+        if (id == null || !id.canConvertToInt()) {
+            throw answer.unexpected(this, subject, what, "no integer id field");
+        }
+        return id.intValue();
     }
 
     private Schema fetchSchema(int id) {
@@ -200,6 +237,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                     continue;
                 }
                 return new Answer(status, response.body(), attempt);
+            } catch (SSLHandshakeException e) {
+                // A certificate the client does not trust (or a protocol mismatch) is not transient: retrying cannot help.
+                throw new SchemaRegistryException("TLS handshake with schema registry " + baseUrl + " failed for " + what
+                        + (subject == null ? "" : " for subject " + subject) + ": " + handshakeProblem(e),
+                        baseUrl, subject, SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
             } catch (IOException e) {
                 if (attempt >= maxAttempts) {
                     throw new SchemaRegistryException("Schema registry " + baseUrl + " unreachable for " + what
@@ -218,6 +260,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
             }
         }
+    }
+
+    /** The root cause of a failed handshake in one phrase, the untrusted-certificate case spelled out. */
+    private static String handshakeProblem(SSLHandshakeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof java.security.cert.CertPathValidatorException
+                || root.getClass().getName().endsWith("SunCertPathBuilderException")
+                || root instanceof java.security.cert.CertificateException) {
+            return "its certificate is not trusted (" + root.getMessage()
+                    + "); give its CA in schema.registry.ssl.truststore.location";
+        }
+        return String.valueOf(root.getMessage());
     }
 
     /** Exponential backoff with jitter, so clients that failed together do not retry together. */
@@ -376,8 +431,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         }
 
         SchemaRegistryException failure(HttpSchemaRegistryClient client, String subject, String what) {
+            String hint = status == 401 ? (client.authorization == null ? " (it requires credentials: set schema.registry.auth.*)"
+                    : " (credentials refused: check schema.registry.auth.*)")
+                    : status == 403 ? " (these credentials lack the permission)" : "";
             return new SchemaRegistryException("Schema registry " + client.baseUrl + " answered HTTP " + status
-                    + detail() + " to " + what + (subject == null ? "" : " for subject " + subject)
+                    + detail() + hint + " to " + what + (subject == null ? "" : " for subject " + subject)
                     + (attempts > 1 ? " after " + attempts + " attempts" : ""),
                     client.baseUrl, subject, status, errorCode, null);
         }
@@ -393,6 +451,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     public static final class Builder {
         private final String baseUrl;
         private String userInfo;
+        private String bearerToken;
+        private SSLContext sslContext;
+        private boolean autoRegister = true;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(5);
         private int maxAttempts = 3;
@@ -409,6 +470,27 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                 throw new IllegalArgumentException("Basic auth user info must be user:password");
             }
             this.userInfo = userInfo;
+            return this;
+        }
+
+        /** Sends {@code Authorization: Bearer token} (instead of basic auth). */
+        public Builder bearerToken(String token) {
+            if (token != null && (token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c >= 127))) {
+                throw new IllegalArgumentException("A bearer token is printable ASCII without spaces");
+            }
+            this.bearerToken = token;
+            return this;
+        }
+
+        /** TLS settings for an https registry, e.g. trusting a private CA; default: the JVM's. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        /** false: never register, only look ids up under the subject, and fail naming it when the schema is absent. */
+        public Builder autoRegister(boolean register) {
+            this.autoRegister = register;
             return this;
         }
 
