@@ -1,0 +1,146 @@
+package org.brandequity.app;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.streams.StreamsConfig;
+import org.brandequity.config.PipelineConfig;
+
+/**
+ * What {@code run} checks with one admin client before it starts anything, so that a cluster the
+ * pipeline cannot use stops it within seconds with one line ({@link BrokerAccessException}) instead
+ * of minutes of client retries and warnings:
+ * <ol>
+ *   <li>a broker answers at bootstrap.servers within {@link #TIMEOUT}, and accepts the TLS handshake
+ *       and the SASL credentials;</li>
+ *   <li>on each of its topics that exists, the principal has the operations {@link DeploymentAcls}
+ *       lists (the broker reports a client's authorized operations: no ACL needs to be readable);</li>
+ *   <li>its consumer group can be read and, under exactly-once, its transactional ids described.</li>
+ * </ol>
+ * What only exists later (internal topics, transactions) fails in Kafka Streams, whose exception
+ * {@link BrokerErrors} words the same way.
+ */
+public final class BrokerPreflight {
+    /** Bound of the whole check; an unreachable broker is reported after it. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Suffix of the check's client id; the production log4j2.xml drops that client's connection warnings. */
+    public static final String CLIENT_ID_SUFFIX = "-preflight";
+
+    private BrokerPreflight() {}
+
+    public static void check(PipelineConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafka());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, c.applicationId() + CLIENT_ID_SUFFIX);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        Admin admin = Admin.create(p);
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+                    .clusterId().get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+            checkTopics(admin, c);
+            checkGroup(admin, c);
+            if (StreamsConfig.EXACTLY_ONCE_V2.equals(c.processingGuarantee())) checkTransactionalIds(admin, c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw unreachable(c, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) throw unreachable(c, e.getCause());
+            throw BrokerErrors.describe(e.getCause(), c).map(m -> new BrokerAccessException(m, e.getCause()))
+                    .orElseGet(() -> new BrokerAccessException("cannot use the Kafka cluster at " + c.bootstrapServers() + ": "
+                            + BrokerErrors.oneLine(e.getCause().getMessage()), e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerAccessException("interrupted while checking the Kafka cluster at " + c.bootstrapServers(), e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static BrokerAccessException unreachable(PipelineConfig c, Throwable e) {
+        Object protocol = c.kafka().getOrDefault("security.protocol", "PLAINTEXT");
+        return new BrokerAccessException("no Kafka broker answered at " + c.bootstrapServers() + " within " + TIMEOUT.toSeconds()
+                + " s: check that it runs and is reachable from here, and that kafka.security.protocol (" + protocol
+                + ") is its listener's", e);
+    }
+
+    /** Each existing topic of the pipeline: the operations it needs there that the broker does not grant. */
+    private static void checkTopics(Admin admin, PipelineConfig c) throws ExecutionException, InterruptedException {
+        Map<String, Set<AclOperation>> needed = new LinkedHashMap<>();
+        for (AclBinding b : DeploymentAcls.pipeline(c, "x", false)) {
+            if (b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().patternType() == PatternType.LITERAL) {
+                needed.computeIfAbsent(b.pattern().name(), k -> EnumSet.noneOf(AclOperation.class)).add(b.entry().operation());
+            }
+        }
+        // Described one by one: a topic that does not exist yet is TopicAdmin's to create; one the principal
+        // may not even Describe (every operation the pipeline needs implies Describe) lacks all of them.
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(needed.keySet(),
+                new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+        for (Map.Entry<String, Set<AclOperation>> topic : needed.entrySet()) {
+            Set<AclOperation> granted;
+            try {
+                granted = described.get(topic.getKey()).get().authorizedOperations();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) continue;
+                if (e.getCause() instanceof TopicAuthorizationException) granted = Set.of();
+                else throw e;
+            }
+            if (granted == null) continue; // a broker that does not report them: Kafka Streams will tell
+            for (AclOperation op : topic.getValue()) {
+                if (!granted.contains(op)) throw missing(c, op, "topic " + topic.getKey());
+            }
+        }
+    }
+
+    private static void checkGroup(Admin admin, PipelineConfig c) throws ExecutionException, InterruptedException {
+        ConsumerGroupDescription group;
+        try {
+            group = admin.describeConsumerGroups(List.of(c.applicationId()),
+                    new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)).all().get().get(c.applicationId());
+        } catch (ExecutionException e) {
+            // Not found means allowed to ask (Describe, which Read implies): the broker checks before it looks.
+            if (e.getCause() instanceof GroupIdNotFoundException) return;
+            throw e;
+        }
+        Set<AclOperation> granted = group.authorizedOperations();
+        if (granted != null && !granted.isEmpty() && !granted.contains(AclOperation.READ)) {
+            throw missing(c, AclOperation.READ, "consumer group " + c.applicationId());
+        }
+    }
+
+    /** Describe on an id with the pipeline's prefix: granted by the Write ACL the pipeline needs (Write implies Describe). */
+    private static void checkTransactionalIds(Admin admin, PipelineConfig c) throws ExecutionException, InterruptedException {
+        try {
+            admin.describeTransactions(List.of(c.applicationId() + CLIENT_ID_SUFFIX)).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TransactionalIdNotFoundException)) throw e;
+        }
+    }
+
+    private static BrokerAccessException missing(PipelineConfig c, AclOperation op, String resource) {
+        return new BrokerAccessException("not authorized: " + BrokerErrors.principal(c) + " lacks " + DeploymentAcls.operationName(op)
+                + " on " + resource + " at " + c.bootstrapServers() + " (the `acls` command prints every ACL the pipeline needs)", null);
+    }
+}
