@@ -22,6 +22,7 @@ import org.brandequity.config.PipelineConfig;
  * topic creation and for the exception that stopped Kafka Streams, so every path reads the same.
  */
 public final class BrokerErrors {
+    private static final Pattern STREAMS_CREATE = Pattern.compile("Could not create topic (\\S+?)\\.?$");
     private static final Pattern USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
 
     private BrokerErrors() {}
@@ -52,9 +53,10 @@ public final class BrokerErrors {
                         : "TLS handshake with " + at + " failed: " + oneLine(rootMessage(t)));
             }
             if (t instanceof TopicAuthorizationException e) {
-                String topics = e.unauthorizedTopics().isEmpty() ? "(unnamed)" : String.join(", ", e.unauthorizedTopics().stream().sorted().toList());
+                Set<String> named = e.unauthorizedTopics().isEmpty() ? topicsNamedAbove(failure, t) : e.unauthorizedTopics();
+                String topics = named.isEmpty() ? "(unnamed)" : String.join(", ", named.stream().sorted().toList());
                 return Optional.of("not authorized: " + principal(c) + " may not use topic " + topics + " at " + at
-                        + needs(c, ResourceType.TOPIC, e.unauthorizedTopics()));
+                        + needs(c, ResourceType.TOPIC, named));
             }
             if (t instanceof GroupAuthorizationException e) {
                 String group = e.groupId() == null ? c.applicationId() : e.groupId();
@@ -85,6 +87,18 @@ public final class BrokerErrors {
                 .map(b -> DeploymentAcls.operationName(b.entry().operation()))
                 .distinct().collect(Collectors.joining(", "));
         return ops.isEmpty() ? "" : "; the pipeline needs " + ops + " on it (the `acls` command prints every ACL it needs)";
+    }
+
+    /**
+     * A CreateTopics refusal names no topic; Kafka Streams' wrapper does ("Could not create topic X."):
+     * its message is the only place the name is kept, so it is read from there.
+     */
+    private static Set<String> topicsNamedAbove(Throwable failure, Throwable cause) {
+        for (Throwable t = failure; t != null && t != cause; t = t.getCause()) {
+            Matcher m = STREAMS_CREATE.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) return Set.of(m.group(1));
+        }
+        return Set.of();
     }
 
     /** PKIX path building failed: the chain does not lead to a certificate in the truststore. */

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -26,6 +28,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyDescription;
 import org.brandequity.config.PipelineConfig;
 
 /**
@@ -37,10 +40,12 @@ import org.brandequity.config.PipelineConfig;
  *       and the SASL credentials;</li>
  *   <li>on each of its topics that exists, the principal has the operations {@link DeploymentAcls}
  *       lists (the broker reports a client's authorized operations: no ACL needs to be readable);</li>
+ *   <li>Kafka Streams' internal topics of the topology can be created (a validate-only creation) or,
+ *       when they exist, read and written;</li>
  *   <li>its consumer group can be read and, under exactly-once, its transactional ids described.</li>
  * </ol>
- * What only exists later (internal topics, transactions) fails in Kafka Streams, whose exception
- * {@link BrokerErrors} words the same way.
+ * What is left (a transaction's Write, say) fails in Kafka Streams, whose exception {@link BrokerErrors}
+ * words the same way.
  */
 public final class BrokerPreflight {
     /** Bound of the whole check; an unreachable broker is reported after it. */
@@ -50,7 +55,17 @@ public final class BrokerPreflight {
 
     private BrokerPreflight() {}
 
+    /** {@link #check(PipelineConfig, TopologyDescription)} without the internal topics: for the external ones only. */
     public static void check(PipelineConfig c) {
+        check(c, null);
+    }
+
+    /**
+     * Checks the cluster for {@code c}; with the topology, also that its internal topics can be created
+     * (or, existing, read and written): Kafka Streams would otherwise find out only in its first
+     * rebalance, and stop only after every stream thread has left it.
+     */
+    public static void check(PipelineConfig c, TopologyDescription topology) {
         Properties p = new Properties();
         p.putAll(c.kafka());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
@@ -62,6 +77,7 @@ public final class BrokerPreflight {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
                     .clusterId().get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
             checkTopics(admin, c);
+            if (topology != null) checkInternalTopics(admin, c, internalTopics(topology, c.applicationId()));
             checkGroup(admin, c);
             if (StreamsConfig.EXACTLY_ONCE_V2.equals(c.processingGuarantee())) checkTransactionalIds(admin, c);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -110,6 +126,66 @@ public final class BrokerPreflight {
             if (granted == null) continue; // a broker that does not report them: Kafka Streams will tell
             for (AclOperation op : topic.getValue()) {
                 if (!granted.contains(op)) throw missing(c, op, "topic " + topic.getKey());
+            }
+        }
+    }
+
+    /**
+     * The repartition and changelog topics Kafka Streams creates for {@code topology}: a topic named
+     * {@code <name>-repartition} in the description is {@code <application.id>-<name>-repartition},
+     * and each store's changelog is {@code <application.id>-<store>-changelog} (every store of the
+     * topology is logged). Kafka Streams computes the same names internally but does not expose them.
+     */
+    static Set<String> internalTopics(TopologyDescription topology, String applicationId) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (TopologyDescription.Subtopology sub : topology.subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                List<String> topics = new java.util.ArrayList<>();
+                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) topics.addAll(source.topicSet());
+                if (node instanceof TopologyDescription.Sink sink && sink.topic() != null) topics.add(sink.topic());
+                for (String t : topics) if (t.endsWith("-repartition")) names.add(applicationId + "-" + t);
+                if (node instanceof TopologyDescription.Processor processor) {
+                    for (String store : processor.stores()) names.add(applicationId + "-" + store + "-changelog");
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Missing internal topics: Create, asked with a validate-only creation; existing ones: the other operations on them. */
+    private static void checkInternalTopics(Admin admin, PipelineConfig c, Set<String> internal) throws ExecutionException, InterruptedException {
+        Set<AclOperation> needed = EnumSet.noneOf(AclOperation.class);
+        for (AclBinding b : DeploymentAcls.pipeline(c, "x", false)) {
+            if (b.pattern().resourceType() == ResourceType.TOPIC && b.pattern().patternType() == PatternType.PREFIXED) needed.add(b.entry().operation());
+        }
+        needed.remove(AclOperation.CREATE);
+        Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(internal,
+                new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+        List<NewTopic> missing = new java.util.ArrayList<>();
+        for (String topic : internal) {
+            Set<AclOperation> granted;
+            try {
+                granted = described.get(topic).get().authorizedOperations();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    missing.add(new NewTopic(topic, 1, c.topicReplicationFactor()));
+                    continue;
+                }
+                if (e.getCause() instanceof TopicAuthorizationException) throw missing(c, AclOperation.CREATE, "topic " + topic);
+                throw e;
+            }
+            if (granted == null) continue;
+            for (AclOperation op : needed) {
+                if (!granted.contains(op)) throw missing(c, op, "topic " + topic);
+            }
+        }
+        if (missing.isEmpty()) return;
+        for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing, new CreateTopicsOptions().validateOnly(true)).values().entrySet()) {
+            try {
+                creation.getValue().get();
+            } catch (ExecutionException e) {
+                // Only the permission is checked here; Kafka Streams reports any other problem with its own topics.
+                if (e.getCause() instanceof TopicAuthorizationException) throw missing(c, AclOperation.CREATE, "topic " + creation.getKey());
             }
         }
     }

@@ -34,7 +34,7 @@ import org.brandequity.config.PipelineConfig;
  *       Create, Read, Write, and Delete (Streams deletes consumed records of its repartition topics);</li>
  *   <li>consumer groups prefixed {@code <application.id>}: Read (Streams' group is the application id,
  *       each watcher's is {@code <application.id>-watcher-<uuid>});</li>
- *   <li>transactional ids prefixed {@code <application.id>}: Write (implies Describe); exactly-once v2
+ *   <li>transactional ids prefixed {@code <application.id>-}: Write (implies Describe); exactly-once v2
  *       gives each stream thread the id {@code <application.id>-<process id>-<thread>}.</li>
  * </ul>
  * Idempotent producers need no IdempotentWrite on the cluster since Kafka 3.0 (KIP-679): Write on a
@@ -74,7 +74,7 @@ public final class DeploymentAcls {
             acls.add(allow(p, internal, op));
         }
         acls.add(allow(p, new ResourcePattern(ResourceType.GROUP, c.applicationId(), PatternType.PREFIXED), AclOperation.READ));
-        acls.add(allow(p, new ResourcePattern(ResourceType.TRANSACTIONAL_ID, c.applicationId(), PatternType.PREFIXED), AclOperation.WRITE));
+        acls.add(allow(p, new ResourcePattern(ResourceType.TRANSACTIONAL_ID, c.applicationId() + "-", PatternType.PREFIXED), AclOperation.WRITE));
         return List.copyOf(acls);
     }
 

@@ -218,8 +218,10 @@ public final class Main {
     }
 
     static int runPipeline(PipelineConfig config, PrintStream out, PrintStream err) throws Exception {
-        // Before anything connects: a cluster this config cannot use ends the command here, in one line.
-        BrokerPreflight.check(config);
+        // Before anything connects or logs: a cluster this config cannot use ends the command here, in one line.
+        try (SchemaRegistryClient registry = new HttpSchemaRegistryClient(config.schemaRegistryUrl())) {
+            BrokerPreflight.check(config, BrandEquityTopology.build(config, new AppSerdes(registry)).describe());
+        }
         Pipeline pipeline = new Pipeline(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         // The watcher reads the output topics so this instance's endpoint exports the brand-level

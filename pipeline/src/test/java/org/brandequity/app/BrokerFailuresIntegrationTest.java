@@ -45,10 +45,11 @@ class BrokerFailuresIntegrationTest {
         broker = EmbeddedKafkaBroker.builder().saslSsl().start();
         PipelineConfig defaults = config("unused", Map.of());
         broker.createTopics(TopicAdmin.topics(defaults).stream().map(t -> new NewTopic(t.name(), 1, (short) 1).configs(t.configs())).toList());
-        for (String user : List.of("pipeline", "no-read", "no-transactions")) broker.createScramUser(user, PASSWORD);
+        for (String user : List.of("pipeline", "no-read", "no-transactions", "no-internal")) broker.createScramUser(user, PASSWORD);
         broker.createAcls(DeploymentAcls.pipeline(defaults, "pipeline", false));
         broker.createAcls(without(DeploymentAcls.pipeline(defaults, "no-read", false), ResourceType.TOPIC, defaults.topics().interactions(), AclOperation.READ));
-        broker.createAcls(without(DeploymentAcls.pipeline(defaults, "no-transactions", false), ResourceType.TRANSACTIONAL_ID, "brand-equity", AclOperation.WRITE));
+        broker.createAcls(without(DeploymentAcls.pipeline(defaults, "no-transactions", false), ResourceType.TRANSACTIONAL_ID, "brand-equity-", AclOperation.WRITE));
+        broker.createAcls(without(DeploymentAcls.pipeline(defaults, "no-internal", false), ResourceType.TOPIC, "brand-equity-", AclOperation.CREATE));
     }
 
     @AfterAll
@@ -140,6 +141,14 @@ class BrokerFailuresIntegrationTest {
         Outcome outcome = run("no-transactions", PASSWORD, Map.of());
         assertOneLine(outcome, "not authorized: User:no-transactions may not use transactional id brand-equity-* at " + broker.bootstrapServers()
                 + "; the pipeline needs Write on it");
+    }
+
+    @Test
+    void aMissingCreateOnTheInternalTopicsNamesTheOperationAndAnInternalTopic() {
+        // The internal topics do not exist yet: without the preflight, Kafka Streams would find out in its first rebalance.
+        Outcome outcome = run("no-internal", PASSWORD, Map.of());
+        assertOneLine(outcome, "not authorized: User:no-internal lacks Create on topic brand-equity-");
+        assertTrue(outcome.err().matches("(?s).* on topic brand-equity-[a-z-]+-(changelog|repartition) at .*"), outcome.err());
     }
 
     @Test
