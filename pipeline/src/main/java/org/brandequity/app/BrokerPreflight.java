@@ -20,7 +20,10 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
@@ -72,7 +75,16 @@ public final class BrokerPreflight {
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, c.applicationId() + CLIENT_ID_SUFFIX);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        Admin admin = Admin.create(p);
+        Admin admin;
+        try {
+            admin = Admin.create(p);
+        } catch (KafkaException e) {
+            // A truststore that cannot be read, a JAAS line that does not parse: the client is never made.
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            if (root instanceof ConfigException config) throw config;
+            throw new BrokerAccessException("cannot make a Kafka client for " + c.bootstrapServers() + ": " + BrokerErrors.oneLine(root.getMessage()), e);
+        }
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
                     .clusterId().get(TIMEOUT.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -197,7 +209,8 @@ public final class BrokerPreflight {
                     new DescribeConsumerGroupsOptions().includeAuthorizedOperations(true)).all().get().get(c.applicationId());
         } catch (ExecutionException e) {
             // Not found means allowed to ask (Describe, which Read implies): the broker checks before it looks.
-            if (e.getCause() instanceof GroupIdNotFoundException) return;
+            // A cluster without the API is left to Kafka Streams to report.
+            if (e.getCause() instanceof GroupIdNotFoundException || e.getCause() instanceof UnsupportedVersionException) return;
             throw e;
         }
         Set<AclOperation> granted = group.authorizedOperations();
@@ -211,7 +224,7 @@ public final class BrokerPreflight {
         try {
             admin.describeTransactions(List.of(c.applicationId() + CLIENT_ID_SUFFIX)).all().get();
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TransactionalIdNotFoundException)) throw e;
+            if (!(e.getCause() instanceof TransactionalIdNotFoundException || e.getCause() instanceof UnsupportedVersionException)) throw e;
         }
     }
 
