@@ -31,7 +31,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -62,6 +70,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Secured mode: the listener clients use (SASL_SSL, SCRAM-SHA-512). */
+    private static final String CLIENT_LISTENER = "CLIENT";
+    /** Secured mode: the broker's own listener (mutual TLS), for its transaction markers and the fixture's admin calls. */
+    private static final String INTERNAL_LISTENER = "INTERNAL";
+    /** The SASL mechanism of the secured client listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** Kafka's ACL authorizer for KRaft clusters (ACLs stored in the metadata log). */
+    public static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
     private static final String HOST = "127.0.0.1";
     private static final String LOG_DIR_NAME = "kraft-combined-logs";
 
@@ -74,6 +90,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int defaultPartitions;
     private final Duration startupTimeout;
     private final Map<String, String> overrides;
+    /** Null for the open (PLAINTEXT) broker. */
+    private final TlsMaterial tls;
+    private final int internalPort;
 
     private State state = State.NEW;
     private KafkaRaftServer server;
@@ -99,7 +118,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.defaultPartitions = builder.defaultPartitions;
         this.startupTimeout = builder.startupTimeout;
         this.overrides = Map.copyOf(builder.overrides);
+        this.tls = builder.saslSsl ? TlsMaterial.generate(dataDirectory.resolve("tls"), BROKER_CERTIFICATE_NAME) : null;
+        this.internalPort = builder.saslSsl ? freeLocalPort(brokerPort, controllerPort) : 0;
     }
+
+    /** The certificate name of a secured broker: it is {@code User:CN=broker}, its only super user. */
+    private static final String BROKER_CERTIFICATE_NAME = "broker";
 
     public static Builder builder() {
         return new Builder();
@@ -189,11 +213,148 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return lastStartupDuration;
     }
 
-    /** Properties any Kafka client needs to reach this broker; callers add their own on top. */
+    /**
+     * Properties any Kafka client needs to reach this broker; callers add their own on top. On a
+     * secured broker: SASL_SSL with SCRAM-SHA-512 and the truststore of the broker's CA, without
+     * credentials ({@link #clientProperties(String, String)} adds them).
+     */
     public Map<String, Object> clientProperties() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (tls != null) {
+            properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+            properties.put(SaslConfigs.SASL_MECHANISM, SCRAM_MECHANISM);
+            properties.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.password());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, tls.storeType());
+        }
         return properties;
+    }
+
+    /** {@link #clientProperties()} of a secured broker with the SCRAM credentials of {@code user}. */
+    public Map<String, Object> clientProperties(String user, String password) {
+        requireSecured();
+        Map<String, Object> properties = clientProperties();
+        properties.put(SaslConfigs.SASL_JAAS_CONFIG, scramJaasConfig(user, password));
+        return properties;
+    }
+
+    /** The {@code sasl.jaas.config} value of a SCRAM client. */
+    public static String scramJaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";";
+    }
+
+    /** Whether clients must authenticate over SASL_SSL and are authorized by ACLs. */
+    public boolean isSecured() {
+        return tls != null;
+    }
+
+    /** The CA, broker certificate and truststore of a secured broker. */
+    public TlsMaterial tls() {
+        requireSecured();
+        return tls;
+    }
+
+    /** The principal the broker itself authenticates as (over mutual TLS); the only super user. */
+    public String brokerPrincipal() {
+        requireSecured();
+        return "User:" + tls.subject();
+    }
+
+    /**
+     * Creates or replaces the SCRAM-SHA-512 credential of {@code user} and returns once the broker
+     * knows it, so a client can log in right afterwards.
+     */
+    public void createScramUser(String user, String password) {
+        requireRunning();
+        requireSecured();
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password))).all()
+                    .get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitCondition("the SCRAM credential of " + user, () -> {
+                try {
+                    return admin.describeUserScramCredentials(List.of(user)).all().get().containsKey(user);
+                } catch (ExecutionException e) {
+                    return false; // not yet in the broker's metadata: ResourceNotFoundException
+                }
+            });
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create the SCRAM user " + user + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Creating the SCRAM user " + user + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the SCRAM user " + user, e);
+        }
+    }
+
+    /** Adds the ACLs (as the broker's super user) and returns once the broker's authorizer applies them. */
+    public void createAcls(Collection<AclBinding> acls) {
+        requireRunning();
+        requireSecured();
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.createAcls(acls).all().get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitCondition(acls.size() + " ACLs", () -> {
+                try {
+                    return admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(acls);
+                } catch (ExecutionException e) {
+                    return false;
+                }
+            });
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create ACLs: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Creating ACLs timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating ACLs", e);
+        }
+    }
+
+    /** Removes the ACLs and returns once the broker's authorizer no longer has them. */
+    public void deleteAcls(Collection<AclBinding> acls) {
+        requireRunning();
+        requireSecured();
+        try (Admin admin = Admin.create(adminProperties())) {
+            admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitCondition("removal of " + acls.size() + " ACLs", () -> {
+                try {
+                    Collection<AclBinding> now = admin.describeAcls(AclBindingFilter.ANY).values().get();
+                    return acls.stream().noneMatch(now::contains);
+                } catch (ExecutionException e) {
+                    return false;
+                }
+            });
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot delete ACLs: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Deleting ACLs timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while deleting ACLs", e);
+        }
+    }
+
+    private interface Condition {
+        boolean holds() throws InterruptedException;
+    }
+
+    /** Metadata changes reach the broker's caches (credentials, authorizer) a moment after the controller took them. */
+    private void awaitCondition(String what, Condition condition) throws InterruptedException {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The broker did not apply " + what + " within " + startupTimeout.toMillis() + " ms");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void requireSecured() {
+        if (tls == null) {
+            throw new IllegalStateException("The embedded Kafka broker is open (PLAINTEXT); build it with saslSsl() for credentials and ACLs");
+        }
     }
 
     /** Creates one topic; see {@link #createTopics(Collection)}. */
@@ -281,6 +442,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
         p.put("inter.broker.listener.name", BROKER_LISTENER);
         p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        if (tls != null) {
+            securedListeners(p);
+        }
         p.put("log.dirs", logDirectory().toString());
         p.put("num.partitions", String.valueOf(defaultPartitions));
         p.put("default.replication.factor", "1");
@@ -309,6 +473,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         overrides.forEach(p::put);
         return p;
+    }
+
+    /**
+     * Clients reach the broker on a SASL_SSL listener (SCRAM-SHA-512 over TLS) and every request is
+     * checked by the standard authorizer: no ACL, no access. The broker's own connections (transaction
+     * markers to itself, registration with its controller) and the fixture's admin calls use mutual TLS
+     * on the INTERNAL and CONTROLLER listeners, where the broker's certificate makes it {@code User:CN=broker},
+     * the only super user; both listeners bind to 127.0.0.1 and require a certificate the test CA signed.
+     */
+    private void securedListeners(Properties p) {
+        p.put("listeners", CLIENT_LISTENER + "://" + HOST + ":" + brokerPort + "," + INTERNAL_LISTENER + "://" + HOST + ":" + internalPort
+                + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", CLIENT_LISTENER + "://" + HOST + ":" + brokerPort + "," + INTERNAL_LISTENER + "://" + HOST + ":" + internalPort);
+        p.put("inter.broker.listener.name", INTERNAL_LISTENER);
+        p.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_SSL," + INTERNAL_LISTENER + ":SSL," + CONTROLLER_LISTENER + ":SSL");
+        p.put("ssl.keystore.location", tls.keystore().toString());
+        p.put("ssl.keystore.password", tls.password());
+        p.put("ssl.key.password", tls.password());
+        p.put("ssl.keystore.type", tls.storeType());
+        p.put("ssl.truststore.location", tls.truststore().toString());
+        p.put("ssl.truststore.password", tls.password());
+        p.put("ssl.truststore.type", tls.storeType());
+        p.put("listener.name.internal.ssl.client.auth", "required");
+        p.put("listener.name.controller.ssl.client.auth", "required");
+        p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("listener.name.client.sasl.enabled.mechanisms", SCRAM_MECHANISM);
+        p.put("listener.name.client.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("authorizer.class.name", STANDARD_AUTHORIZER);
+        p.put("super.users", "User:" + tls.subject());
     }
 
     private void formatStorageIfNeeded() {
@@ -348,8 +541,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return properties.getProperty("cluster.id", "");
     }
 
+    /** The fixture's own admin client: the broker's identity on the INTERNAL listener when secured. */
     private Map<String, Object> adminProperties() {
         Map<String, Object> properties = clientProperties();
+        if (tls != null) {
+            properties.clear();
+            properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + internalPort);
+            properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+            properties.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.keystore().toString());
+            properties.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password());
+            properties.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, tls.password());
+            properties.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, tls.storeType());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.password());
+            properties.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, tls.storeType());
+        }
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, startupTimeout.toMillis());
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, 5_000));
         properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -428,8 +634,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int defaultPartitions = 1;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private boolean saslSsl;
 
         private Builder() {
+        }
+
+        /**
+         * A locked-down broker: clients on SASL_SSL (SCRAM-SHA-512 over TLS, certificates of a CA
+         * generated for this broker) and the standard authorizer with no ACLs yet. Users come from
+         * {@link EmbeddedKafkaBroker#createScramUser}, permissions from {@link EmbeddedKafkaBroker#createAcls}.
+         * Without it the broker is open (PLAINTEXT, no authorizer).
+         */
+        public Builder saslSsl() {
+            this.saslSsl = true;
+            return this;
         }
 
         /** Keep the data here and leave it on close; by default a temporary directory is used and deleted. */

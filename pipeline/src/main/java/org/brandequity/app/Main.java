@@ -21,11 +21,13 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code ingest}. The demo
- * artifact adds its own commands to the same command line ({@link #commandLine}).
+ * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code acls},
+ * {@code ingest}, {@code import}. The demo artifact adds its own commands to the same command line
+ * ({@link #commandLine}).
  *
- * <p>Exit status: 0 done, 1 failure (the pipeline died; one line when the schema registry refused it at
- * start), 2 usage or config error (one line); {@code import} adds 3 (some rows were rejected).
+ * <p>Exit status: 0 done, 1 failure (the pipeline died, or it cannot use its Kafka cluster or its
+ * schema registry: one line naming why, see {@link BrokerErrors}), 2 usage or config error (one line);
+ * {@code import} adds 3 (some rows were rejected).
  */
 @Command(name = "brand-equity.jar", sortOptions = false,
         description = "Brand equity streaming pipeline.",
@@ -53,6 +55,7 @@ public final class Main {
                 .addSubcommand(new Run(cli))
                 .addSubcommand(new Topology(cli))
                 .addSubcommand(new ConfigCommand(cli))
+                .addSubcommand(new Acls(cli))
                 .addSubcommand(new org.brandequity.ingest.IngestCommand(cli))
                 .addSubcommand(new org.brandequity.ingest.ImportCommand(cli));
         for (Cli.ConfiguredCommand command : more) cl.addSubcommand(command);
@@ -67,6 +70,11 @@ public final class Main {
             if (e instanceof SchemaRegistryException) {
                 // Its message names the registry URL (never its credentials), the subject and what to set.
                 command.getErr().println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                return CommandLine.ExitCode.SOFTWARE;
+            }
+            if (e instanceof BrokerAccessException) {
+                // Credentials, certificates, ACLs or the address: one line says which; the stack trace adds nothing.
+                command.getErr().println("error: " + e.getMessage());
                 return CommandLine.ExitCode.SOFTWARE;
             }
             throw e;
@@ -87,7 +95,7 @@ public final class Main {
 
         @Override
         public Integer call() throws Exception {
-            return runPipeline(PipelineConfig.fromMap(resolve()), cli.out());
+            return runPipeline(PipelineConfig.fromMap(resolve()), cli.out(), cli.err());
         }
     }
 
@@ -155,7 +163,74 @@ public final class Main {
         }
     }
 
-    static int runPipeline(PipelineConfig config, PrintStream out) throws Exception {
+    @Command(name = "acls",
+            description = {"Print the kafka-acls.sh commands that give a deployment exactly what it needs on a cluster with an"
+                    + " authorizer: the pipeline's principal, and optionally the principal producing its input and a downstream reader.",
+                    "Topic names and the application id come from the same config as `run`."})
+    static final class Acls extends Cli.ConfiguredCommand {
+        @Option(names = "--principal", required = true, paramLabel = "PRINCIPAL",
+                description = "The pipeline's principal (User:name, or a bare name meaning User:name).")
+        String principal;
+
+        @Option(names = "--simulator-principal", paramLabel = "PRINCIPAL",
+                description = "A principal that writes the input topics (the simulator, an ingestion service).")
+        String producerPrincipal;
+
+        @Option(names = "--downstream-principal", paramLabel = "PRINCIPAL",
+                description = "A principal that reads the output topics.")
+        String downstreamPrincipal;
+
+        @Option(names = "--downstream-group", paramLabel = "PREFIX",
+                description = "Prefix of the downstream reader's consumer groups (default: its principal's name).")
+        String downstreamGroup;
+
+        @Option(names = "--topics-precreated",
+                description = "The topics are created beforehand: no Create for the pipeline on its own topics.")
+        boolean topicsPrecreated;
+
+        @Option(names = "--command-config", paramLabel = "FILE", defaultValue = "admin.properties",
+                description = "The admin's client properties file, as written into each line (default: ${DEFAULT-VALUE}).")
+        String commandConfig;
+
+        Acls(Cli cli) {
+            super(cli);
+        }
+
+        @Override
+        public CommandKeys keys() {
+            return PipelineKeys.KEYS;
+        }
+
+        @Override
+        public Integer call() {
+            PipelineConfig config = PipelineConfig.fromMap(resolve());
+            String bootstrap = config.bootstrapServers();
+            print("# the pipeline, " + DeploymentAcls.principal(principal) + " (application.id " + config.applicationId() + ")",
+                    DeploymentAcls.pipeline(config, principal, !topicsPrecreated), bootstrap);
+            if (producerPrincipal != null) {
+                print("# the producer of the input topics, " + DeploymentAcls.principal(producerPrincipal),
+                        DeploymentAcls.producer(config, producerPrincipal), bootstrap);
+            }
+            if (downstreamPrincipal != null) {
+                String principalName = DeploymentAcls.principal(downstreamPrincipal);
+                String group = downstreamGroup != null ? downstreamGroup : principalName.substring(principalName.indexOf(':') + 1);
+                print("# a downstream reader of the output topics, " + principalName + " (consumer groups " + group + "*)",
+                        DeploymentAcls.downstream(config, downstreamPrincipal, group), bootstrap);
+            }
+            return 0;
+        }
+
+        private void print(String heading, List<org.apache.kafka.common.acl.AclBinding> acls, String bootstrap) {
+            cli.out().println(heading);
+            DeploymentAcls.kafkaAclsLines(acls, bootstrap, commandConfig).forEach(cli.out()::println);
+        }
+    }
+
+    static int runPipeline(PipelineConfig config, PrintStream out, PrintStream err) throws Exception {
+        // Before anything connects or logs: a cluster this config cannot use ends the command here, in one line.
+        try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config)) {
+            BrokerPreflight.check(config, BrandEquityTopology.build(config, new AppSerdes(registry)).describe());
+        }
         Pipeline pipeline = new Pipeline(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));
         // The watcher reads the output topics so this instance's endpoint exports the brand-level
@@ -174,6 +249,9 @@ public final class Main {
                     config.applicationId(), config.topics().interactions(), config.bootstrapServers(), metrics.port(),
                     pipeline.apiUrl() == null ? "(disabled)" : pipeline.apiUrl());
             boolean failed = pipeline.awaitTermination();
+            if (failed) {
+                BrokerErrors.describe(pipeline.failure(), pipeline.config()).ifPresent(line -> err.println("error: " + line));
+            }
             return failed ? 1 : 0;
         }
     }

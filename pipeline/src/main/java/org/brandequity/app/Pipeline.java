@@ -51,6 +51,7 @@ public final class Pipeline implements AutoCloseable {
     private final QueryApi api;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
+    private volatile Throwable failure;
 
     public Pipeline(PipelineConfig config) {
         // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
@@ -67,6 +68,7 @@ public final class Pipeline implements AutoCloseable {
         streams.setUncaughtExceptionHandler(e -> {
             // Kafka Streams has logged the stack trace already (with the failed task, and again with this decision).
             log.error("Stream thread failed ({}); shutting this instance down so its supervisor restarts it", e.toString());
+            failure = e;
             failed = true;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -128,6 +130,11 @@ public final class Pipeline implements AutoCloseable {
     public boolean awaitTermination() throws InterruptedException {
         stopped.await();
         return failed;
+    }
+
+    /** The exception that stopped a stream thread, or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     @Override

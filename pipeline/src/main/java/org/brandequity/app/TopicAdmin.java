@@ -11,7 +11,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.brandequity.config.PipelineConfig;
@@ -69,19 +71,29 @@ public final class TopicAdmin {
                 if (!existing.contains(topic.name())) missing.add(topic);
             }
             if (!missing.isEmpty()) {
-                try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) throw e;
+                for (Map.Entry<String, KafkaFuture<Void>> creation : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        creation.getValue().get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicAuthorizationException) {
+                            throw new BrokerAccessException("not authorized: " + BrokerErrors.principal(c) + " may not create topic "
+                                    + creation.getKey() + " at " + c.bootstrapServers() + "; the pipeline needs Create on it, or the topics"
+                                    + " created beforehand (`acls --topics-precreated`)", e.getCause());
+                        }
+                        if (!(e.getCause() instanceof TopicExistsException)) throw e;
+                    }
                 }
             }
             requireCoPartitioned(admin, c.topics().interactions(), c.topics().profiles(), c.topicPartitions());
-        } catch (CoPartitioningException e) {
+        } catch (CoPartitioningException | BrokerAccessException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);
         } catch (Exception e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String known = BrokerErrors.describe(cause, c).orElse(null);
+            if (known != null) throw new BrokerAccessException(known, cause);
             throw new IllegalStateException("Cannot create topics on " + c.bootstrapServers() + ": " + e.getMessage(), e);
         }
     }

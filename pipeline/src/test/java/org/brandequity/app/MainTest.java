@@ -103,4 +103,44 @@ class MainTest {
         assertEquals(2, execute(Map.of(), "run", "--confg", "x"));
         assertTrue(err().contains("--confg"), err());
     }
+
+    @Test
+    void aclsPrintsOneKafkaAclsLinePerPrincipalAndResourceFromTheConfig() {
+        assertEquals(0, execute(Map.of(), "acls", "--principal", "pipeline", "--set", "application.id=shop-eq",
+                "--set", "bootstrap.servers=kafka:9093", "--set", "topic.interactions=shop-events"));
+        String text = out();
+        assertTrue(text.startsWith("# the pipeline, User:pipeline (application.id shop-eq)\n"), text);
+        assertTrue(text.contains("kafka-acls.sh --bootstrap-server kafka:9093 --command-config admin.properties --add"
+                + " --allow-principal User:pipeline --operation Read --operation Create --topic shop-events\n"), text);
+        assertTrue(text.contains(" --allow-principal User:pipeline --operation Create --operation Read --operation Write --operation Delete"
+                + " --resource-pattern-type prefixed --topic shop-eq-\n"), text);
+        assertTrue(text.contains(" --allow-principal User:pipeline --operation Write --resource-pattern-type prefixed --transactional-id shop-eq-\n"), text);
+        assertTrue(!text.contains("simulator") && !text.contains("downstream"), text);
+    }
+
+    @Test
+    void aclsWithTopicsCreatedBeforehandGrantsNoCreateOnThem() {
+        assertEquals(0, execute(Map.of(), "acls", "--principal", "pipeline", "--topics-precreated"));
+        assertTrue(out().lines().filter(l -> l.contains("--operation Create")).allMatch(l -> l.contains("--resource-pattern-type prefixed")), out());
+    }
+
+    @Test
+    void configEffectiveMasksTheJaasConfigAndTruststorePasswordFromTheEnvironment() {
+        assertEquals(0, execute(Map.of("BRANDEQUITY_KAFKA_SASL_JAAS_CONFIG",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pipeline\" password=\"s3cret\";",
+                        "BRANDEQUITY_KAFKA_SSL_TRUSTSTORE_PASSWORD", "s3cret"),
+                "config", "--effective", "--set", "kafka.security.protocol=SASL_SSL"));
+        assertTrue(out().contains("kafka.sasl.jaas.config=[hidden]\n") && out().contains("kafka.ssl.truststore.password=[hidden]\n"), out());
+        assertTrue(out().contains("kafka.security.protocol=SASL_SSL\n"), out());
+        assertTrue(!out().contains("s3cret"), out());
+    }
+
+    @Test
+    void theTopologyDescriptionNeverContainsTheClientSecrets() {
+        assertEquals(0, execute(Map.of("BRANDEQUITY_KAFKA_SASL_JAAS_CONFIG",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"pipeline\" password=\"s3cret\";"),
+                "topology", "--set", "kafka.ssl.truststore.password=s3cret", "--set", "schema.registry.url=https://user:s3cret@registry:8081"));
+        assertTrue(out().contains("Sub-topology"), out());
+        assertTrue(!out().contains("s3cret") && !err().contains("s3cret"), out() + err());
+    }
 }
