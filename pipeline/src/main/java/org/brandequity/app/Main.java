@@ -227,9 +227,13 @@ public final class Main {
     }
 
     static int runPipeline(PipelineConfig config, PrintStream out, PrintStream err) throws Exception {
-        // Before anything connects or logs: a cluster this config cannot use ends the command here, in one line.
+        // Before Kafka Streams starts, each ending the command here in one line: the query API's
+        // keystore (exit 2), whether the Kafka cluster can be used (exit 1), then the schema registry
+        // (its credentials, its certificate, the output schemas; exit 1).
+        if (config.api().enabled()) QueryApi.tls(config.api());
         try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config)) {
             BrokerPreflight.check(config, BrandEquityTopology.build(config, new AppSerdes(registry)).describe());
+            Pipeline.registerOutputSchemas(registry, config.topics());
         }
         Pipeline pipeline = new Pipeline(config);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "shutdown"));

@@ -79,7 +79,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Pipeline start() {
-        registerOutputSchemas();
+        registerOutputSchemas(registry, config.topics());
         TopicAdmin.ensureTopics(config);
         streams.start();
         deadLetterSummary.start();
@@ -94,8 +94,7 @@ public final class Pipeline implements AutoCloseable {
      * with one line instead of killing a stream thread minutes later. Internal topics and stores
      * use the registry-free binary encoding, so these are all the subjects the pipeline writes.
      */
-    private void registerOutputSchemas() {
-        PipelineConfig.Topics t = config.topics();
+    static void registerOutputSchemas(SchemaRegistryClient registry, PipelineConfig.Topics t) {
         registry.register(WireFormat.subject(t.customerScores(), false), CustomerExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());

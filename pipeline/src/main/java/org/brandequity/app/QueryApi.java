@@ -101,8 +101,7 @@ public final class QueryApi implements AutoCloseable {
      */
     public static QueryApi bind(PipelineConfig.Api api) {
         List<Password> tokens = api.tokenList();
-        SSLContext tls = api.tls() ? Tls.serving(api.keystore(), PipelineKeys.API_TLS_KEYSTORE_LOCATION_CONFIG,
-                api.truststore(), PipelineKeys.API_TLS_TRUSTSTORE_LOCATION_CONFIG) : null;
+        SSLContext tls = tls(api);
         InetSocketAddress address = new InetSocketAddress(api.host(), api.port());
         try {
             HttpServer server;
@@ -117,6 +116,16 @@ public final class QueryApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot bind the query API on " + api.host() + ":" + api.port() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The API's TLS context, or null without a keystore.
+     *
+     * @throws IllegalArgumentException naming the key and the file, for a keystore or truststore that cannot be read
+     */
+    static SSLContext tls(PipelineConfig.Api api) {
+        return api.tls() ? Tls.serving(api.keystore(), PipelineKeys.API_TLS_KEYSTORE_LOCATION_CONFIG,
+                api.truststore(), PipelineKeys.API_TLS_TRUSTSTORE_LOCATION_CONFIG) : null;
     }
 
     /** {@code https} when the API serves TLS, else {@code http}. */

@@ -60,8 +60,11 @@ class IngestBrokerOutageIntegrationTest {
             Set<String> ids = new TreeSet<>();
             for (ConsumerRecord<byte[], byte[]> r : records) ids.add(serdes.interaction().deserializer().deserialize(topic, r.value()).getEventId());
             assertEquals(distinct, ids.size(), ids.toString());
-            assertEquals(distinct + 10, records.size(),
-                    "the first attempt's records were delivered after the outage as well, so the retry wrote copies");
+            // The first attempt's records wait in the producer and are delivered once the broker is
+            // back, unless a batch's delivery timeout ran out first: between 1 and 10 copies.
+            int copies = records.size() - distinct;
+            assertTrue(copies >= 1 && copies <= 10,
+                    "some of the first attempt's records were delivered after the outage too, so the retry wrote copies: " + copies);
 
             try (Pipeline pipeline = new Pipeline(config).start()) {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -69,7 +72,7 @@ class IngestBrokerOutageIntegrationTest {
                     if (System.nanoTime() > deadline) throw new AssertionError("the pipeline did not read all " + records.size() + " records");
                     Thread.sleep(100);
                 }
-                assertEquals(10, pipeline.counters().duplicates(), "every copy dropped by event id");
+                assertEquals(copies, pipeline.counters().duplicates(), "every copy dropped by event id");
                 BrandEquity equity = latestEquity(cluster, serdes, config.topics().equity(), distinct);
                 assertEquals(distinct, equity.getEvents(), "each event counted once");
             }

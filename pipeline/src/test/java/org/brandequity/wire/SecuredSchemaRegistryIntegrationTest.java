@@ -166,10 +166,18 @@ class SecuredSchemaRegistryIntegrationTest {
     }
 
     /** {@code run} in this JVM with the registry settings of {@code config(more)}, and no broker (none is reached). */
+    /** {@code run} against a real (open) broker, so that only the registry can stop it: it checks the cluster first. */
     private static String[] runFailsAtStart(Map<String, String> more) {
+        try (org.brandequity.embedded.EmbeddedKafkaBroker broker = org.brandequity.embedded.EmbeddedKafkaBroker.builder()
+                .dataDirectory(dir.resolve("kafka-" + System.nanoTime())).start()) {
+            return runFailsAtStart(broker.bootstrapServers(), more);
+        }
+    }
+
+    private static String[] runFailsAtStart(String bootstrap, Map<String, String> more) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--set", "bootstrap.servers=127.0.0.1:1",
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--set", "bootstrap.servers=" + bootstrap,
                 "--set", "api.host=127.0.0.1", "--set", "api.port=0", "--set", "metrics.host=127.0.0.1", "--set", "metrics.port=0",
                 "--set", "state.dir=" + dir.resolve("state")));
         Map<String, String> settings = new HashMap<>();
