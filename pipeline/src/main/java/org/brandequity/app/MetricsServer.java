@@ -112,12 +112,15 @@ public final class MetricsServer implements AutoCloseable {
         server.start();
     }
 
-    /** The JDK's basic authenticator, checking both parts in constant time (digests compared with {@link MessageDigest#isEqual}). */
-    static final class Credentials extends BasicAuthenticator {
+    /**
+     * The JDK's basic authenticator, checking both parts in constant time (digests compared with {@link MessageDigest#isEqual}).
+     * The ingestion service's {@code /metrics} checks its credentials with {@link #checkCredentials} too.
+     */
+    public static final class Credentials extends BasicAuthenticator {
         private final byte[] user;
         private final byte[] password;
 
-        Credentials(String user, Password password) {
+        public Credentials(String user, Password password) {
             super("metrics", StandardCharsets.UTF_8);
             this.user = sha256(user);
             this.password = sha256(password.value());

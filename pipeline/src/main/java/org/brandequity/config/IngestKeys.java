@@ -19,6 +19,11 @@ public final class IngestKeys {
     public static final String REQUEST_TIMEOUT_CONFIG = "ingest.request.timeout";
     public static final String AUTH_TOKENS_CONFIG = "ingest.auth.tokens";
     public static final String AUTH_TOKENS_FILE_CONFIG = "ingest.auth.tokens.file";
+    public static final String TLS_KEYSTORE_LOCATION_CONFIG = "ingest.tls.keystore.location";
+    public static final String TLS_KEYSTORE_PASSWORD_CONFIG = "ingest.tls.keystore.password";
+    public static final String TLS_KEYSTORE_TYPE_CONFIG = "ingest.tls.keystore.type";
+    public static final String METRICS_BASIC_USER_CONFIG = "ingest.metrics.auth.basic.user";
+    public static final String METRICS_BASIC_PASSWORD_CONFIG = "ingest.metrics.auth.basic.password";
 
     /** The service's section of the config table. */
     public static final ConfigSection SECTION = new ConfigSection("ingest", define(), List.of());
@@ -48,6 +53,20 @@ public final class IngestKeys {
                                 + "Never logged; set it from the environment (BRANDEQUITY_INGEST_AUTH_TOKENS) or use the file.")
                 .define(AUTH_TOKENS_FILE_CONFIG, Type.STRING, "", Importance.HIGH,
                         "A file of bearer tokens, one a line (blank lines and # comments skipped), read at start; "
-                                + "accepted besides ingest.auth.tokens. Empty = none.");
+                                + "accepted besides ingest.auth.tokens. Empty = none.")
+                // TLS and the metrics' basic auth as the query API has them (api.tls.*, metrics.auth.basic.*; docs/security.md).
+                .define(TLS_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Validators.readableFileOrEmpty(), Importance.MEDIUM,
+                        "Key store with the ingestion service's key and certificate: when set, the service serves https only "
+                                + "(the same port; /health and /metrics too). Empty = plain http.")
+                .define(TLS_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.MEDIUM,
+                        "Password of ingest.tls.keystore.location and of the key in it.")
+                .define(TLS_KEYSTORE_TYPE_CONFIG, Type.STRING, PipelineKeys.STORE_TYPE_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("JKS", "PKCS12"), Importance.LOW,
+                        "Format of ingest.tls.keystore.location.")
+                .define(METRICS_BASIC_USER_CONFIG, Type.STRING, "", Validators.basicAuthUser(), Importance.LOW,
+                        "Basic auth user the ingestion service's /metrics requires (Prometheus: basic_auth); empty = open. "
+                                + "/health stays open.")
+                .define(METRICS_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
+                        "Basic auth password the ingestion service's /metrics requires, with ingest.metrics.auth.basic.user.");
     }
 }

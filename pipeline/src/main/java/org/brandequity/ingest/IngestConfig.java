@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.types.Password;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
+import org.brandequity.config.PipelineConfig.Store;
 import org.brandequity.model.Durations;
 
 /**
@@ -24,8 +26,40 @@ import org.brandequity.model.Durations;
  * @param maxItems       most items in one request (413 beyond)
  * @param requestTimeout longest wait for every acknowledgement (503 beyond)
  * @param tokens         accepted bearer tokens; none = authentication off
+ * @param keystore       the key and certificate to serve https with; {@link Store#NONE} = plain http
+ * @param metricsUser    the basic auth user {@code /metrics} requires; empty = open
+ * @param metricsPassword its password (empty exactly when the user is)
  */
-public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens) {
+public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens,
+                           Store keystore, String metricsUser, Password metricsPassword) {
+
+    /** Plain http, {@code /metrics} open. */
+    public IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens) {
+        this(host, port, maxBodyBytes, maxItems, requestTimeout, tokens, Store.NONE, "", new Password(""));
+    }
+
+    /** Checks that relate several keys; the message names the keys, never a value. */
+    public IngestConfig {
+        if (metricsUser.isEmpty() != metricsPassword.value().isEmpty()) {
+            throw new IllegalArgumentException("Invalid config: " + METRICS_BASIC_USER_CONFIG + " and " + METRICS_BASIC_PASSWORD_CONFIG
+                    + " are set together or not at all");
+        }
+    }
+
+    /** Whether the service serves https (only). */
+    public boolean tls() {
+        return keystore.isSet();
+    }
+
+    /** {@code https} or {@code http}. */
+    public String scheme() {
+        return tls() ? "https" : "http";
+    }
+
+    /** Whether {@code /metrics} requires basic auth. */
+    public boolean metricsAuthenticated() {
+        return !metricsUser.isEmpty();
+    }
 
     /**
      * Reads the {@code ingest.*} keys of {@code values} (other keys are left to their readers), and
@@ -51,7 +85,10 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
         }
         return new IngestConfig(c.getString(HOST_CONFIG).trim(), c.getInt(PORT_CONFIG), c.getInt(MAX_BODY_BYTES_CONFIG),
                 c.getInt(MAX_ITEMS_CONFIG), Durations.parse(REQUEST_TIMEOUT_CONFIG, c.getString(REQUEST_TIMEOUT_CONFIG)),
-                tokens.isEmpty() ? BearerTokens.off() : BearerTokens.of(tokens, String.join(" and ", sources)));
+                tokens.isEmpty() ? BearerTokens.off() : BearerTokens.of(tokens, String.join(" and ", sources)),
+                new Store(c.getString(TLS_KEYSTORE_LOCATION_CONFIG).trim(), c.getPassword(TLS_KEYSTORE_PASSWORD_CONFIG),
+                        c.getString(TLS_KEYSTORE_TYPE_CONFIG).toUpperCase(java.util.Locale.ROOT)),
+                c.getString(METRICS_BASIC_USER_CONFIG), c.getPassword(METRICS_BASIC_PASSWORD_CONFIG));
     }
 
     /** {@link #fromMap} of properties (the demo's merged settings). */

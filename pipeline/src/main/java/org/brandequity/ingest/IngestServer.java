@@ -23,7 +23,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Serializer;
+import org.brandequity.app.MetricsServer;
+import org.brandequity.app.Tls;
+import org.brandequity.config.IngestKeys;
+import org.brandequity.config.PipelineConfig;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +55,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the request thread reads, decodes and validates, then hands the sending to Jetty's
  * pool and returns ({@code ctx.future}); the answer is written when the acknowledgements arrive or
  * the deadline passes, never on the producer's I/O thread.
+ *
+ * <p>Security (docs/security.md): with tokens, {@code /v1/*} requires a bearer token; with
+ * {@code ingest.tls.keystore.location}, the one connector speaks https only; with
+ * {@code ingest.metrics.auth.basic.user}, {@code /metrics} requires basic auth. {@code /health}
+ * is always open, for load balancers and probes.
  */
 public final class IngestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
@@ -72,12 +88,23 @@ public final class IngestServer implements AutoCloseable {
      */
     public IngestServer(IngestConfig config, List<Route<?>> routes, Producer<String, byte[]> producer,
                         PrometheusMeterRegistry meters, LongSupplier clock) {
+        this(config, tls(config), routes, producer, meters, clock);
+    }
+
+    /**
+     * Starts serving at once, over https with {@code tls} ({@link #tls} of {@code config}, built
+     * beforehand so that a bad keystore stops the service before it touches Kafka).
+     */
+    IngestServer(IngestConfig config, javax.net.ssl.SSLContext tls, List<Route<?>> routes, Producer<String, byte[]> producer,
+                 PrometheusMeterRegistry meters, LongSupplier clock) {
         this.config = config;
         this.producer = producer;
         this.meters = meters;
         this.metrics = new IngestMetrics(meters);
         this.clock = clock;
         long timeoutMs = config.requestTimeout().toMillis();
+        MetricsServer.Credentials scrapers = config.metricsAuthenticated()
+                ? new MetricsServer.Credentials(config.metricsUser(), config.metricsPassword()) : null;
         this.app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.startup.showOldJavalinVersionWarning = false;
@@ -87,6 +114,21 @@ public final class IngestServer implements AutoCloseable {
             c.jetty.threadPool = workers;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            if (tls != null) {
+                // Jetty's TLS connector in place of Javalin's default one (Javalin adds its plain
+                // connector only when none was added), so the port speaks https only.
+                c.jetty.addConnector((server, http) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setSslContext(tls);
+                    HttpConfiguration https = new HttpConfiguration(http);
+                    https.addCustomizer(new SecureRequestCustomizer());
+                    ServerConnector connector = new ServerConnector(server,
+                            new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
+                    connector.setHost(config.host());
+                    connector.setPort(config.port());
+                    return connector;
+                });
+            }
             // Graceful stop, Jetty's way: stop accepting, let requests in flight (waiting for their
             // acknowledgements) finish for up to one request timeout and a margin, then close.
             c.jetty.modifyServer(server -> {
@@ -95,6 +137,7 @@ public final class IngestServer implements AutoCloseable {
             });
             c.requestLogger.http((ctx, ms) -> metrics.request(ctx.path(), ctx.statusCode(), Duration.ofNanos((long) (ms * 1e6))));
             c.routes.before("/v1/*", this::authenticate);
+            if (scrapers != null) c.routes.before(IngestMetrics.METRICS, ctx -> authenticateScraper(ctx, scrapers));
             for (Route<?> route : routes) c.routes.post(route.path(), ctx -> ingest(ctx, route));
             c.routes.get(IngestMetrics.HEALTH, ctx -> json(ctx, 200, JSON.createObjectNode().put("status", "UP")));
             c.routes.get(IngestMetrics.METRICS, ctx -> ctx.status(200).contentType(PROMETHEUS_TEXT).result(meters.scrape()));
@@ -107,15 +150,25 @@ public final class IngestServer implements AutoCloseable {
         app.start();
     }
 
+    /**
+     * The TLS context of {@code config}'s keystore, or null for plain http. A wrong password, type
+     * or file is one line naming the key and the file, never the password. The context's trust
+     * half is unused: clients present no certificate.
+     */
+    static javax.net.ssl.SSLContext tls(IngestConfig config) {
+        return config.tls() ? Tls.serving(config.keystore(), IngestKeys.TLS_KEYSTORE_LOCATION_CONFIG,
+                PipelineConfig.Store.NONE, IngestKeys.TLS_KEYSTORE_LOCATION_CONFIG) : null;
+    }
+
     /** The bound port (useful with port 0). */
     public int port() {
         return app.port();
     }
 
-    /** Base URL, {@code http://host:port}; a wildcard bind address is shown as {@code localhost}. */
+    /** Base URL, {@code http://host:port} or {@code https://host:port}; a wildcard bind address is shown as {@code localhost}. */
     public String baseUrl() {
         String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
-        return "http://" + host + ":" + port();
+        return config.scheme() + "://" + host + ":" + port();
     }
 
     /** The interactions endpoint, as the start banners print it. */
@@ -135,6 +188,20 @@ public final class IngestServer implements AutoCloseable {
             case MISSING -> throw new Refusal(401, "a bearer token is required: Authorization: Bearer <token>",
                     Map.of("WWW-Authenticate", "Bearer realm=\"brand-equity-ingest\""), List.of());
             case WRONG -> throw new Refusal(403, "the bearer token is not accepted", Map.of(), List.of());
+        }
+    }
+
+    /** {@code /metrics} behind basic auth: 401 with the challenge Prometheus answers, for no, malformed or wrong credentials alike. */
+    private static void authenticateScraper(Context ctx, MetricsServer.Credentials scrapers) {
+        io.javalin.security.BasicAuthCredentials offered;
+        try {
+            offered = ctx.basicAuthCredentials();
+        } catch (RuntimeException e) {
+            offered = null; // not base64 or no ':': as good as none
+        }
+        if (offered == null || !scrapers.checkCredentials(offered.getUsername(), offered.getPassword())) {
+            throw new Refusal(401, "basic auth credentials are required for /metrics",
+                    Map.of("WWW-Authenticate", "Basic realm=\"metrics\", charset=\"UTF-8\""), List.of());
         }
     }
 

@@ -38,7 +38,7 @@ public final class IngestService implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final IngestServer server;
 
-    private IngestService(PipelineConfig config, IngestConfig ingest) {
+    private IngestService(PipelineConfig config, IngestConfig ingest, javax.net.ssl.SSLContext tls) {
         this.ingest = ingest;
         this.registry = SchemaRegistries.fromConfig(config);
         this.producer = IngestProducers.create(producerConfig(config, ingest), CLIENT_ID);
@@ -55,7 +55,7 @@ public final class IngestService implements AutoCloseable {
                             new ConfluentAvroSerde<>(registry, CustomerInteraction.class, false).serializer()),
                     new IngestServer.Route<>(IngestMetrics.PROFILES, t.profiles(), ContractCodec.profiles(),
                             new ConfluentAvroSerde<>(registry, CustomerProfile.class, false).serializer()));
-            this.server = new IngestServer(ingest, routes, producer, meters, System::currentTimeMillis);
+            this.server = new IngestServer(ingest, tls, routes, producer, meters, System::currentTimeMillis);
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             registry.close();
@@ -65,11 +65,13 @@ public final class IngestService implements AutoCloseable {
 
     /**
      * Creates the pipeline's topics when missing (as {@code run} does, so the first records do not
-     * land in auto-created topics of the wrong size), then starts serving.
+     * land in auto-created topics of the wrong size), then starts serving. The keystore is read
+     * first: a wrong password fails at once, whether or not Kafka answers.
      */
     public static IngestService start(PipelineConfig config, IngestConfig ingest) {
+        javax.net.ssl.SSLContext tls = IngestServer.tls(ingest);
         TopicAdmin.ensureTopics(config);
-        return new IngestService(config, ingest);
+        return new IngestService(config, ingest, tls);
     }
 
     /**
@@ -86,12 +88,16 @@ public final class IngestService implements AutoCloseable {
         return server;
     }
 
-    /** The start banner's line: the interactions URL and, when authentication is on, where the tokens come from. */
+    /**
+     * The start banner's line: the interactions URL (https with a keystore), where the tokens come
+     * from when authentication is on, and whether {@code /metrics} needs basic auth. Never a secret.
+     */
     public String banner() {
         return "ingestion " + server.interactionsUrl() + " (also " + IngestMetrics.PROFILES + ", " + IngestMetrics.HEALTH + ", "
                 + IngestMetrics.METRICS + "); " + (ingest.tokens().enabled()
                 ? "bearer tokens required, from " + ingest.tokens().source()
-                : "no authentication (set ingest.auth.tokens or ingest.auth.tokens.file)");
+                : "no authentication (set ingest.auth.tokens or ingest.auth.tokens.file)")
+                + (ingest.metricsAuthenticated() ? "; " + IngestMetrics.METRICS + " behind basic auth" : "");
     }
 
     /** Stops the server gracefully (requests in flight are answered), then flushes and closes the producer. */

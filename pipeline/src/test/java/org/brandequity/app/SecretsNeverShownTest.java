@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigDef;
+import org.brandequity.config.CommandKeys;
+import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.wire.TestTls;
 import org.junit.jupiter.api.Test;
@@ -23,17 +25,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every secret key set to a marker value; the marker must never show: not in {@code config
- * --effective}, not in the topology description, not in what {@code run} logs and prints while it
- * starts. The secret keys are found from the definition (type PASSWORD), so a secret key added
- * later is covered without touching this test.
+ * --effective}, not in the topology description, not in what {@code run} and {@code ingest} log
+ * and print while they start. The secret keys are found from each command's definition (type
+ * PASSWORD), so a secret key added later is covered without touching this test.
  */
 class SecretsNeverShownTest {
     /** Valid as a password, a bearer token and a keytool store password (6 characters at least). */
     private static final String MARKER = "MARKER6b1f0e";
 
+    /** The secret keys {@code run} reads. */
     private static List<String> secretKeys() {
+        return secretKeys(PipelineKeys.KEYS);
+    }
+
+    /** The secret keys a command reads: those of type PASSWORD in its definition. */
+    private static List<String> secretKeys(CommandKeys command) {
         List<String> keys = new ArrayList<>();
-        PipelineKeys.KEYS.definition().configKeys().values().stream()
+        command.definition().configKeys().values().stream()
                 .filter(k -> k.type == ConfigDef.Type.PASSWORD).forEach(k -> keys.add(k.name));
         assertTrue(keys.size() >= 8, "the secret keys: " + keys);
         return keys;
@@ -44,8 +52,13 @@ class SecretsNeverShownTest {
      * marker, the users that go with the passwords, the registry URL with the marker as its password.
      */
     private static Map<String, String> everySecret(Path dir, String registryHostPort) throws Exception {
+        return everySecret(dir, registryHostPort, PipelineKeys.KEYS);
+    }
+
+    /** {@link #everySecret(Path, String)} for {@code command}; {@code ingest}'s own secrets with what makes them valid. */
+    private static Map<String, String> everySecret(Path dir, String registryHostPort, CommandKeys command) throws Exception {
         Map<String, String> s = new LinkedHashMap<>();
-        for (String key : secretKeys()) s.put(key, MARKER);
+        for (String key : secretKeys(command)) s.put(key, MARKER);
         s.put("schema.registry.url", "http://pipeline:" + MARKER + "@" + registryHostPort + "/apis/ccompat/v7");
         s.put("schema.registry.auth.basic.user", "pipeline");
         s.put("metrics.auth.basic.user", "prometheus");
@@ -53,6 +66,10 @@ class SecretsNeverShownTest {
         s.put("api.tls.keystore.location", keystore.toString());
         s.put("api.tls.truststore.location", keystore.toString());
         s.put("schema.registry.ssl.truststore.location", keystore.toString());
+        if (command == IngestKeys.KEYS) {
+            s.put("ingest.tls.keystore.location", keystore.toString());
+            s.put("ingest.metrics.auth.basic.user", "prometheus");
+        }
         // Kafka's own secrets, passed through as kafka.*; unused on a PLAINTEXT listener but still logged (masked) by the clients.
         s.put("kafka.ssl.truststore.password", MARKER);
         s.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"p\" password=\""
@@ -82,6 +99,19 @@ class SecretsNeverShownTest {
 
         assertEquals(0, effective.exit(), effective.text());
         for (String key : secretKeys()) {
+            assertTrue(effective.text().contains("\n" + key + "=[hidden]\n"), key + " is masked:\n" + effective.text());
+        }
+        assertFalse(effective.text().contains(MARKER), effective.text());
+    }
+
+    @Test
+    void configEffectiveForIngestMasksEverySecret(@TempDir Path dir) throws Exception {
+        Output effective = main(args("config", everySecret(dir, "127.0.0.1:8081", IngestKeys.KEYS), "--for", "ingest", "--effective"));
+
+        assertEquals(0, effective.exit(), effective.text());
+        assertTrue(secretKeys(IngestKeys.KEYS).containsAll(List.of("ingest.auth.tokens", "ingest.tls.keystore.password",
+                "ingest.metrics.auth.basic.password")), "ingest's own secrets are among those checked");
+        for (String key : secretKeys(IngestKeys.KEYS)) {
             assertTrue(effective.text().contains("\n" + key + "=[hidden]\n"), key + " is masked:\n" + effective.text());
         }
         assertFalse(effective.text().contains(MARKER), effective.text());
@@ -127,6 +157,43 @@ class SecretsNeverShownTest {
                 run.waitFor(30, TimeUnit.SECONDS);
             }
             String text = Files.readString(log);
+            assertTrue(text.lines().count() > 50, "the start-up log (Kafka clients dump their configs): " + text.lines().count() + " lines");
+            assertFalse(text.contains(MARKER), "a secret in the start-up log:\n" + text.lines().filter(l -> l.contains(MARKER))
+                    .reduce("", (x, y) -> x + y + "\n"));
+        }
+    }
+
+    @Test
+    void ingestLogsAndPrintsNoSecretWhileItStarts(@TempDir Path dir) throws Exception {
+        try (RealCluster cluster = new RealCluster()) {
+            Map<String, String> settings = everySecret(dir, "127.0.0.1:" + cluster.registryProcess.port(), IngestKeys.KEYS);
+            settings.remove("schema.registry.auth.bearer.token"); // exclusive with the basic auth set here
+            settings.put("ingest.host", "127.0.0.1");
+            settings.put("ingest.port", "0");
+            Path log = dir.resolve("ingest.log");
+            Path everything = Files.writeString(dir.resolve("log4j2-info.xml"), "<Configuration status=\"WARN\"><Appenders>"
+                    + "<Console name=\"Console\" target=\"SYSTEM_OUT\"><PatternLayout pattern=\"%d %-5level %c{1} - %msg%n\"/></Console>"
+                    + "</Appenders><Loggers><Root level=\"INFO\"><AppenderRef ref=\"Console\"/></Root></Loggers></Configuration>");
+            // run's command line with ingest in its place: the same cluster, registry and pipeline keys.
+            List<String> command = new ArrayList<>(cluster.runCommand("secrets-ingest", dir.resolve("state"), settings));
+            command.set(command.indexOf("run"), "ingest");
+            command.add(1, "-Dlog4j2.configurationFile=" + everything);
+            Process ingest = RealCluster.startProcess(command, log);
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                String text = "";
+                while (!(text.contains("ingestion https://127.0.0.1:") && text.contains("Ctrl-C to stop."))) {
+                    assertTrue(ingest.isAlive(), "ingest exited:\n" + text);
+                    assertTrue(System.nanoTime() < deadline, "ingest did not start:\n" + text);
+                    Thread.sleep(500);
+                    text = Files.readString(log);
+                }
+            } finally {
+                ingest.destroy();
+                ingest.waitFor(30, TimeUnit.SECONDS);
+            }
+            String text = Files.readString(log);
+            assertTrue(text.contains("/metrics behind basic auth"), text);
             assertTrue(text.lines().count() > 50, "the start-up log (Kafka clients dump their configs): " + text.lines().count() + " lines");
             assertFalse(text.contains(MARKER), "a secret in the start-up log:\n" + text.lines().filter(l -> l.contains(MARKER))
                     .reduce("", (x, y) -> x + y + "\n"));

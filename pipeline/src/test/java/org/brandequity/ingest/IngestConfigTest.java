@@ -75,6 +75,37 @@ class IngestConfigTest {
     }
 
     @Test
+    void aMetricsPasswordWithoutAUserIsAConfigErrorThatNamesBothKeysButNotThePassword() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IngestConfig.fromMap(Map.of(IngestKeys.METRICS_BASIC_PASSWORD_CONFIG, "scrape-secret")));
+        assertEquals("Invalid config: ingest.metrics.auth.basic.user and ingest.metrics.auth.basic.password are set together or not at all",
+                e.getMessage());
+    }
+
+    @Test
+    void aMetricsUserWithoutAPasswordIsAConfigError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IngestConfig.fromMap(Map.of(IngestKeys.METRICS_BASIC_USER_CONFIG, "prometheus")));
+        assertTrue(e.getMessage().contains(IngestKeys.METRICS_BASIC_PASSWORD_CONFIG), e.getMessage());
+    }
+
+    @Test
+    void aKeystoreThatIsNoFileIsAConfigErrorNamingTheKey(@TempDir Path dir) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> IngestConfig.fromMap(Map.of(IngestKeys.TLS_KEYSTORE_LOCATION_CONFIG, dir.resolve("missing.p12").toString())));
+        assertTrue(e.getMessage().contains(IngestKeys.TLS_KEYSTORE_LOCATION_CONFIG) && e.getMessage().contains("no readable file"), e.getMessage());
+    }
+
+    @Test
+    void withoutAKeystoreTheServiceIsPlainHttpAndItsKeystoreTypeDefaultsToPkcs12() {
+        IngestConfig c = IngestConfig.fromMap(Map.of());
+        assertFalse(c.tls());
+        assertEquals("http", c.scheme());
+        assertEquals("PKCS12", c.keystore().type());
+        assertFalse(c.metricsAuthenticated());
+    }
+
+    @Test
     void anIngestKeyIsUnknownToRun() {
         assertEquals(2, execute(Map.of(), "run", "--set", "ingest.port=9000"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown config key 'ingest.port'"), err.toString(StandardCharsets.UTF_8));
