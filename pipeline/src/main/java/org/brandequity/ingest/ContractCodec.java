@@ -242,8 +242,11 @@ public final class ContractCodec<T extends SpecificRecord> {
         JsonNode n = numeric(node, true);
         if (n != null && n.canConvertToLong() && n.canConvertToExactIntegral()) return Instant.ofEpochMilli(n.longValue());
         if (node.isTextual()) {
+            String text = node.textValue().trim();
+            Instant common = IsoTimes.parseCommon(text);
+            if (common != null) return common;
             try {
-                return OffsetDateTime.parse(node.textValue().trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
             } catch (DateTimeException e) {
                 // fall through to the problem
             }
