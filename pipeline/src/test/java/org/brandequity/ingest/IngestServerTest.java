@@ -163,6 +163,30 @@ class IngestServerTest {
     }
 
     @Test
+    void anUnreachableRegistryIs503WithRetryAfterAndNothingIsSent() throws Exception {
+        org.brandequity.wire.SchemaRegistryClient down = new org.brandequity.wire.SchemaRegistryClient() {
+            @Override
+            public int register(String subject, org.apache.avro.Schema schema) {
+                throw new org.brandequity.wire.SchemaRegistryException("Schema registry http://registry:8081 unreachable",
+                        "http://registry:8081", subject, -1, -1, new java.net.ConnectException("Connection refused"));
+            }
+
+            @Override
+            public org.apache.avro.Schema schemaById(int id) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        server = new IngestServer(new IngestConfig("127.0.0.1", 0, 1 << 20, 100, Duration.ofSeconds(10), BearerTokens.off()), List.of(
+                new IngestServer.Route<>(IngestMetrics.INTERACTIONS, TOPIC, ContractCodec.interactions(Duration.ofHours(1)),
+                        new ConfluentAvroSerde<>(down, CustomerInteraction.class, false).serializer())),
+                producer, meters, System::currentTimeMillis);
+        HttpResponse<String> response = send(post(interaction("e1", "c1") + "\n" + interaction("e2", "c2"), "application/x-ndjson"));
+        assertEquals(503, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Retry-After").isPresent());
+        assertEquals(List.of(), producer.history(), "nothing of the request reached the producer");
+    }
+
+    @Test
     void aBodyLargerThanTheLimitIs413BeforeAnythingIsSent() throws Exception {
         start(200, 100, Duration.ofSeconds(10), BearerTokens.off());
         HttpResponse<String> response = send(post("[" + interaction("e1", "c1") + "," + interaction("e2", "c1") + "]", "application/json"));
