@@ -18,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -197,36 +196,26 @@ public final class QueryApi implements AutoCloseable {
 
     /**
      * RFC 6750 bearer tokens on the JDK server's authentication hook (the JDK ships only a basic
-     * authenticator). Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual},
-     * which takes the same time wherever they differ, and against every token, so the time of an
-     * answer tells nothing about how close a guess was or which token it resembled.
+     * authenticator); the check itself is {@link BearerTokens}', as in the ingestion service.
      */
     static final class BearerAuthenticator extends Authenticator {
         static final String CHALLENGE = "Bearer realm=\"brand-equity\"";
-        private final List<byte[]> digests;
+        private final BearerTokens tokens;
 
         BearerAuthenticator(List<Password> tokens) {
-            this.digests = tokens.stream().map(t -> sha256(t.value())).toList();
+            this.tokens = BearerTokens.of(tokens.stream().map(Password::value).toList(), PipelineKeys.API_AUTH_TOKENS_CONFIG);
         }
 
         @Override
         public Result authenticate(HttpExchange exchange) {
-            String header = exchange.getRequestHeaders().getFirst("Authorization");
-            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
-                return new Retry(401);
-            }
-            byte[] presented = sha256(header.substring(7).trim());
-            boolean known = false;
-            for (byte[] digest : digests) known |= MessageDigest.isEqual(digest, presented);
-            return known ? new Success(new HttpPrincipal("bearer", "brand-equity")) : new Failure(403);
-        }
-
-        private static byte[] sha256(String token) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
+            switch (tokens.check(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                case MISSING:
+                    exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
+                    return new Retry(401);
+                case WRONG:
+                    return new Failure(403);
+                default:
+                    return new Success(new HttpPrincipal("bearer", "brand-equity"));
             }
         }
     }

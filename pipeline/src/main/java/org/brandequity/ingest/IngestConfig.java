@@ -2,19 +2,18 @@ package org.brandequity.ingest;
 
 import static org.brandequity.config.IngestKeys.*;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.types.Password;
+import org.brandequity.app.BearerTokens;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig.Store;
+import org.brandequity.config.Secrets;
 import org.brandequity.model.Durations;
 
 /**
@@ -71,16 +70,16 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
         AbstractConfig c = CommandKeys.parse(IngestKeys.SECTION.definition(), values);
         List<String> tokens = new ArrayList<>();
         List<String> sources = new ArrayList<>();
-        String listed = c.getPassword(AUTH_TOKENS_CONFIG).value();
-        if (!listed.isBlank()) {
-            Arrays.stream(listed.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(tokens::add);
+        List<Password> listed = Secrets.splitTokens(c.getPassword(AUTH_TOKENS_CONFIG));
+        if (!listed.isEmpty()) {
+            listed.forEach(t -> tokens.add(t.value()));
             sources.add(AUTH_TOKENS_CONFIG);
         }
         String file = c.getString(AUTH_TOKENS_FILE_CONFIG).trim();
         if (!file.isEmpty()) {
-            List<String> read = readTokenFile(Path.of(file));
+            List<Password> read = Secrets.readTokens(AUTH_TOKENS_FILE_CONFIG, Path.of(file));
             if (read.isEmpty()) throw new IllegalArgumentException(AUTH_TOKENS_FILE_CONFIG + ": " + file + " holds no token");
-            tokens.addAll(read);
+            read.forEach(t -> tokens.add(t.value()));
             sources.add(AUTH_TOKENS_FILE_CONFIG + " (" + file + ")");
         }
         return new IngestConfig(c.getString(HOST_CONFIG).trim(), c.getInt(PORT_CONFIG), c.getInt(MAX_BODY_BYTES_CONFIG),
@@ -96,13 +95,5 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
         Map<String, String> m = new java.util.HashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         return fromMap(m);
-    }
-
-    private static List<String> readTokenFile(Path file) {
-        try {
-            return Files.readAllLines(file).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(AUTH_TOKENS_FILE_CONFIG + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brandequity.app.BearerTokens;
 import org.brandequity.app.Pipeline;
 import org.brandequity.app.RealCluster;
 import org.brandequity.avro.BrandEquity;

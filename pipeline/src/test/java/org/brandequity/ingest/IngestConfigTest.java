@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.brandequity.app.BearerTokens;
 import org.brandequity.app.Cli;
 import org.brandequity.app.Main;
 import org.brandequity.config.IngestKeys;

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.brandequity.app.BearerTokens;
 import org.brandequity.app.RealCluster;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.NetworkException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.brandequity.app.BearerTokens;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.wire.ConfluentAvroSerde;
@@ -164,16 +165,21 @@ class IngestServerTest {
 
     @Test
     void anUnreachableRegistryIs503WithRetryAfterAndNothingIsSent() throws Exception {
+        // A registry that does not answer: every call fails as the HTTP client's does then.
         org.brandequity.wire.SchemaRegistryClient down = new org.brandequity.wire.SchemaRegistryClient() {
             @Override
             public int register(String subject, org.apache.avro.Schema schema) {
-                throw new org.brandequity.wire.SchemaRegistryException("Schema registry http://registry:8081 unreachable",
-                        "http://registry:8081", subject, -1, -1, new java.net.ConnectException("Connection refused"));
+                throw unreachable(subject);
             }
 
             @Override
             public org.apache.avro.Schema schemaById(int id) {
-                throw new UnsupportedOperationException();
+                throw unreachable(null);
+            }
+
+            private org.brandequity.wire.SchemaRegistryException unreachable(String subject) {
+                return new org.brandequity.wire.SchemaRegistryException("Schema registry http://registry:8081 unreachable",
+                        "http://registry:8081", subject, -1, -1, new java.net.ConnectException("Connection refused"));
             }
         };
         server = new IngestServer(new IngestConfig("127.0.0.1", 0, 1 << 20, 100, Duration.ofSeconds(10), BearerTokens.off()), List.of(

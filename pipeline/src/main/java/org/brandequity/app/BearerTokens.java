@@ -1,4 +1,4 @@
-package org.brandequity.ingest;
+package org.brandequity.app;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * The bearer tokens the ingestion service accepts ({@code Authorization: Bearer <token>}). None
+ * The bearer tokens an HTTP endpoint accepts (the query API, the ingestion service) ({@code Authorization: Bearer <token>}). None
  * configured means authentication is off.
  *
  * <p>Tokens are kept only as SHA-256 digests and compared with {@link MessageDigest#isEqual}, which
