@@ -482,11 +482,7 @@ public final class Bench {
      */
     private long awaitCommitted(String groupId, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int i = 0; i < partitions; i++) latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
-            Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            Map<TopicPartition, Long> end = endOffsets(admin, topic);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed =
@@ -633,9 +629,9 @@ public final class Bench {
         Arrays.sort(sorted);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("measuredEvents", n);
-        m.put("p50Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.50 * (n - 1))] / 1e6, 1));
-        m.put("p90Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.90 * (n - 1))] / 1e6, 1));
-        m.put("p99Ms", n == 0 ? -1 : round(sorted[(int) Math.floor(0.99 * (n - 1))] / 1e6, 1));
+        m.put("p50Ms", n == 0 ? -1 : round(quantile(sorted, 0.50) / 1e6, 1));
+        m.put("p90Ms", n == 0 ? -1 : round(quantile(sorted, 0.90) / 1e6, 1));
+        m.put("p99Ms", n == 0 ? -1 : round(quantile(sorted, 0.99) / 1e6, 1));
         m.put("maxMs", n == 0 ? -1 : round(sorted[n - 1] / 1e6, 1));
         return m;
     }
@@ -907,7 +903,22 @@ public final class Bench {
         }
     }
 
-    private static double round(double x, int digits) {
+    /** The end offset of every partition of {@code topic}. */
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int i = 0; i < partitions; i++) latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+        return end;
+    }
+
+    /** The {@code q} quantile of {@code sorted} (non-empty, ascending): the element at floor(q (n - 1)). */
+    static long quantile(long[] sorted, double q) {
+        return sorted[(int) Math.floor(q * (sorted.length - 1))];
+    }
+
+    static double round(double x, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(x * f) / f;
     }

@@ -17,7 +17,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +27,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serializer;
 import org.brandequity.app.Cli;
 import org.brandequity.app.Main;
@@ -141,8 +138,8 @@ final class IngestBench {
         r.put("batch", batch);
         r.put("seconds", round((t1 - t0) / 1e9, 3));
         r.put("eventsPerSecond", Math.round(timedEvents / ((t1 - t0) / 1e9)));
-        r.put("p50Ms", round(percentile(timed, 0.50) / 1e6, 1));
-        r.put("p99Ms", round(percentile(timed, 0.99) / 1e6, 1));
+        r.put("p50Ms", round(Bench.quantile(timed, 0.50) / 1e6, 1));
+        r.put("p99Ms", round(Bench.quantile(timed, 0.99) / 1e6, 1));
         r.put("maxMs", round(timed[timed.length - 1] / 1e6, 1));
         return r;
     }
@@ -218,19 +215,11 @@ final class IngestBench {
     /** Records on {@code topic}: the sum of its partitions' end offsets. */
     static long endOffsets(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int i = 0; i < partitions; i++) latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+            return Bench.endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
-    private static long percentile(long[] sorted, double q) {
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-    }
-
     private static double round(double x, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(x * f) / f;
+        return Bench.round(x, digits);
     }
 }
