@@ -3,48 +3,112 @@ package org.brandequity.app;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.SegmentContribution;
+import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.StageContribution;
 import org.brandequity.avro.TouchpointContribution;
+import org.brandequity.model.Sums;
 
 /**
  * Brand-level gauges read from the pipeline's output records, the way a downstream consumer sees
  * them (so a dashboard shows what was committed, not what a processor held in memory).
  *
- * <p>Label values are bounded: segment names (configured in the model and the profiles),
- * {@code Touchpoint} and {@code LifecycleStage} symbols. Never a customer or event id. A gauge is
- * registered the first time its label value appears in an output record, so Prometheus gets no
- * NaN series for touchpoints the brand never sees.
+ * <p>Label values are bounded: {@code Touchpoint} and {@code LifecycleStage} symbols, and segment
+ * labels. Segment names are free strings from the profiles, so only the segments of
+ * {@code metrics.segments} get a label of their own; every other segment is folded into
+ * {@value #OTHER}: additive values (contributions, volumes, counts) are summed, ratios recomputed
+ * from the summed parts (perceived = &Sigma; contribution / &Sigma; volume, net experience from the
+ * summed customer counts), never averaged. The topics and the query API keep every segment. Never a
+ * customer or event id. A gauge is registered the first time its label value appears in an output
+ * record, so Prometheus gets no NaN series for touchpoints the brand never sees.
+ *
+ * <p>The segment-labelled gauges are folded in {@link #refresh()}, which {@link MetricsServer} calls
+ * before each scrape: a segment-score record arrives for every customer window that lands, so
+ * folding {@value #OTHER} on each record would cost the number of segments each time; at scrape time
+ * it costs that once per scrape.
  *
  * <p>Every brand-level gauge is the same on every instance (each instance reads the whole output
  * topics), so dashboards aggregate them with {@code max by (...)}.
  */
 public final class DomainMetrics implements OutputWatcher.Listener {
+    /** The segment label of every segment outside {@code metrics.segments}. */
+    public static final String OTHER = "other";
+
     private final MeterRegistry registry;
     private final LongSupplier clock;
+    private final Set<String> labelledSegments;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** The latest alert record per scope:subject. */
     private final Map<String, ScoreDropAlert> alerts = new ConcurrentHashMap<>();
-    private final Map<String, SegmentContribution> segmentContributions = new ConcurrentHashMap<>();
     private final Map<String, TouchpointContribution> touchpoints = new ConcurrentHashMap<>();
     private final Map<String, StageContribution> stages = new ConcurrentHashMap<>();
+    /** The latest window of every segment, each under its own name (folded into labels by {@link #refresh()}). */
     private final Map<String, SegmentExperienceScore> segmentScores = new ConcurrentHashMap<>();
+    private final AtomicBoolean scoresChanged = new AtomicBoolean();
+    private final AtomicBoolean alertsChanged = new AtomicBoolean();
     private volatile BrandEquity equity;
+    /** The equity record the segment-labelled gauges were last folded from; guarded by this. */
+    private BrandEquity foldedEquity;
     private volatile long equityReceivedAtMillis;
     private volatile double endToEndLatencySeconds = Double.NaN;
 
-    /** {@code clock} gives wall-clock epoch milliseconds (a parameter so tests can fix it). */
-    public DomainMetrics(MeterRegistry registry, LongSupplier clock) {
+    /** Per segment label: &Sigma; contribution (as signal) and &Sigma; volume of its segments. */
+    private final GaugeTable<String, Sums> segmentEquity;
+    private final GaugeTable<String, SegmentScoreFold> segmentScoreGauges;
+    private final GaugeTable<AlertKey, AlertFold> alertGauges;
+
+    private record AlertKey(String scope, String subject) {}
+
+    /** Per (scope, subject label): 1 when any of its subjects' latest alert is firing, else 0; the largest drop. */
+    private record AlertFold(double firing, double drop) {
+        AlertFold plus(AlertFold o) {
+            return new AlertFold(Math.max(firing, o.firing), Math.max(drop, o.drop));
+        }
+    }
+
+    /**
+     * {@code clock} gives wall-clock epoch milliseconds (a parameter so tests can fix it);
+     * {@code labelledSegments} are the segments with a label of their own ({@code metrics.segments}).
+     */
+    public DomainMetrics(MeterRegistry registry, LongSupplier clock, Set<String> labelledSegments) {
         this.registry = registry;
         this.clock = clock;
+        this.labelledSegments = Set.copyOf(labelledSegments);
+        segmentEquity = new GaugeTable<String, Sums>(registry, label -> Tags.of("segment", label))
+                .gauge("brandequity_segment_contribution", "This segment's share of the equity stock; the segments sum to the stock",
+                        Sums::signal)
+                .gauge("brandequity_segment_perceived", "Decayed weighted mean experience of the segment, in [-1, 1] "
+                        + "(for other: summed contribution / summed volume)", Sums::perceived);
+        segmentScoreGauges = new GaugeTable<String, SegmentScoreFold>(registry, label -> Tags.of("segment", label))
+                .gauge("brandequity_segment_net_experience", "Net experience of the segment's latest window: % positive - % negative "
+                        + "customers, -100..100 (for other: from the summed counts)", SegmentScoreFold::netExperience)
+                .gauge("brandequity_segment_net_experience_margin", "95% margin of error of the latest window's net experience, in points",
+                        SegmentScoreFold::netExperienceMargin)
+                .gauge("brandequity_segment_sample_size", "Customers (n) behind the latest window's net experience",
+                        SegmentScoreFold::sampleSize)
+                .gauge("brandequity_segment_mean_score", "Unweighted mean customer score of the latest window, in [-1, 1]",
+                        SegmentScoreFold::meanScore)
+                .gauge("brandequity_segment_window_start_seconds", "Start of the segment's latest window, epoch seconds",
+                        f -> f.windowStartMillis() / 1000.0);
+        alertGauges = new GaugeTable<AlertKey, AlertFold>(registry, k -> Tags.of("scope", k.scope(), "subject", k.subject()))
+                .gauge("brandequity_score_drop_alert_firing",
+                        "1 while the pipeline's score-drop detector has an open alert for this scope and subject", AlertFold::firing)
+                .gauge("brandequity_score_drop_alert_drop_points", "Baseline minus value of the latest score-drop alert, in points "
+                        + "(for scope SEGMENT, subject other: the largest of its segments')", AlertFold::drop);
         Gauge.builder("brandequity_equity_stock", this, m -> equityValue(BrandEquity::getStock))
                 .description("Brand equity stock BE at asOf (latest brand-equity record)").register(registry);
         Gauge.builder("brandequity_equity_index", this, m -> equityValue(BrandEquity::getIndex))
@@ -72,15 +136,6 @@ public final class DomainMetrics implements OutputWatcher.Listener {
         equity = e;
         equityReceivedAtMillis = now;
         endToEndLatencySeconds = Math.max(0, now - e.getAsOf().toEpochMilli()) / 1000.0;
-        for (SegmentContribution s : e.getSegments()) {
-            segmentContributions.put(s.getSegment(), s);
-            registerOnce("segment-contribution/" + s.getSegment(), () -> {
-                segmentGauge("brandequity_segment_contribution", "This segment's share of the equity stock; the segments sum to the stock",
-                        s.getSegment(), SegmentContribution::getContribution);
-                segmentGauge("brandequity_segment_perceived", "Decayed weighted mean experience of the segment, in [-1, 1]",
-                        s.getSegment(), SegmentContribution::getPerceived);
-            });
-        }
         for (TouchpointContribution t : e.getTouchpoints()) {
             String name = t.getTouchpoint().name();
             touchpoints.put(name, t);
@@ -113,47 +168,75 @@ public final class DomainMetrics implements OutputWatcher.Listener {
     public void onSegmentScore(SegmentExperienceScore s) {
         // The latest window per segment: an update of an older window (a late customer) does not
         // move the gauge back in time.
-        SegmentExperienceScore latest = segmentScores.merge(s.getSegment(), s,
-                (old, now) -> now.getWindowStart().isBefore(old.getWindowStart()) ? old : now);
-        if (latest != s) return;
-        String segment = s.getSegment();
-        registerOnce("segment-score/" + segment, () -> {
-            scoreGauge("brandequity_segment_net_experience", "Net experience of the segment's latest window: % positive - % negative customers, -100..100",
-                    segment, SegmentExperienceScore::getNetExperience);
-            scoreGauge("brandequity_segment_net_experience_margin", "95% margin of error of the latest window's net experience, in points",
-                    segment, SegmentExperienceScore::getNetExperienceMarginOfError);
-            scoreGauge("brandequity_segment_sample_size", "Customers (n) behind the latest window's net experience",
-                    segment, x -> x.getSampleSize());
-            scoreGauge("brandequity_segment_mean_score", "Unweighted mean customer score of the latest window, in [-1, 1]",
-                    segment, SegmentExperienceScore::getMeanCustomerScore);
-            scoreGauge("brandequity_segment_window_start_seconds", "Start of the segment's latest window, epoch seconds",
-                    segment, x -> x.getWindowStart().toEpochMilli() / 1000.0);
-        });
+        segmentScores.merge(s.getSegment(), s, (old, now) -> now.getWindowStart().isBefore(old.getWindowStart()) ? old : now);
+        scoresChanged.set(true);
     }
 
     @Override
     public void onAlert(ScoreDropAlert a) {
         // The stream's detector already judged significance, persistence and hysteresis; this gauge
         // hands its verdict to Prometheus so that paging follows one rule, not two that disagree.
-        String key = a.getScope() + ":" + a.getSubject();
-        alerts.put(key, a);
-        registerOnce("alert/" + key, () -> {
-            Gauge.builder("brandequity_score_drop_alert_firing", alerts, m -> m.get(key).getState() == AlertState.FIRING ? 1 : 0)
-                    .description("1 while the pipeline's score-drop detector has an open alert for this scope and subject")
-                    .tag("scope", a.getScope().name()).tag("subject", a.getSubject()).register(registry);
-            Gauge.builder("brandequity_score_drop_alert_drop_points", alerts, m -> m.get(key).getDrop())
-                    .description("Baseline minus value of the latest score-drop alert, in points")
-                    .tag("scope", a.getScope().name()).tag("subject", a.getSubject()).register(registry);
-        });
+        alerts.put(a.getScope() + ":" + a.getSubject(), a);
+        alertsChanged.set(true);
+    }
+
+    /** The label of {@code segment}: its name when {@code metrics.segments} names it, else {@value #OTHER}. */
+    public String segmentLabel(String segment) {
+        return labelledSegments.contains(segment) ? segment : OTHER;
+    }
+
+    /**
+     * Folds what arrived since the last call into the segment-labelled gauges (label rows appear and
+     * disappear here). Call before reading the registry; {@link MetricsServer} does before each scrape.
+     */
+    public synchronized void refresh() {
+        BrandEquity e = equity;
+        if (e != null && e != foldedEquity) {
+            foldedEquity = e;
+            foldEquity(e);
+        }
+        // The flag is cleared before the maps are read: a record landing meanwhile sets it again.
+        if (scoresChanged.getAndSet(false)) foldScores();
+        if (alertsChanged.getAndSet(false)) foldAlerts();
+    }
+
+    private void foldEquity(BrandEquity e) {
+        Map<String, Sums> bySegment = new TreeMap<>();
+        for (SegmentContribution s : e.getSegments()) {
+            bySegment.merge(segmentLabel(s.getSegment()), new Sums(s.getContribution(), s.getVolume()), Sums::plus);
+        }
+        segmentEquity.update(bySegment);
+    }
+
+    private void foldScores() {
+        // Per label, the latest windows of its segments that start at the newest start among them: a
+        // segment whose latest window is older has no customers in the newest one.
+        Map<String, List<SegmentExperienceScore>> newest = new TreeMap<>();
+        for (SegmentExperienceScore s : segmentScores.values()) {
+            newest.compute(segmentLabel(s.getSegment()), (label, members) -> {
+                int order = members == null ? 1 : s.getWindowStart().compareTo(members.get(0).getWindowStart());
+                if (order > 0) return new ArrayList<>(List.of(s));
+                if (order == 0) members.add(s);
+                return members;
+            });
+        }
+        Map<String, SegmentScoreFold> folds = new TreeMap<>();
+        newest.forEach((label, members) -> folds.put(label, SegmentScoreFold.of(members)));
+        segmentScoreGauges.update(folds);
+    }
+
+    private void foldAlerts() {
+        Map<AlertKey, AlertFold> byKey = new java.util.HashMap<>();
+        for (ScoreDropAlert a : alerts.values()) {
+            String subject = a.getScope() == AlertScope.SEGMENT ? segmentLabel(a.getSubject()) : a.getSubject();
+            byKey.merge(new AlertKey(a.getScope().name(), subject),
+                    new AlertFold(a.getState() == AlertState.FIRING ? 1 : 0, a.getDrop()), AlertFold::plus);
+        }
+        alertGauges.update(byKey);
     }
 
     private void registerOnce(String key, Runnable register) {
         if (registered.add(key)) register.run();
-    }
-
-    private void segmentGauge(String name, String help, String segment, ToDoubleFunction<SegmentContribution> f) {
-        Gauge.builder(name, segmentContributions, m -> valueOf(m.get(segment), f))
-                .description(help).tag("segment", segment).register(registry);
     }
 
     private void touchpointGauge(String name, String help, String touchpoint, ToDoubleFunction<TouchpointContribution> f) {
@@ -164,11 +247,6 @@ public final class DomainMetrics implements OutputWatcher.Listener {
     private void stageGauge(String name, String help, String stage, ToDoubleFunction<StageContribution> f) {
         Gauge.builder(name, stages, m -> valueOf(m.get(stage), f))
                 .description(help).tag("stage", stage).register(registry);
-    }
-
-    private void scoreGauge(String name, String help, String segment, ToDoubleFunction<SegmentExperienceScore> f) {
-        Gauge.builder(name, segmentScores, m -> valueOf(m.get(segment), f))
-                .description(help).tag("segment", segment).register(registry);
     }
 
     private double equityValue(ToDoubleFunction<BrandEquity> f) {

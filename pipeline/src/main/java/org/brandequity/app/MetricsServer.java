@@ -84,7 +84,7 @@ public final class MetricsServer implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), kafkaRefresh, KAFKA_METRICS_REFRESH);
         streamsMetrics.bindTo(registry);
         if (watcher != null) {
-            domain = new DomainMetrics(registry, System::currentTimeMillis);
+            domain = new DomainMetrics(registry, System::currentTimeMillis, watcher.config().metricSegments());
             watcher.listener(domain);
         } else {
             domain = null;
@@ -143,6 +143,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** The exposition text. */
     String scrape() {
+        if (domain != null) domain.refresh();
         return registry.scrape();
     }
 

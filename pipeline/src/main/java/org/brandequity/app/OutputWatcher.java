@@ -103,6 +103,11 @@ public final class OutputWatcher implements AutoCloseable {
         }
     }
 
+    /** The config it reads the output topics with. */
+    public PipelineConfig config() {
+        return config;
+    }
+
     /** Output records seen so far, on all watched topics. */
     public long records() {
         return records.get();

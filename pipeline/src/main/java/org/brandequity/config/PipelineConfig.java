@@ -62,10 +62,18 @@ public record PipelineConfig(
      * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a
      * basic auth user, {@code /metrics} requires it; {@code /health} stays open.
      */
-    public record Metrics(String host, int port, String basicUser, Password basicPassword) {
-        /** An open endpoint. */
+    public record Metrics(String host, int port, String basicUser, Password basicPassword, List<String> segments) {
+        /**
+         * {@code segments}: the segments with a label of their own ({@code metrics.segments}), or null
+         * when unset, which means the model's weighted segments ({@link PipelineConfig#metricSegments()}).
+         */
+        public Metrics {
+            segments = segments == null ? null : segments.stream().map(String::trim).toList();
+        }
+
+        /** An open endpoint, default segment labels. */
         public Metrics(String host, int port) {
-            this(host, port, "", NO_SECRET);
+            this(host, port, "", NO_SECRET, null);
         }
 
         public boolean authenticated() {
@@ -170,6 +178,14 @@ public record PipelineConfig(
         kafka = copy(kafka);
     }
 
+    /**
+     * The segments that get a segment label of their own on {@code /metrics} ({@code metrics.segments},
+     * by default the segments named in {@code model.segment.weights}); the others share {@code other}.
+     */
+    public java.util.Set<String> metricSegments() {
+        return java.util.Set.copyOf(metrics.segments() != null ? metrics.segments() : model.segmentWeight().keySet());
+    }
+
     /** Never prints a secret: the registry URL may carry user info, the rest are {@link Password}s already. */
     @Override
     public String toString() {
@@ -248,7 +264,7 @@ public record PipelineConfig(
                         store(c, API_TLS_KEYSTORE_LOCATION_CONFIG, API_TLS_KEYSTORE_PASSWORD_CONFIG, API_TLS_KEYSTORE_TYPE_CONFIG),
                         store(c, API_TLS_TRUSTSTORE_LOCATION_CONFIG, API_TLS_TRUSTSTORE_PASSWORD_CONFIG, API_TLS_TRUSTSTORE_TYPE_CONFIG)),
                 new Metrics(c.getString(METRICS_HOST_CONFIG), c.getInt(METRICS_PORT_CONFIG), c.getString(METRICS_BASIC_USER_CONFIG),
-                        c.getPassword(METRICS_BASIC_PASSWORD_CONFIG)),
+                        c.getPassword(METRICS_BASIC_PASSWORD_CONFIG), c.getList(METRICS_SEGMENTS_CONFIG)),
                 ModelKeys.parse(c),
                 AlertKeys.parse(c),
                 kafka);
@@ -313,6 +329,7 @@ public record PipelineConfig(
         p.put(API_ADVERTISED_HOST_CONFIG, api.advertisedHost());
         p.put(METRICS_HOST_CONFIG, metrics.host());
         p.put(METRICS_PORT_CONFIG, Integer.toString(metrics.port()));
+        if (metrics.segments() != null) p.put(METRICS_SEGMENTS_CONFIG, String.join(",", metrics.segments()));
         p.put(METRICS_BASIC_USER_CONFIG, metrics.basicUser());
         p.put(METRICS_BASIC_PASSWORD_CONFIG, metrics.basicPassword().value());
         p.put(SCHEMA_REGISTRY_BASIC_USER_CONFIG, registry.basicUser());

@@ -43,6 +43,7 @@ public final class PipelineKeys {
     public static final String STATE_DIR_CONFIG = "state.dir";
     public static final String METRICS_HOST_CONFIG = "metrics.host";
     public static final String METRICS_PORT_CONFIG = "metrics.port";
+    public static final String METRICS_SEGMENTS_CONFIG = "metrics.segments";
     public static final String API_ENABLED_CONFIG = "api.enabled";
     public static final String API_HOST_CONFIG = "api.host";
     public static final String API_PORT_CONFIG = "api.port";
@@ -167,6 +168,12 @@ public final class PipelineKeys {
                         "Bind address of the Prometheus endpoint (/metrics, /health).")
                 .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(0, 65535), Importance.LOW,
                         "Port of the Prometheus endpoint; 0 picks a free one.")
+                // Segment names are free strings from the profiles: one label value each would let a
+                // producer create any number of Prometheus series. Unset (null) is told apart from empty.
+                .define(METRICS_SEGMENTS_CONFIG, Type.LIST, null, Validators.segmentNames(), Importance.MEDIUM,
+                        "Segments that get their own segment label on /metrics; every other segment is folded into "
+                                + "segment=\"other\" (sums added, ratios recomputed from the summed parts). Unset = the segments "
+                                + "named in model.segment.weights; empty = all folded. Topics and the query API keep every segment.")
                 .define(API_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                         "Serve the query API (GET /equity, /segments, /segments/{s}/windows, /customers/{id}/windows).")
                 .define(API_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,

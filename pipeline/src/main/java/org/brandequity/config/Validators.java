@@ -105,6 +105,20 @@ public final class Validators {
         }, () -> "name:weight,... (weights >= 0)");
     }
 
+    /** Segment names for metric labels: unset (null) or non-blank, distinct names. */
+    public static ConfigDef.Validator segmentNames() {
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value == null) return;
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            Set<String> seen = new HashSet<>();
+            for (String segment : names) {
+                if (segment.isBlank()) throw new ConfigException(name, value, "a segment name is empty");
+                if (!seen.add(segment.trim())) throw new ConfigException(name, value, "segment '" + segment.trim() + "' is listed twice");
+            }
+        }, () -> "segment names, comma-separated");
+    }
+
     /** Empty, or the path of a readable regular file (checked when the config is read, so a typo fails at start). */
     public static ConfigDef.Validator readableFileOrEmpty() {
         return ConfigDef.LambdaValidator.with((name, value) -> {

@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +30,7 @@ class DomainMetricsTest {
     private static final long NOW = 1_700_000_100_000L;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final DomainMetrics metrics = new DomainMetrics(registry, () -> NOW);
+    private final DomainMetrics metrics = new DomainMetrics(registry, () -> NOW, Set.of("high-value", "broad-base"));
 
     @Test
     void equityRecordBecomesBrandSegmentTouchpointAndStageGauges() {
@@ -97,6 +98,7 @@ class DomainMetricsTest {
 
     /** Series (name plus sorted label set, as in the exposition format) to value. */
     private Map<String, Double> scrape() {
+        metrics.refresh();
         Map<String, Double> out = new TreeMap<>();
         for (String line : registry.scrape().split("\n")) {
             if (line.isBlank() || line.startsWith("#")) continue;

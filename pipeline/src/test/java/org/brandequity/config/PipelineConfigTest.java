@@ -202,4 +202,36 @@ class PipelineConfigTest {
         PipelineConfig off = defaults.with(Map.of("api.enabled", "false"));
         assertEquals(null, org.brandequity.topology.StreamsSettings.of(off).get("application.server"));
     }
+
+    @Test
+    void theSegmentsWithAMetricLabelDefaultToTheSegmentsWithAConfiguredWeight() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("model.segment.weights", "gold:3,silver:2"));
+        assertEquals(Set.of("gold", "silver"), c.metricSegments());
+    }
+
+    @Test
+    void metricsSegmentsReplacesTheWeightedSegmentsAsMetricLabels() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("metrics.segments", "high-value, trial"));
+        assertEquals(Set.of("high-value", "trial"), c.metricSegments());
+    }
+
+    @Test
+    void anEmptyMetricsSegmentsLabelsNoSegmentAndSurvivesTheRoundTrip() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("metrics.segments", ""));
+        assertEquals(Set.of(), c.metricSegments());
+        assertEquals(c, PipelineConfig.fromProperties(c.toProperties()));
+    }
+
+    @Test
+    void anUnsetMetricsSegmentsFollowsALaterChangeOfTheWeights() {
+        PipelineConfig c = PipelineConfig.defaults().with(Map.of("model.segment.weights", "gold:3"));
+        assertEquals(Set.of("platinum"), c.with(Map.of("model.segment.weights", "platinum:5")).metricSegments());
+    }
+
+    @Test
+    void aSegmentListedTwiceInMetricsSegmentsIsRejectedNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PipelineConfig.defaults().with(Map.of("metrics.segments", "a,b,a")));
+        assertTrue(e.getMessage().contains("metrics.segments"), e.getMessage());
+    }
 }
