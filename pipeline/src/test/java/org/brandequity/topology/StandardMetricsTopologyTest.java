@@ -86,7 +86,7 @@ class StandardMetricsTopologyTest {
             for (Object[] row : EXAMPLE) p.profile(profile((String) row[0], ((String) row[0]).compareTo("c5") < 0 ? HV : BB));
             for (Object[] row : EXAMPLE) p.send(answer(row, Touchpoint.DELIVERY));
             // Another touchpoint's answer, in the same window and by a customer of the example: not DELIVERY's.
-            p.send(Events.interaction("c1", minutes(5)).setTouchpoint(Touchpoint.SUPPORT_CONTACT)
+            p.send(Events.interaction("c1", minutes(8)).setTouchpoint(Touchpoint.SUPPORT_CONTACT)
                     .setLikelihoodToRecommend(0).setRating(1).setEffort(1).build());
             p.advanceStreamTime(minutes(20));
 
