@@ -19,6 +19,7 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.TouchpointExperienceScore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class Pipeline implements AutoCloseable {
     static void registerOutputSchemas(SchemaRegistryClient registry, PipelineConfig.Topics t) {
         registry.register(WireFormat.subject(t.customerScores(), false), CustomerExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
+        registry.register(WireFormat.subject(t.touchpointScores(), false), TouchpointExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());
         registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
     }

@@ -49,6 +49,7 @@ public final class TopicAdmin {
                 new NewTopic(t.profiles(), n, rf).configs(compact),
                 new NewTopic(t.customerScores(), n, rf).configs(delete),
                 new NewTopic(t.segmentScores(), n, rf).configs(delete),
+                new NewTopic(t.touchpointScores(), n, rf).configs(delete),
                 new NewTopic(t.equity(), 1, rf).configs(compact),
                 new NewTopic(t.alerts(), 1, rf).configs(delete),
                 new NewTopic(t.deadLetters(), n, rf).configs(delete));

@@ -56,7 +56,7 @@ public record PipelineConfig(
 
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
-                         String equity, String alerts, String deadLetters) {}
+                         String equity, String alerts, String deadLetters, String touchpointScores) {}
 
     /**
      * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a
@@ -237,7 +237,8 @@ public record PipelineConfig(
                 c.getString(BRAND_ID_CONFIG).trim(),
                 new Topics(c.getString(TOPIC_INTERACTIONS_CONFIG), c.getString(TOPIC_PROFILES_CONFIG),
                         c.getString(TOPIC_CUSTOMER_SCORES_CONFIG), c.getString(TOPIC_SEGMENT_SCORES_CONFIG),
-                        c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG)),
+                        c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG),
+                        c.getString(TOPIC_TOUCHPOINT_SCORES_CONFIG)),
                 c.getInt(TOPIC_PARTITIONS_CONFIG),
                 c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
                 duration(c, WINDOW_SIZE_CONFIG),
@@ -308,6 +309,7 @@ public record PipelineConfig(
         p.put(TOPIC_EQUITY_CONFIG, topics.equity());
         p.put(TOPIC_ALERTS_CONFIG, topics.alerts());
         p.put(TOPIC_DEAD_LETTERS_CONFIG, topics.deadLetters());
+        p.put(TOPIC_TOUCHPOINT_SCORES_CONFIG, topics.touchpointScores());
         p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
         p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
         p.put(WINDOW_SIZE_CONFIG, Durations.format(windowSize));

@@ -23,6 +23,7 @@ public final class PipelineKeys {
     public static final String TOPIC_PROFILES_CONFIG = "topic.profiles";
     public static final String TOPIC_CUSTOMER_SCORES_CONFIG = "topic.customer.scores";
     public static final String TOPIC_SEGMENT_SCORES_CONFIG = "topic.segment.scores";
+    public static final String TOPIC_TOUCHPOINT_SCORES_CONFIG = "topic.touchpoint.scores";
     public static final String TOPIC_EQUITY_CONFIG = "topic.equity";
     public static final String TOPIC_ALERTS_CONFIG = "topic.alerts";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
@@ -115,6 +116,8 @@ public final class PipelineKeys {
                         "Output topic of closed customer windows.")
                 .define(TOPIC_SEGMENT_SCORES_CONFIG, Type.STRING, "segment-experience-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Output topic of segment windows.")
+                .define(TOPIC_TOUCHPOINT_SCORES_CONFIG, Type.STRING, "touchpoint-scores", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of touchpoint windows: NPS, CSAT and CES over every answer at a touchpoint, per window.")
                 .define(TOPIC_EQUITY_CONFIG, Type.STRING, "brand-equity", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Output topic of the brand equity (compacted).")
                 .define(TOPIC_ALERTS_CONFIG, Type.STRING, "score-drop-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM,

@@ -9,6 +9,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.DropDetectorState;
@@ -18,6 +19,7 @@ import org.brandequity.avro.internal.PendingContribution;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
+import org.brandequity.avro.internal.TouchpointWindowAggregate;
 import org.brandequity.wire.AvroBinarySerde;
 import org.brandequity.wire.ConfluentAvroSerde;
 import org.brandequity.wire.SchemaRegistryClient;
@@ -40,6 +42,8 @@ public final class AppSerdes {
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
     private final Serde<ClosedPane> closedPane = new AvroBinarySerde<>(ClosedPane.class);
+    private final Serde<TouchpointWindowAggregate> touchpointWindow = new AvroBinarySerde<>(TouchpointWindowAggregate.class);
+    private final Serde<TouchpointExperienceScore> touchpointScore;
     private final Serde<EquityLedger> ledger = new AvroBinarySerde<>(EquityLedger.class);
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
     private final Serde<DropDetectorState> dropDetector = new AvroBinarySerde<>(DropDetectorState.class);
@@ -50,6 +54,7 @@ public final class AppSerdes {
         profile = value(registry, CustomerProfile.class);
         customerScore = value(registry, CustomerExperienceScore.class);
         segmentScore = value(registry, SegmentExperienceScore.class);
+        touchpointScore = value(registry, TouchpointExperienceScore.class);
         brandEquity = value(registry, BrandEquity.class);
         alert = value(registry, ScoreDropAlert.class);
     }
@@ -63,6 +68,7 @@ public final class AppSerdes {
     public Serde<CustomerProfile> profile() { return profile; }
     public Serde<CustomerExperienceScore> customerScore() { return customerScore; }
     public Serde<SegmentExperienceScore> segmentScore() { return segmentScore; }
+    public Serde<TouchpointExperienceScore> touchpointScore() { return touchpointScore; }
     public Serde<BrandEquity> brandEquity() { return brandEquity; }
     public Serde<ScoreDropAlert> alert() { return alert; }
     Serde<ScoredInteraction> scored() { return scored; }
@@ -70,6 +76,7 @@ public final class AppSerdes {
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
     Serde<SegmentWindowInput> segmentWindowInput() { return segmentWindowInput; }
     Serde<ClosedPane> closedPane() { return closedPane; }
+    Serde<TouchpointWindowAggregate> touchpointWindow() { return touchpointWindow; }
     Serde<EquityLedger> ledger() { return ledger; }
     Serde<PendingContribution> pending() { return pending; }
     Serde<DropDetectorState> dropDetector() { return dropDetector; }

@@ -34,6 +34,7 @@ import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
+import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Decay;
@@ -49,6 +50,7 @@ import org.brandequity.model.ScoringModel;
  * profiles ─ apply to customer ledger ──────────────┐ (one ledger per customer: profile, dedup ids, panes)
  * interactions ─ validate ─ deduplicate, gate lateness, score, record in ledger ─┬─ close customer windows ─ customer scores
  *                                                                                │        └─ (+ watermarks) segment windows ─ segment scores
+ *                                                                                │                 └─ touchpoint windows (answer counts) ─ touchpoint scores
  *                                                                                │                 └─ segment drop detection ───────────┐
  *                                                                                └─ pre-aggregate per task: on-time, late deltas        │
  *                                                                                   ├─ fold all by brand ─ brand equity                 ├─ score-drop alerts
@@ -60,23 +62,28 @@ public final class BrandEquityTopology {
     public static final String UNASSIGNED_SEGMENT = "unassigned";
 
     /** One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes. */
-    public static final String CUSTOMER_LEDGER_STORE = "customer-ledger-store";
+    public static final String CUSTOMER_LEDGER_STORE = "customer-ledger-with-responses-store";
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
     public static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
     /** Segment windows by (start, segment): see {@link SegmentWindowKey}. */
-    public static final String SEGMENT_WINDOW_STORE = "segment-window-by-start-store";
+    public static final String SEGMENT_WINDOW_STORE = "segment-window-with-responses-store";
     /** The latest watermark of each interactions partition, in every segment-window task. */
     public static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
     /** Segment windows' revision counts, by the key of {@link #SEGMENT_WINDOW_STORE}; written by revisions only. */
     public static final String SEGMENT_REVISION_STORE = "segment-window-revision-store";
     /** Each customer's closed panes and their ids, for {@code late.horizon}: see {@link ClosedPanes}. */
-    public static final String CLOSED_PANE_STORE = "closed-pane-store";
+    public static final String CLOSED_PANE_STORE = "closed-pane-with-responses-store";
+    /** Touchpoint windows by (start, touchpoint), keyed like {@link #SEGMENT_WINDOW_STORE}: see {@link TouchpointWindows}. */
+    public static final String TOUCHPOINT_WINDOW_STORE = "touchpoint-window-store";
+    /** The latest watermark of each interactions partition, in every touchpoint-window task. */
+    public static final String TOUCHPOINT_WATERMARK_STORE = "touchpoint-window-watermark-store";
     /**
-     * Carries closed customer windows and their revisions (to their segment's partition) and each
-     * interactions partition's watermark (to every partition) to the segment windows.
+     * Carries closed customer windows and their revisions (to their segment's partition), survey
+     * answer counts per touchpoint and window (to their touchpoint's partition) and each interactions
+     * partition's watermark (to every partition) to the segment and touchpoint windows.
      */
-    public static final String SEGMENT_WINDOW_INPUTS = "segment-window-updates";
+    public static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-updates";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
     /** Carries each task's equity deltas (on-time, and late with a header) to the brand's task. */
     public static final String EQUITY_DELTAS = "equity-deltas";
@@ -159,11 +166,19 @@ public final class BrandEquityTopology {
                 .to(topics.customerScores(),
                         Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
-        KStream<String, SegmentExperienceScore> segmentScores = closed
+        KStream<String, SegmentWindowInput> windowUpdates = closed
                 .process(() -> new KeyBySegmentAtWindowStart(), Named.as("key-by-segment"))
                 .repartition(Repartitioned.<String, SegmentWindowInput>as(SEGMENT_WINDOW_INPUTS)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.segmentWindowInput())
-                        .withStreamPartitioner(new WindowsBySegmentWatermarksToAll()))
+                        .withStreamPartitioner(new WindowsBySegmentWatermarksToAll()));
+        // Touchpoint windows share the segment windows' topic and watermarks: see CloseCustomerWindows.
+        windowUpdates
+                .process(TouchpointWindows.supplier(TOUCHPOINT_WINDOW_STORE, TOUCHPOINT_WATERMARK_STORE, serdes, config.windowSize(),
+                                max(config.segmentWindowGrace(), config.lateHorizon()), config.topicPartitions()),
+                        Named.as("score-touchpoint-window"))
+                .to(topics.touchpointScores(),
+                        Produced.with(serdes.string(), serdes.touchpointScore()).withName("write-touchpoint-scores"));
+        KStream<String, SegmentExperienceScore> segmentScores = windowUpdates
                 // The upstream partition count is the interactions topic's (checked at start, TopicAdmin).
                 // Kept for queries (segment.window.grace) and for revisions (late.horizon), whichever is longer.
                 .process(SegmentWindows.supplier(new SegmentWindows.Names(SEGMENT_WINDOW_STORE, SEGMENT_WATERMARK_STORE,
@@ -259,15 +274,27 @@ public final class BrandEquityTopology {
     /** A segment window as its output record, having taken in {@code revision} customer-window revisions. */
     public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s, int revision) {
         NetExperience nx = NetExperience.of(s.getPositiveCustomers(), s.getNegativeCustomers(), s.getCustomers());
-        return new SegmentExperienceScore(segment, Instant.ofEpochMilli(s.getWindowStart()),
-                Instant.ofEpochMilli(s.getWindowEnd()), s.getCustomers(), s.getEvents(),
-                s.getCustomers() > 0 ? s.getScoreSum() / s.getCustomers() : 0.0,
-                s.getPositiveCustomers(), s.getNegativeCustomers(), nx.score(), nx.marginOfError(), nx.sampleSize(), revision);
+        SegmentExperienceScore score = SegmentExperienceScore.newBuilder()
+                .setSegment(segment)
+                .setWindowStart(Instant.ofEpochMilli(s.getWindowStart()))
+                .setWindowEnd(Instant.ofEpochMilli(s.getWindowEnd()))
+                .setCustomers(s.getCustomers())
+                .setEvents(s.getEvents())
+                .setMeanCustomerScore(s.getCustomers() > 0 ? s.getScoreSum() / s.getCustomers() : 0.0)
+                .setPositiveCustomers(s.getPositiveCustomers())
+                .setNegativeCustomers(s.getNegativeCustomers())
+                .setNetExperience(nx.score())
+                .setNetExperienceMarginOfError(nx.marginOfError())
+                .setSampleSize(nx.sampleSize())
+                .setRevision(revision)
+                .build();
+        ResponseTallies.fill(score, s.getResponses());
+        return score;
     }
 
     /**
      * Re-keys a closed customer window by its segment and stamps it with the window start, so that
-     * all customer windows of a segment meet in one task. A watermark goes to every task whatever its
+     * all customer windows of a segment meet in one task; touchpoint counts likewise by touchpoint. A watermark goes to every task whatever its
      * key; it keeps the one its window closer gave it, never null (a record with a null key does not
      * reach the repartition topic: the test driver showed it dropped on the way).
      */
@@ -280,6 +307,8 @@ public final class BrandEquityTopology {
             } else if (r.value().getEvent() instanceof CustomerWindowRevision revision) {
                 CustomerExperienceScore window = revision.getCurrent() != null ? revision.getCurrent() : revision.getPrevious();
                 context().forward(r.withKey(window.getSegment()).withTimestamp(window.getWindowStart().toEpochMilli()));
+            } else if (r.value().getEvent() instanceof TouchpointWindowCounts counts) {
+                context().forward(r.withKey(counts.getTouchpoint().name()).withTimestamp(counts.getWindowStart()));
             } else {
                 context().forward(r);
             }

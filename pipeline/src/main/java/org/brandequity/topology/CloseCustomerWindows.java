@@ -12,6 +12,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.util.Map;
 import java.util.TreeMap;
 import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.Touchpoint;
+import org.brandequity.avro.internal.ResponseCounts;
+import org.brandequity.avro.internal.TouchpointResponses;
+import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.CustomerPane;
@@ -51,6 +55,17 @@ import org.brandequity.model.WindowGrid;
  * {@code revision} = the number of its earlier records, and a {@link CustomerWindowRevision} telling
  * the segment windows which version to take out and which to put in. The window of a revision is
  * the sum of its panes, each from the ledger (live) or from the closed-pane store (closed).
+ *
+ * <p>Touchpoint windows ride on the same closing. The survey answers of an event are counted in its
+ * customer's pane, per touchpoint ({@link CustomerLedgers#add}), so a customer window knows its
+ * answers per touchpoint; the closing scan, which reads every customer's window anyway, sums them
+ * per touchpoint and emits, before the watermark, one {@link TouchpointWindowCounts} per touchpoint
+ * answered in the window on this partition. A late answer emits its own counts for each window of
+ * it this partition had already closed ({@code late = true}); a window still open gets it through
+ * the pane. Why so: the touchpoint windows then cost no state operation and no repartition record
+ * per event (an event without an answer costs nothing at all), only a few records per closing on
+ * the repartition topic the segment windows already use, whose watermarks close them too
+ * ({@link TouchpointWindows}).
  *
  * <p>After the windows of a closing, and once at the first event, it emits this partition's
  * watermark: a {@link PartitionWatermark} saying that every customer window ending at or before
@@ -123,7 +138,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private void emitWatermark() {
         int partition = context.taskId().partition();
         context.forward(new Record<>(Integer.toString(partition),
-                new SegmentWindowInput(new PartitionWatermark(partition, closedUntil)), closedUntil));
+                new SegmentWindowInput(new PartitionWatermark(partition, closedUntil), null, null), closedUntil));
     }
 
     /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
@@ -133,13 +148,16 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         long rememberFrom = Math.min(streamTime - rememberMs, oldestLivePane);
         // Changes are applied after the scan: the store's iterator is not meant to see its own writes.
         List<KeyValue<String, CustomerLedger>> tidied = new ArrayList<>();
+        List<TouchpointResponses> byTouchpoint = ResponseTallies.emptyList();
         try (KeyValueIterator<String, CustomerLedger> it = ledgers.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CustomerLedger> kv = it.next();
                 CustomerWindowAggregate window = CustomerLedgers.window(kv.value, start, end);
                 if (window != null) {
                     context.forward(new Record<>(kv.key, new SegmentWindowInput(
-                            BrandEquityTopology.customerScore(kv.key, start, end, window)), window.getLatestEventTime()));
+                            BrandEquityTopology.customerScore(kv.key, start, end, window),
+                            ResponseTallies.total(window.getTouchpointResponses()), null), window.getLatestEventTime()));
+                    ResponseTallies.addAll(byTouchpoint, window.getTouchpointResponses());
                     closePane(kv.key, kv.value, start);
                 }
                 if (tidy && isIdle(kv.value, oldestLivePane, rememberFrom)) {
@@ -151,6 +169,13 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         for (KeyValue<String, CustomerLedger> kv : tidied) {
             ledgers.put(kv.key, CustomerLedgers.isBlank(kv.value) ? null : kv.value);
         }
+        for (TouchpointResponses t : byTouchpoint) emitTouchpointCounts(t.getTouchpoint(), start, t.getCounts(), false, start);
+    }
+
+    /** A touchpoint's answers in the window starting at {@code start}, to its touchpoint window. */
+    private void emitTouchpointCounts(Touchpoint touchpoint, long start, ResponseCounts counts, boolean late, long timestamp) {
+        context.forward(new Record<>(touchpoint.name(), new SegmentWindowInput(
+                new TouchpointWindowCounts(touchpoint, start, counts, late), null, null), timestamp));
     }
 
     /**
@@ -198,7 +223,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
             p.getIds().add(new SeenEvent(e.getEventId(), t));
             target = p.getAggregate();
         }
-        CustomerLedgers.add(target, scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment());
+        CustomerLedgers.add(target, scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment(), e);
         if (pane >= oldestLive) ledgers.put(customer, ledger);
 
         // Where each window's record count is kept: the late event's own pane when it is closed (then
@@ -218,6 +243,10 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
             ClosedPanes.setEmissions(keeper, start, earlier + 1);
             changed.put(pane < oldestLive ? pane : start, keeper);
             emitRevision(customer, start, old, now, earlier, t);
+            if (ResponseTallies.answered(e.getRating(), e.getLikelihoodToRecommend(), e.getEffort())) {
+                emitTouchpointCounts(e.getTouchpoint(), start,
+                        ResponseTallies.of(e.getRating(), e.getLikelihoodToRecommend(), e.getEffort()), true, t);
+            }
         }
         changed.forEach((start, p) -> closedPanes.put(customer, start, p));
     }
@@ -249,11 +278,16 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         long end = grid.windowEnd(start);
         CustomerExperienceScore current = BrandEquityTopology.customerScore(customer, start, end, now, revision);
         CustomerExperienceScore previous = old == null ? null : BrandEquityTopology.customerScore(customer, start, end, old, revision - 1);
+        ResponseCounts previousResponses = old == null ? null : ResponseTallies.total(old.getTouchpointResponses());
+        ResponseCounts currentResponses = ResponseTallies.total(now.getTouchpointResponses());
         if (previous != null && !previous.getSegment().equals(current.getSegment())) {
-            context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, null)), eventTime));
+            context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, null),
+                    null, previousResponses), eventTime));
             previous = null;
+            previousResponses = null;
         }
-        context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, current)), eventTime));
+        context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, current),
+                currentResponses, previousResponses), eventTime));
     }
 
     /** Whether the ledger holds anything besides the profile that can still matter; idle ones are written once. */

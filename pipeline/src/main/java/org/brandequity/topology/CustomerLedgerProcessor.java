@@ -121,11 +121,14 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         }
         boolean changed = CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
         long pane = grid.paneStart(t);
+        ScoredInteraction scored = new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
+                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late,
+                e.getRating(), e.getLikelihoodToRecommend(), e.getEffort());
         if (!late) {
             changed = true;
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
             CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
-                    scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
+                    scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment(), scored);
         } else if (pane >= oldestLivePaneStart) {
             // The window closer adds it to the pane (it needs the windows as they were before), and
             // copies the id to the closed-pane store with the rest of the pane when the pane closes.
@@ -138,8 +141,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         if (late) counters.countLateCounted();
         else if (behind) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
-        context.forward(record.withValue(new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
-                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late)));
+        context.forward(record.withValue(scored));
     }
 
     /**

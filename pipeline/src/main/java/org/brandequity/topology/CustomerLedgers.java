@@ -7,6 +7,7 @@ import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.CustomerPane;
 import org.brandequity.avro.internal.CustomerWindowAggregate;
+import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SeenEvent;
 import org.brandequity.model.Polarity;
 import org.brandequity.model.WindowGrid;
@@ -103,10 +104,25 @@ public final class CustomerLedgers {
     }
 
     static CustomerWindowAggregate emptyWindow() {
-        return new CustomerWindowAggregate(BrandEquityTopology.UNASSIGNED_SEGMENT, Long.MIN_VALUE, 0L, 0L, 0L, 0L, 0.0, 0.0);
+        return new CustomerWindowAggregate(BrandEquityTopology.UNASSIGNED_SEGMENT, Long.MIN_VALUE, 0L, 0L, 0L, 0L, 0.0, 0.0,
+                ResponseTallies.emptyList());
     }
 
-    /** Adds one scored event to a pane. */
+    /**
+     * Adds one scored event to a pane, with its survey answers (if any) under its touchpoint. The
+     * answers ride in the pane the event already writes, so the standard metrics cost no state
+     * operation of their own.
+     */
+    static void add(CustomerWindowAggregate w, Polarity polarity, double signal, double weight, long eventTime, String segment,
+                    ScoredInteraction e) {
+        add(w, polarity, signal, weight, eventTime, segment);
+        if (ResponseTallies.answered(e.getRating(), e.getLikelihoodToRecommend(), e.getEffort())) {
+            ResponseTallies.add(w.getTouchpointResponses(), e.getTouchpoint(),
+                    ResponseTallies.of(e.getRating(), e.getLikelihoodToRecommend(), e.getEffort()));
+        }
+    }
+
+    /** Adds one scored event without survey answers to a pane. */
     static void add(CustomerWindowAggregate w, Polarity polarity, double signal, double weight, long eventTime, String segment) {
         w.setEvents(w.getEvents() + 1);
         switch (polarity) {
@@ -131,6 +147,9 @@ public final class CustomerLedgers {
         window.setNegative(window.getNegative() + pane.getNegative());
         window.setWeight(window.getWeight() + pane.getWeight());
         window.setWeightedSignal(window.getWeightedSignal() + pane.getWeightedSignal());
+        if (!pane.getTouchpointResponses().isEmpty()) {
+            ResponseTallies.addAll(window.getTouchpointResponses(), pane.getTouchpointResponses());
+        }
         if (pane.getLatestEventTime() > window.getLatestEventTime()) {
             window.setLatestEventTime(pane.getLatestEventTime());
             window.setSegment(pane.getSegment());

@@ -20,6 +20,8 @@ import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowRevision;
 import org.brandequity.avro.internal.PartitionWatermark;
+import org.brandequity.avro.internal.ResponseCounts;
+import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.model.Polarity;
@@ -55,7 +57,8 @@ import org.brandequity.model.ScoringModel;
  *
  * <p>Revisions: a {@link CustomerWindowRevision} (a late event changed a customer window already
  * added) takes the customer's previous version out of the segment window (customers, events, score
- * sum and positive/negative customers by its polarity, so NX and its margin follow) and puts the new
+ * sum, positive/negative customers by its polarity and survey answers, so NX, NPS, CSAT, CES and
+ * their intervals follow) and puts the new
  * one in. Each one applied adds 1 to the window's revision count ({@code segment-window-revision-store},
  * written only on this path), which the window's records carry. Windows are kept
  * {@code max(segment.window.grace, late.horizon)} past the slowest watermark, so a revision finds
@@ -172,9 +175,11 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     public void process(Record<String, SegmentWindowInput> record) {
         Object event = record.value().getEvent();
         if (event instanceof CustomerExperienceScore window) {
-            add(window);
+            add(window, record.value().getResponses());
         } else if (event instanceof CustomerWindowRevision revision) {
-            revise(revision);
+            revise(revision, record.value().getResponses(), record.value().getPreviousResponses());
+        } else if (event instanceof TouchpointWindowCounts) {
+            return; // the touchpoint windows' (a sibling processor on the same topic)
         } else if (event instanceof PartitionWatermark progress) {
             emitChanged(Long.MAX_VALUE);
             advance(progress);
@@ -183,16 +188,21 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         }
     }
 
-    private void add(CustomerExperienceScore c) {
+    private void add(CustomerExperienceScore c, ResponseCounts responses) {
         String key = keyOf(c);
         SegmentWindowAggregate s = stored(key, c);
-        fold(s, c, 1);
+        fold(s, c, responses, 1);
         windows.put(key, s);
         changed.add(key);
     }
 
-    /** Adds ({@code sign} = 1) or takes out ({@code -1}) one customer window. */
-    private void fold(SegmentWindowAggregate s, CustomerExperienceScore c, int sign) {
+    /**
+     * Adds ({@code sign} = 1) or takes out ({@code -1}) one customer window, with its survey answers
+     * ({@code responses}, null: none): the segment window's answers are those of its customers'
+     * windows, so NPS, CSAT and CES count responses, and a revision replaces them like the rest.
+     */
+    private void fold(SegmentWindowAggregate s, CustomerExperienceScore c, ResponseCounts responses, int sign) {
+        ResponseTallies.add(s.getResponses(), responses, sign);
         s.setCustomers(s.getCustomers() + sign);
         s.setEvents(s.getEvents() + sign * c.getEvents());
         s.setScoreSum(s.getScoreSum() + sign * c.getScore());
@@ -206,12 +216,12 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
      * was deleted (it cannot be within late.horizon: see the class comment) or predates this
      * version's state, which only an upgrade could cause; then there is nothing to take out.
      */
-    private void revise(CustomerWindowRevision r) {
+    private void revise(CustomerWindowRevision r, ResponseCounts responses, ResponseCounts previousResponses) {
         CustomerExperienceScore c = r.getCurrent() != null ? r.getCurrent() : r.getPrevious();
         String key = keyOf(c);
         SegmentWindowAggregate s = stored(key, c);
-        if (r.getPrevious() != null && s.getCustomers() > 0) fold(s, r.getPrevious(), -1);
-        if (r.getCurrent() != null) fold(s, r.getCurrent(), 1);
+        if (r.getPrevious() != null && s.getCustomers() > 0) fold(s, r.getPrevious(), previousResponses, -1);
+        if (r.getCurrent() != null) fold(s, r.getCurrent(), responses, 1);
         windows.put(key, s);
         Long n = revisions.get(key);
         revisions.put(key, n == null ? 1L : n + 1);
@@ -222,7 +232,8 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     private SegmentWindowAggregate stored(String key, CustomerExperienceScore c) {
         SegmentWindowAggregate s = windows.get(key);
         return s != null ? s
-                : new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L);
+                : new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L,
+                        ResponseTallies.zero());
     }
 
     private static String keyOf(CustomerExperienceScore c) {

@@ -88,6 +88,28 @@ public final class BatchRecomputation {
         return out;
     }
 
+    /** The survey answers behind a window's NPS, CSAT and CES (issue 14); {@code revision}: late answers (touchpoint windows). */
+    public record Responses(long npsPromoters, long npsPassives, long npsDetractors, long csatResponses, long csatSatisfied,
+                            long cesResponses, long cesSum, long cesSumOfSquares, int revision) {}
+
+    /** The answers of every segment window over the closed customer windows, keyed {@code segment@start}. */
+    public Map<String, Responses> segmentWindowResponses() {
+        Map<String, Responses> out = new LinkedHashMap<>();
+        StandardMetricsReference.segmentWindows(model).forEach((k, t) -> out.put(k.segment() + "@" + k.start(), responses(t)));
+        return out;
+    }
+
+    /** The answers of every touchpoint window closed at the newest event time, keyed {@code TOUCHPOINT@start}. */
+    public Map<String, Responses> touchpointWindowResponses(PipelineConfig config) {
+        Map<String, Responses> out = new LinkedHashMap<>();
+        StandardMetricsReference.touchpointWindows(model, config).forEach((k, t) -> out.put(k.touchpoint() + "@" + k.start(), responses(t)));
+        return out;
+    }
+
+    private static Responses responses(StandardMetricsReference.Tally t) {
+        return new Responses(t.promoters, t.passives, t.detractors, t.csat, t.satisfied, t.ces, t.cesSum, t.cesSquares, t.revision);
+    }
+
     private static CustomerWindow customerWindow(ReferenceModel.CustomerWindow w) {
         return new CustomerWindow(w.customer(), w.start(), w.segment(), w.events(), w.positive(), w.neutral(), w.negative(),
                 w.weight(), w.score());

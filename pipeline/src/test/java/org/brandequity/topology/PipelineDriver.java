@@ -23,6 +23,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.wire.InMemorySchemaRegistry;
 
@@ -60,12 +61,15 @@ final class PipelineDriver implements AutoCloseable {
     final TestInputTopic<String, CustomerProfile> profiles;
     final TestOutputTopic<String, CustomerExperienceScore> customerScores;
     final TestOutputTopic<String, SegmentExperienceScore> segmentScores;
+    final TestOutputTopic<String, TouchpointExperienceScore> touchpointScores;
     final TestOutputTopic<String, BrandEquity> equity;
     final TestOutputTopic<String, ScoreDropAlert> alerts;
     /** Alert records already read from {@link #alerts}, for tests that look at several keys. */
     final List<TestRecord<String, ScoreDropAlert>> seenAlerts = new java.util.ArrayList<>();
     /** Segment scores read so far, oldest first (a test that reads the topic more than once keeps them here). */
     final List<SegmentExperienceScore> seenSegmentScores = new java.util.ArrayList<>();
+    /** Touchpoint scores read so far, oldest first. */
+    final List<TouchpointExperienceScore> seenTouchpointScores = new java.util.ArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
     private final Path stateDir;
 
@@ -91,6 +95,7 @@ final class PipelineDriver implements AutoCloseable {
         profiles = driver.createInputTopic(t.profiles(), serdes.string().serializer(), serdes.profile().serializer());
         customerScores = driver.createOutputTopic(t.customerScores(), serdes.string().deserializer(), serdes.customerScore().deserializer());
         segmentScores = driver.createOutputTopic(t.segmentScores(), serdes.string().deserializer(), serdes.segmentScore().deserializer());
+        touchpointScores = driver.createOutputTopic(t.touchpointScores(), serdes.string().deserializer(), serdes.touchpointScore().deserializer());
         equity = driver.createOutputTopic(t.equity(), serdes.string().deserializer(), serdes.brandEquity().deserializer());
         alerts = driver.createOutputTopic(t.alerts(), serdes.string().deserializer(), serdes.alert().deserializer());
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -31,6 +31,7 @@ import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.StageContribution;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.avro.TouchpointContribution;
+import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.model.Polarity;
 import org.brandequity.topology.ReferenceModel.Counted;
 import org.brandequity.topology.ReferenceModel.CustomerWindow;
@@ -574,6 +575,7 @@ class ReferenceModelTest {
             Map<WindowKey, List<CustomerExperienceScore>> actual = customerScores(m);
             compareCustomerWindows(expected, actual, m);
             compareSegmentScores(expected, actual, m);
+            compareStandardMetrics(m);
             compareDeadLetters(this, m);
             compareEquity(ref, p.latestEquity(), "final", m);
             return expected;
@@ -604,12 +606,15 @@ class ReferenceModelTest {
             p.flushEquity();
             List<BrandEquity> after = p.equity.readValuesToList();
             int customerRecords = customerScores.size(), segmentRecords = segmentScores.size(), deadLettersBefore = deadLetters.size();
+            int touchpointRecords = touchpointScores.size();
             drain();
             // Recorded, not thrown, so that the rest of the comparison still runs (what they emitted stays in the outputs compared).
             if (customerScores.size() > customerRecords) m.add(copies.size() + " copies inside the horizon emitted " + (customerScores.size() - customerRecords)
                     + " customer score(s), first " + customerScores.get(customerRecords));
             if (segmentScores.size() > segmentRecords) m.add(copies.size() + " copies inside the horizon emitted " + (segmentScores.size() - segmentRecords)
                     + " segment score(s), first " + segmentScores.get(segmentRecords).value());
+            if (touchpointScores.size() > touchpointRecords) m.add(copies.size() + " copies inside the horizon emitted "
+                    + (touchpointScores.size() - touchpointRecords) + " touchpoint score(s), first " + touchpointScores.get(touchpointRecords));
             if (deadLetters.size() > deadLettersBefore) m.add(copies.size() + " copies inside the horizon were dead-lettered " + (deadLetters.size() - deadLettersBefore) + " time(s)");
             for (BrandEquity e : after) {
                 if (!before.equals(e)) {
@@ -622,12 +627,40 @@ class ReferenceModelTest {
         private final List<CustomerExperienceScore> customerScores = new ArrayList<>();
         private final List<TestRecord<String, SegmentExperienceScore>> segmentScores = new ArrayList<>();
         private final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+        private final List<TouchpointExperienceScore> touchpointScores = new ArrayList<>();
 
         /** Moves what the topology emitted so far out of the output topics. */
         void drain() {
             customerScores.addAll(p.customerScores.readValuesToList());
             segmentScores.addAll(p.segmentScores.readRecordsToList());
             deadLetters.addAll(p.deadLetters.readRecordsToList());
+            touchpointScores.addAll(p.touchpointScores.readValuesToList());
+        }
+
+        /**
+         * Issue 14: NPS, CSAT and CES (counts, values and intervals) of the latest record of every
+         * segment window and every touchpoint window (with its revision) equal the batch
+         * recomputation ({@link StandardMetricsReference}); and the stream exercised them.
+         */
+        void compareStandardMetrics(Mismatches m) {
+            drain();
+            Map<SegmentKey, SegmentExperienceScore> segments = new LinkedHashMap<>();
+            for (TestRecord<String, SegmentExperienceScore> r : segmentScores) {
+                if (r.value() != null) segments.put(new SegmentKey(r.value().getSegment(), r.value().getWindowStart().toEpochMilli()), r.value());
+            }
+            StandardMetricsReference.compareSegments(ref, segments).forEach(m::add);
+            Map<StandardMetricsReference.TouchpointKey, TouchpointExperienceScore> touchpoints = new LinkedHashMap<>();
+            for (TouchpointExperienceScore t : touchpointScores) {
+                touchpoints.put(new StandardMetricsReference.TouchpointKey(t.getTouchpoint(), t.getWindowStart().toEpochMilli()), t);
+            }
+            StandardMetricsReference.compareTouchpoints(ref, p.config, touchpoints).forEach(m::add);
+            assertTrue(segments.values().stream().filter(s -> s.getNpsResponses() > 1 && s.getCsatResponses() > 1 && s.getCesResponses() > 1).count() > 20,
+                    "few segment windows with several answers of each kind");
+            assertTrue(segments.values().stream().anyMatch(s -> s.getCustomers() > 0 && s.getNpsResponses() == 0), "no segment window without NPS answers");
+            assertTrue(touchpoints.size() > 50, "few touchpoint windows: " + touchpoints.size());
+            if (horizon() > grace()) {
+                assertTrue(touchpoints.values().stream().filter(t -> t.getRevision() > 1).count() > 10, "few touchpoint windows revised twice");
+            }
         }
 
         /**

@@ -141,6 +141,9 @@ class StateSchemaCompatibilityTest {
             Map.entry(BrandEquityTopology.SEGMENT_WINDOW_STORE, kv(SERDES.string(), SERDES.segmentWindow())),
             Map.entry(BrandEquityTopology.SEGMENT_WATERMARK_STORE, kv(SERDES.string(), Serdes.Long())),
             Map.entry(BrandEquityTopology.SEGMENT_REVISION_STORE, kv(SERDES.string(), Serdes.Long())),
+            // Keys are SegmentWindowKey strings (start, then touchpoint symbol).
+            Map.entry(BrandEquityTopology.TOUCHPOINT_WINDOW_STORE, kv(SERDES.string(), SERDES.touchpointWindow())),
+            Map.entry(BrandEquityTopology.TOUCHPOINT_WATERMARK_STORE, kv(SERDES.string(), Serdes.Long())),
             // A window store: the changelog key is the customer id (this encoding) followed by the pane start and a sequence number.
             Map.entry(BrandEquityTopology.CLOSED_PANE_STORE, kv(SERDES.string(), SERDES.closedPane())),
             Map.entry(BrandEquityTopology.PENDING_EQUITY_STORE, kv(SERDES.string(), SERDES.pending())),
