@@ -100,6 +100,7 @@ class ScaleOutIntegrationTest {
             e.get("segments").forEach(s -> segments.add(s.get("segment").asText()));
             assertEquals(Set.of("broad-base", "high-value", "unassigned"), segments);
             assertEquals(equity.body(), awaitOk(urlA.equals(nonOwner) ? urlB : urlA, "/equity").body(), "owner and forwarder give the same answer");
+            assertCellsAreForwardedToTheOwnerToo(nonOwner, address(equityOwner), e);
 
             // Customers: for each instance, a customer it does not own.
             Map<String, String> customerOwnedElsewhere = new HashMap<>();
@@ -321,6 +322,26 @@ class ScaleOutIntegrationTest {
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * {@code /equity/cells} (issue 14) through the instance that does not own the brand: the
+     * high-value cells, whose sums are that segment's figures in {@code /equity}; a bad filter is
+     * answered 400 by the instance asked, with the accepted symbols.
+     */
+    private static void assertCellsAreForwardedToTheOwnerToo(String nonOwner, String owner, JsonNode equity) throws Exception {
+        HttpResponse<String> cells = awaitOk(nonOwner + "/equity/cells?segment=high-value", body -> true);
+        assertEquals(owner, servedBy(cells), "answered from the owner's store");
+        JsonNode c = JSON.readTree(cells.body());
+        assertTrue(c.get("cells").size() > 0, cells.body());
+        c.get("cells").forEach(cell -> assertEquals("high-value", cell.get("segment").asText()));
+        JsonNode highValue = null;
+        for (JsonNode s : equity.get("segments")) if (s.get("segment").asText().equals("high-value")) highValue = s;
+        assertEquals(highValue.get("contribution").asDouble(), c.get("contribution").asDouble(), 1e-9);
+        assertEquals(highValue.get("volume").asDouble(), c.get("volume").asDouble(), 1e-9);
+        HttpResponse<String> bad = get(nonOwner + "/equity/cells?touchpoint=PARCEL");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("accepted: AD, SOCIAL_MENTION"), bad.body());
     }
 
     private static HttpResponse<String> awaitOk(String base, String path) throws Exception {

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
- * {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows}, as JSON
+ * {@code /equity/cells}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows}, as JSON
  * on the JDK's HTTP server. Routing, status codes, headers and forwarding live here; finding the
  * owner, reading the stores and rendering records live in {@link StoreQueries}.
  *
@@ -164,6 +164,8 @@ public final class QueryApi implements AutoCloseable {
             reply = error(503, e.getMessage());
         } catch (NotFound e) {
             reply = error(404, e.getMessage());
+        } catch (EquityCellQuery.BadRequest e) {
+            reply = error(400, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Query {} failed", exchange.getRequestURI(), e);
             reply = error(500, e.toString());
@@ -223,9 +225,14 @@ public final class QueryApi implements AutoCloseable {
     private Reply route(HttpExchange exchange) {
         List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
+        // Checked before anything else: a malformed filter is 400 whatever the instance's state.
+        EquityCellQuery cellQuery = path.equals(List.of("equity", "cells")) ? EquityCellQuery.parse(exchange.getRequestURI().getRawQuery()) : null;
         queries.requireRunning();
         if (path.equals(List.of("equity"))) {
             return answer(exchange, queries.equity());
+        }
+        if (cellQuery != null) {
+            return answer(exchange, queries.equityCells(cellQuery));
         }
         if (path.equals(List.of("segments"))) {
             boolean localOnly = "scope=local".equals(exchange.getRequestURI().getRawQuery());

@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
@@ -102,6 +103,11 @@ public final class StoreQueries {
         return byKey(BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), partition -> localEquity());
     }
 
+    /** The cells of the brand's equity that match {@code query}, and their sums ({@link EquityCellQuery#answer}). */
+    Located equityCells(EquityCellQuery query) {
+        return byKey(BrandEquityTopology.BRAND_EQUITY_STORE, config.brandId(), partition -> query.answer(localEquityRecord()));
+    }
+
     /** Every window of the customer the store can still assemble whole, open ones too, newest first. */
     public Located customerWindows(String customerId) {
         return byKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, customerId, partition -> localCustomerWindows(customerId, partition));
@@ -122,10 +128,14 @@ public final class StoreQueries {
     }
 
     private Object localEquity() {
+        return plain(localEquityRecord());
+    }
+
+    private BrandEquity localEquityRecord() {
         ReadOnlyKeyValueStore<String, EquityLedger> store = store(BrandEquityTopology.BRAND_EQUITY_STORE, QueryableStoreTypes.keyValueStore());
         EquityLedger ledger = store.get(config.brandId());
         if (ledger == null) throw new NotFound("no equity yet for brand " + config.brandId());
-        return plain(ledgers.toBrandEquity(config.brandId(), ledger));
+        return ledgers.toBrandEquity(config.brandId(), ledger);
     }
 
     private Object localCustomerWindows(String customerId, int partition) {

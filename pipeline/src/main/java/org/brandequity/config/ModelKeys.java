@@ -84,6 +84,10 @@ public final class ModelKeys {
         return "model.stage." + s + ".weight";
     }
 
+    public static String stagePromise(LifecycleStage s) {
+        return "model.stage." + s + ".promise";
+    }
+
     static void define(ConfigDef def) {
         for (Touchpoint t : Touchpoint.values()) {
             // A touchpoint added to the Avro enum without a default here has a required key: the
@@ -104,6 +108,13 @@ public final class ModelKeys {
             def.define(stageWeight(s), Type.DOUBLE, d == null ? ConfigDef.NO_DEFAULT_VALUE : d,
                     Validators.greaterThan(0), Importance.LOW,
                     "Weight of events in lifecycle stage " + s + " in the event weight w.");
+        }
+        for (LifecycleStage s : LifecycleStage.values()) {
+            // Optional: a stage is a span of the customer's journey, and a brand sets a target for
+            // some of them only; a stage without one has no promise gap (null in the equity record).
+            def.define(stagePromise(s), Type.DOUBLE, null, Validators.unsetOrBetween(-1, 1), Importance.LOW,
+                    "Brand promise for lifecycle stage " + s + " (optional): the target experience; the promise gap of each "
+                            + "segment in this stage is the promise minus its perceived experience. Unset: no promise gap for the stage.");
         }
         def.define(SEGMENT_WEIGHTS_CONFIG, Type.LIST, "broad-base:1,high-value:3,unassigned:1",
                 Validators.segmentWeights(), Importance.MEDIUM,
@@ -133,8 +144,13 @@ public final class ModelKeys {
             prior.put(t, c.getDouble(touchpointPrior(t)));
         }
         Map<LifecycleStage, Double> stage = new EnumMap<>(LifecycleStage.class);
-        for (LifecycleStage s : LifecycleStage.values()) stage.put(s, c.getDouble(stageWeight(s)));
-        return new ModelConfig(weight, promise, prior, stage, segmentWeights(c.getList(SEGMENT_WEIGHTS_CONFIG)),
+        Map<LifecycleStage, Double> stagePromise = new EnumMap<>(LifecycleStage.class);
+        for (LifecycleStage s : LifecycleStage.values()) {
+            stage.put(s, c.getDouble(stageWeight(s)));
+            Double p = c.getDouble(stagePromise(s));
+            if (p != null) stagePromise.put(s, p);
+        }
+        return new ModelConfig(weight, promise, prior, stage, stagePromise, segmentWeights(c.getList(SEGMENT_WEIGHTS_CONFIG)),
                 c.getDouble(SEGMENT_DEFAULT_WEIGHT_CONFIG),
                 c.getDouble(PRIOR_WEIGHT_CONFIG),
                 c.getDouble(POSITIVE_THRESHOLD_CONFIG),
@@ -158,6 +174,7 @@ public final class ModelKeys {
         m.touchpointPromise().forEach((t, v) -> out.put(touchpointPromise(t), Double.toString(v)));
         m.touchpointPrior().forEach((t, v) -> out.put(touchpointPrior(t), Double.toString(v)));
         m.stageWeight().forEach((s, v) -> out.put(stageWeight(s), Double.toString(v)));
+        m.stagePromise().forEach((s, v) -> out.put(stagePromise(s), Double.toString(v)));
         StringBuilder segments = new StringBuilder();
         new java.util.TreeMap<>(m.segmentWeight()).forEach((s, v) ->
                 segments.append(segments.length() == 0 ? "" : ",").append(s).append(':').append(v));

@@ -40,6 +40,14 @@ public final class Validators {
         }, () -> "[" + num(min) + ", " + num(max) + "]");
     }
 
+    /** Unset (null: the key is optional), or a finite double in [min, max]. */
+    public static ConfigDef.Validator unsetOrBetween(double min, double max) {
+        ConfigDef.Validator between = between(min, max);
+        return ConfigDef.LambdaValidator.with((name, value) -> {
+            if (value != null) between.ensureValid(name, value);
+        }, () -> "unset or [" + num(min) + ", " + num(max) + "]");
+    }
+
     /** A finite double >= min. */
     public static ConfigDef.Validator atLeast(double min) {
         return ConfigDef.LambdaValidator.with((name, value) -> {

@@ -1,9 +1,12 @@
 package org.brandequity.model;
 
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
 
@@ -17,17 +20,85 @@ import org.brandequity.avro.Touchpoint;
  *   index = 100 &middot; BE(t) / (V(t) + K)                                 (quality, in (-100, 100))
  * </pre>
  *
- * The same sums are kept per segment, per touchpoint and per lifecycle stage. Each breakdown
- * partitions the events, so each sums to the total (to floating-point rounding). Merging two stocks
- * revalues the older one to the newer {@code asOf}; the result is the same in any order.
+ * The sums are kept per (segment, touchpoint, stage) <em>cell</em>, the finest breakdown, and only
+ * for the cells that have experience (sparse). Merging two stocks revalues the older one to the newer
+ * {@code asOf}; the result is the same in any order.
+ *
+ * <p>Why every other view is derived from the cells and not kept beside them: then the segment,
+ * touchpoint and stage breakdowns, the two-way views (segment &times; touchpoint, segment &times;
+ * stage) and the total are all sums of the same cell values, so each view sums to its parent and to
+ * the total by construction: BE_s = &Sigma;_{tp,st} BE_{s,tp,st}, BE = &Sigma;_s BE_s = &Sigma;_cells
+ * BE_cell, and likewise for V. Kept as separate running sums, each would be decayed and rounded on its
+ * own and only agree approximately. What remains is floating-point summation order: two groupings of
+ * the same n cell values differ by at most about n&middot;&epsilon;&middot;&Sigma;|value| (&epsilon; =
+ * 2^-52), far below the 1e-9 the tests allow. The views are computed when asked for (a few hundred
+ * cells at most per brand: segments &times; touchpoints &times; stages that actually occur).
  */
 public final class EquityStock {
     private final Decay decay;
     private long asOf = Long.MIN_VALUE;
     private long events;
-    private final Map<String, Sums> segments = new TreeMap<>();
-    private final Map<Touchpoint, Sums> touchpoints = new EnumMap<>(Touchpoint.class);
-    private final Map<LifecycleStage, Sums> stages = new EnumMap<>(LifecycleStage.class);
+    // Sorted, so every sum over the cells is taken in the same order however the stock was built.
+    private final Map<Cell, Sums> cells = new TreeMap<>();
+
+    /** One (segment, touchpoint, stage) cell of the cross breakdown. */
+    public record Cell(String segment, Touchpoint touchpoint, LifecycleStage stage) implements Comparable<Cell> {
+        private static final Comparator<Cell> ORDER = Comparator.comparing(Cell::segment)
+                .thenComparing(Cell::touchpoint).thenComparing(Cell::stage);
+        private static final char SEPARATOR = '|';
+
+        public SegmentTouchpoint segmentTouchpoint() {
+            return new SegmentTouchpoint(segment, touchpoint);
+        }
+
+        public SegmentStage segmentStage() {
+            return new SegmentStage(segment, stage);
+        }
+
+        /**
+         * The cell as one string, {@code segment|TOUCHPOINT|STAGE}. Segment names are free strings and
+         * may contain {@code |}; enum symbols cannot ([A-Za-z_][A-Za-z0-9_]*), so {@link #parse} splits
+         * at the last two separators and every key reads back to its cell.
+         */
+        public String key() {
+            return segment + SEPARATOR + touchpoint.name() + SEPARATOR + stage.name();
+        }
+
+        public static Cell parse(String key) {
+            int second = key.lastIndexOf(SEPARATOR);
+            int first = key.lastIndexOf(SEPARATOR, second - 1);
+            if (first < 0) throw new IllegalArgumentException("not a cell key (segment|TOUCHPOINT|STAGE): " + key);
+            return new Cell(key.substring(0, first), Touchpoint.valueOf(key.substring(first + 1, second)),
+                    LifecycleStage.valueOf(key.substring(second + 1)));
+        }
+
+        @Override
+        public int compareTo(Cell o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** A segment &times; touchpoint pair: the sum of its cells over stages. */
+    public record SegmentTouchpoint(String segment, Touchpoint touchpoint) implements Comparable<SegmentTouchpoint> {
+        private static final Comparator<SegmentTouchpoint> ORDER = Comparator.comparing(SegmentTouchpoint::segment)
+                .thenComparing(SegmentTouchpoint::touchpoint);
+
+        @Override
+        public int compareTo(SegmentTouchpoint o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** A segment &times; lifecycle stage pair: the sum of its cells over touchpoints. */
+    public record SegmentStage(String segment, LifecycleStage stage) implements Comparable<SegmentStage> {
+        private static final Comparator<SegmentStage> ORDER = Comparator.comparing(SegmentStage::segment)
+                .thenComparing(SegmentStage::stage);
+
+        @Override
+        public int compareTo(SegmentStage o) {
+            return ORDER.compare(this, o);
+        }
+    }
 
     public EquityStock(Decay decay) {
         this.decay = decay;
@@ -36,6 +107,11 @@ public final class EquityStock {
     /** The equity weight c = &omega;_segment &times; customer value weight &times; event weight. */
     public static double equityWeight(double segmentWeight, double valueWeight, double eventWeight) {
         return segmentWeight * valueWeight * eventWeight;
+    }
+
+    /** A perceived experience's promise gap: promise &minus; perceived (positive: the experience falls short). */
+    public static double promiseGap(double promise, Sums sums) {
+        return promise - sums.perceived();
     }
 
     public boolean isEmpty() {
@@ -52,10 +128,7 @@ public final class EquityStock {
 
     /** Adds {@code sums} valued at {@code time} to one (segment, touchpoint, stage) cell. */
     public EquityStock add(String segment, Touchpoint touchpoint, LifecycleStage stage, long time, Sums sums, long eventCount) {
-        Sums s = align(time, sums);
-        segments.merge(segment, s, Sums::plus);
-        touchpoints.merge(touchpoint, s, Sums::plus);
-        stages.merge(stage, s, Sums::plus);
+        cells.merge(new Cell(segment, touchpoint, stage), align(time, sums), Sums::plus);
         events += eventCount;
         return this;
     }
@@ -65,9 +138,7 @@ public final class EquityStock {
         if (other.isEmpty()) return this;
         align(other.asOf, Sums.ZERO);
         double f = decay.factor(other.asOf, asOf);
-        other.segments.forEach((k, v) -> segments.merge(k, v.scaled(f), Sums::plus));
-        other.touchpoints.forEach((k, v) -> touchpoints.merge(k, v.scaled(f), Sums::plus));
-        other.stages.forEach((k, v) -> stages.merge(k, v.scaled(f), Sums::plus));
+        other.cells.forEach((k, v) -> cells.merge(k, v.scaled(f), Sums::plus));
         events += other.events;
         return this;
     }
@@ -78,31 +149,25 @@ public final class EquityStock {
             asOf = time;
         } else if (time > asOf) {
             double f = decay.factor(asOf, time);
-            segments.replaceAll((k, v) -> v.scaled(f));
-            touchpoints.replaceAll((k, v) -> v.scaled(f));
-            stages.replaceAll((k, v) -> v.scaled(f));
+            cells.replaceAll((k, v) -> v.scaled(f));
             asOf = time;
         }
         return this;
     }
 
-    /** Restores sums read back from storage, already valued at {@code asOf}. */
-    public EquityStock restore(long asOf, long events, Map<String, Sums> segments,
-                               Map<Touchpoint, Sums> touchpoints, Map<LifecycleStage, Sums> stages) {
+    /** Restores cells read back from storage, already valued at {@code asOf}. */
+    public EquityStock restore(long asOf, long events, Map<Cell, Sums> cells) {
         this.asOf = asOf;
         this.events = events;
-        this.segments.clear();
-        this.segments.putAll(segments);
-        this.touchpoints.clear();
-        this.touchpoints.putAll(touchpoints);
-        this.stages.clear();
-        this.stages.putAll(stages);
+        this.cells.clear();
+        this.cells.putAll(cells);
         return this;
     }
 
+    /** BE and V: the sum of every cell. */
     public Sums total() {
         Sums t = Sums.ZERO;
-        for (Sums s : segments.values()) t = t.plus(s);
+        for (Sums s : cells.values()) t = t.plus(s);
         return t;
     }
 
@@ -112,16 +177,40 @@ public final class EquityStock {
         return denominator > 0 ? 100.0 * total.signal() / denominator : 0.0;
     }
 
+    /** The cells that have experience, in (segment, touchpoint, stage) order. */
+    public Map<Cell, Sums> cells() {
+        return Collections.unmodifiableMap(cells);
+    }
+
+    /** Per segment: the sum of its cells. */
     public Map<String, Sums> segments() {
-        return Collections.unmodifiableMap(segments);
+        return sumBy(Cell::segment, TreeMap::new);
     }
 
+    /** Per touchpoint: the sum of its cells. */
     public Map<Touchpoint, Sums> touchpoints() {
-        return Collections.unmodifiableMap(touchpoints);
+        return sumBy(Cell::touchpoint, () -> new EnumMap<>(Touchpoint.class));
     }
 
+    /** Per lifecycle stage: the sum of its cells. */
     public Map<LifecycleStage, Sums> stages() {
-        return Collections.unmodifiableMap(stages);
+        return sumBy(Cell::stage, () -> new EnumMap<>(LifecycleStage.class));
+    }
+
+    /** Per segment &times; touchpoint: the sum of its cells over stages. */
+    public Map<SegmentTouchpoint, Sums> segmentTouchpoints() {
+        return sumBy(Cell::segmentTouchpoint, TreeMap::new);
+    }
+
+    /** Per segment &times; stage: the sum of its cells over touchpoints. */
+    public Map<SegmentStage, Sums> segmentStages() {
+        return sumBy(Cell::segmentStage, TreeMap::new);
+    }
+
+    private <K> Map<K, Sums> sumBy(Function<Cell, K> view, Supplier<Map<K, Sums>> empty) {
+        Map<K, Sums> sums = empty.get();
+        cells.forEach((cell, v) -> sums.merge(view.apply(cell), v, Sums::plus));
+        return Collections.unmodifiableMap(sums);
     }
 
     private Sums align(long time, Sums sums) {

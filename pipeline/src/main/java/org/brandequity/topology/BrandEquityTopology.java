@@ -85,11 +85,16 @@ public final class BrandEquityTopology {
      */
     public static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-updates";
     public static final String PENDING_EQUITY_STORE = "pending-equity-store";
+    /*
+     * The three names below hold EquityLedger, which became one pair of sums per (segment, touchpoint,
+     * stage) cell (issue 14): a new binary layout, hence new names (StateSchemaCompatibilityTest;
+     * docs/operations.md "Upgrading"). Before: equity-deltas, brand-equity-store, equity-window-samples-store.
+     */
     /** Carries each task's equity deltas (on-time, and late with a header) to the brand's task. */
-    public static final String EQUITY_DELTAS = "equity-deltas";
-    public static final String BRAND_EQUITY_STORE = "brand-equity-store";
+    public static final String EQUITY_DELTAS = "equity-cell-deltas";
+    public static final String BRAND_EQUITY_STORE = "brand-equity-cell-store";
     public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
-    public static final String EQUITY_SAMPLES_STORE = "equity-window-samples-store";
+    public static final String EQUITY_SAMPLES_STORE = "equity-window-cell-samples-store";
     public static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
 
     /** The segment windows' children: every emitted window goes to the first, each completed one once to the second. */
@@ -206,10 +211,9 @@ public final class BrandEquityTopology {
      * Brand equity from every counted event, and the brand and touchpoint drop alerts from the on-time
      * ones. Each task's pre-aggregator forwards an on-time and a late delta (the late one marked by a
      * header, {@link EquityPreAggregator}); both reach the brand's task through the
-     * {@code equity-deltas} repartition topic, where the brand's equity folds both and the drop
+     * {@code equity-cell-deltas} repartition topic, where the brand's equity folds both and the drop
      * detection folds only the on-time ones into a ledger of its own ({@link EquityDropDetection}).
-     * The repartition is explicit so that both read the same topic; its name is the one
-     * {@code groupByKey} gave it before, so deltas left in flight by an earlier version are read.
+     * The repartition is explicit so that both read the same topic.
      * Adds its own stores to {@code builder}. Package-private so that tests can feed scored events,
      * with their {@code late} flag, straight in.
      */

@@ -56,7 +56,7 @@ import org.brandequity.model.WindowGrid;
  *   <li>Touchpoint: value = 100·ΔBE_tp/ΔV_tp (perceived experience in the window, points), effective
  *       sample size n·ΔV_tp/ΔV (the window's events in proportion to the touchpoint's share of the
  *       decayed volume; the equity record carries no per-touchpoint count), the same standard error
- *       formula. No contributors: the ledger has no segment × touchpoint breakdown.</li>
+ *       formula. No contributors.</li>
  * </ul>
  */
 final class EquityDropDetection extends ContextualProcessor<String, EquityLedger, String, ScoreDropAlert> {
@@ -115,10 +115,14 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         long start = windows.paneStart(latest.getAsOf());
         long end = windows.windowEnd(start);
 
+        // The stock's breakdowns are sums over its cells: take each once.
+        Map<String, Sums> segmentsBefore = before.segments();
+        Map<Touchpoint, Sums> touchpointsBefore = before.touchpoints();
+        Map<Touchpoint, Sums> touchpointsNow = now.touchpoints();
         Map<String, Sums> segmentFlows = new HashMap<>();
-        now.segments().forEach((k, v) -> segmentFlows.put(k, flow(v, before.segments().get(k), f)));
+        now.segments().forEach((k, v) -> segmentFlows.put(k, flow(v, segmentsBefore.get(k), f)));
         Map<Touchpoint, Sums> touchpointFlows = new HashMap<>();
-        now.touchpoints().forEach((k, v) -> touchpointFlows.put(k, flow(v, before.touchpoints().get(k), f)));
+        touchpointsNow.forEach((k, v) -> touchpointFlows.put(k, flow(v, touchpointsBefore.get(k), f)));
         Sums total = segmentFlows.values().stream().reduce(Sums.ZERO, Sums::plus);
         if (events <= 0 || !(total.volume() > RELATIVE_EPSILON * now.total().volume())) return;
 
@@ -128,7 +132,7 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         judge(AlertScope.BRAND, brand, brandDetector, observation(start, end, total, events, parts));
 
         touchpointFlows.forEach((tp, flow) -> {
-            if (!(flow.volume() > RELATIVE_EPSILON * now.touchpoints().get(tp).volume())) return;
+            if (!(flow.volume() > RELATIVE_EPSILON * touchpointsNow.get(tp).volume())) return;
             double effective = events * flow.volume() / total.volume();
             judge(AlertScope.TOUCHPOINT, tp.name(), touchpointDetector, observation(start, end, flow, effective, Map.of()));
         });

@@ -5,19 +5,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.brandequity.avro.BrandEquity;
-import org.brandequity.avro.LifecycleStage;
+import org.brandequity.avro.EquityCell;
 import org.brandequity.avro.SegmentContribution;
+import org.brandequity.avro.SegmentStageExperience;
+import org.brandequity.avro.SegmentTouchpointExperience;
 import org.brandequity.avro.StageContribution;
-import org.brandequity.avro.Touchpoint;
 import org.brandequity.avro.TouchpointContribution;
 import org.brandequity.avro.internal.DecayedSums;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.model.Decay;
 import org.brandequity.model.EquityStock;
+import org.brandequity.model.EquityStock.Cell;
 import org.brandequity.model.ModelConfig;
 import org.brandequity.model.Sums;
 
-/** Converts between the stored {@link EquityLedger} and the model's {@link EquityStock}, and renders {@link BrandEquity}. */
+/**
+ * Converts between the stored {@link EquityLedger} (one pair of decayed sums per cell, keyed
+ * {@code segment|TOUCHPOINT|STAGE}, {@link Cell#key()}) and the model's {@link EquityStock}, and renders
+ * {@link BrandEquity}: its segment, touchpoint, stage, segment &times; touchpoint and segment &times;
+ * stage lists and its total are all sums of the same cells ({@link EquityStock}).
+ */
 public final class EquityLedgers {
     private final Decay decay;
     private final ModelConfig model;
@@ -37,23 +44,15 @@ public final class EquityLedgers {
     }
 
     EquityStock toStock(EquityLedger l) {
-        Map<String, Sums> segments = new HashMap<>();
-        l.getSegments().forEach((k, v) -> segments.put(k, sums(v)));
-        Map<Touchpoint, Sums> touchpoints = new HashMap<>();
-        l.getTouchpoints().forEach((k, v) -> touchpoints.put(Touchpoint.valueOf(k), sums(v)));
-        Map<LifecycleStage, Sums> stages = new HashMap<>();
-        l.getStages().forEach((k, v) -> stages.put(LifecycleStage.valueOf(k), sums(v)));
-        return newStock().restore(l.getAsOf(), l.getEvents(), segments, touchpoints, stages);
+        Map<Cell, Sums> cells = new HashMap<>();
+        l.getCells().forEach((k, v) -> cells.put(Cell.parse(k), new Sums(v.getSignal(), v.getVolume())));
+        return newStock().restore(l.getAsOf(), l.getEvents(), cells);
     }
 
     EquityLedger toLedger(EquityStock s) {
-        Map<String, DecayedSums> segments = new HashMap<>();
-        s.segments().forEach((k, v) -> segments.put(k, decayed(v)));
-        Map<String, DecayedSums> touchpoints = new HashMap<>();
-        s.touchpoints().forEach((k, v) -> touchpoints.put(k.name(), decayed(v)));
-        Map<String, DecayedSums> stages = new HashMap<>();
-        s.stages().forEach((k, v) -> stages.put(k.name(), decayed(v)));
-        return new EquityLedger(s.asOf(), s.events(), segments, touchpoints, stages);
+        Map<String, DecayedSums> cells = new HashMap<>();
+        s.cells().forEach((k, v) -> cells.put(k.key(), new DecayedSums(v.signal(), v.volume())));
+        return new EquityLedger(s.asOf(), s.events(), cells);
     }
 
     /** The output record for a stored ledger; the query API renders the same record as the equity topic. */
@@ -66,19 +65,26 @@ public final class EquityLedgers {
         List<TouchpointContribution> touchpoints = new ArrayList<>();
         s.touchpoints().forEach((tp, v) -> {
             double promise = model.touchpointPromise().get(tp);
-            touchpoints.add(new TouchpointContribution(tp, v.signal(), v.volume(), v.perceived(), promise, promise - v.perceived()));
+            touchpoints.add(new TouchpointContribution(tp, v.signal(), v.volume(), v.perceived(), promise, EquityStock.promiseGap(promise, v)));
         });
         List<StageContribution> stages = new ArrayList<>();
         s.stages().forEach((st, v) -> stages.add(new StageContribution(st, v.signal(), v.volume(), v.perceived())));
+        List<EquityCell> cells = new ArrayList<>();
+        s.cells().forEach((c, v) -> cells.add(new EquityCell(c.segment(), c.touchpoint(), c.stage(), v.signal(), v.volume())));
+        List<SegmentTouchpointExperience> segmentTouchpoints = new ArrayList<>();
+        s.segmentTouchpoints().forEach((k, v) -> {
+            double promise = model.touchpointPromise().get(k.touchpoint());
+            segmentTouchpoints.add(new SegmentTouchpointExperience(k.segment(), k.touchpoint(), v.signal(), v.volume(),
+                    v.perceived(), promise, EquityStock.promiseGap(promise, v)));
+        });
+        List<SegmentStageExperience> segmentStages = new ArrayList<>();
+        s.segmentStages().forEach((k, v) -> {
+            Double promise = model.promiseOfStage(k.stage());
+            segmentStages.add(new SegmentStageExperience(k.segment(), k.stage(), v.signal(), v.volume(), v.perceived(),
+                    promise, promise == null ? null : EquityStock.promiseGap(promise, v)));
+        });
         return new BrandEquity(brandId, java.time.Instant.ofEpochMilli(s.asOf()), total.signal(), total.volume(),
-                EquityStock.index(total, model.indexPrior()), s.events(), segments, touchpoints, stages);
-    }
-
-    private static Sums sums(DecayedSums d) {
-        return new Sums(d.getSignal(), d.getVolume());
-    }
-
-    private static DecayedSums decayed(Sums s) {
-        return new DecayedSums(s.signal(), s.volume());
+                EquityStock.index(total, model.indexPrior()), s.events(), segments, touchpoints, stages,
+                cells, segmentTouchpoints, segmentStages);
     }
 }

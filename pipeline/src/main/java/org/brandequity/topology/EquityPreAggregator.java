@@ -37,13 +37,12 @@ import org.brandequity.model.Sums;
  * the two deltas fold into the brand in any order, like any two deltas), but the brand and touchpoint
  * drop detectors judge only the on-time experience ({@link EquityDropDetection}). A delta that mixed
  * both could not be split again downstream. The marker is a record header, not a field, because the
- * layouts of {@link PendingContribution} (this store's changelog) and {@link EquityLedger} (the
- * {@code equity-deltas} repartition topic) are frozen by the state already written
- * (StateSchemaCompatibilityTest); Kafka Streams writes a record's headers to a repartition topic and
- * hands them to the reading task (SinkNode and StreamTask in 4.3.1), and a record written by an
- * earlier version has no header, which is right: there were no late events then. Likewise a late
- * cell is keyed by the on-time cell's key plus {@value #LATE_CELL_SUFFIX}, so the cells in a store
- * restored from an earlier version are on-time cells.
+ * layout of {@link PendingContribution} (this store's changelog) is frozen by the state already
+ * written (StateSchemaCompatibilityTest), and one delta per kind keeps {@link EquityLedger} (the
+ * {@code equity-cell-deltas} repartition topic) the brand's own layout; Kafka Streams writes a
+ * record's headers to a repartition topic and hands them to the reading task (SinkNode and
+ * StreamTask in 4.3.1). A late cell is keyed by the on-time cell's key plus
+ * {@value #LATE_CELL_SUFFIX}, so the cells in a store restored from an earlier version are on-time cells.
  */
 final class EquityPreAggregator implements Processor<String, ScoredInteraction, String, EquityLedger> {
     /** Present on a delta of late events only (its value is informative: "true"). */
@@ -70,7 +69,7 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
         this.decay = new Decay(model.halfLife());
     }
 
-    /** Whether a delta ledger read from the {@code equity-deltas} topic holds late events. */
+    /** Whether a delta ledger read from the {@code equity-cell-deltas} topic holds late events. */
     static boolean isLate(Headers headers) {
         return headers.lastHeader(LATE_HEADER) != null;
     }

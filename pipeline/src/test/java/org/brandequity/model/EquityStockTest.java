@@ -61,6 +61,27 @@ class EquityStockTest {
     }
 
     @Test
+    void aCellKeyReadsBackToItsCellEvenWhenTheSegmentNameHoldsTheSeparator() {
+        EquityStock.Cell cell = new EquityStock.Cell("retail|eu|", Touchpoint.SUPPORT_CONTACT, LifecycleStage.SERVICE);
+
+        assertEquals("retail|eu||SUPPORT_CONTACT|SERVICE", cell.key());
+        assertEquals(cell, EquityStock.Cell.parse(cell.key()));
+    }
+
+    @Test
+    void twoEventsOfOneCellKeepOneCell() {
+        EquityStock s = new EquityStock(new Decay(Duration.ofHours(1)))
+                .add("s", Touchpoint.AD, LifecycleStage.AWARENESS, 0, Sums.of(1, 2), 1)
+                .add("s", Touchpoint.AD, LifecycleStage.AWARENESS, 3_600_000, Sums.of(-1, 1), 1);
+
+        assertEquals(1, s.cells().size());
+        // 2·1·2^-1 - 1 = 0 and 2·2^-1 + 1 = 2, valued at the newer event.
+        Sums cell = s.cells().get(new EquityStock.Cell("s", Touchpoint.AD, LifecycleStage.AWARENESS));
+        assertEquals(0, cell.signal(), 1e-12);
+        assertEquals(2, cell.volume(), 1e-12);
+    }
+
+    @Test
     void decayNeverMovesBackInTime() {
         EquityStock s = new EquityStock(new Decay(Duration.ofHours(1))).add("s", Touchpoint.AD, LifecycleStage.AWARENESS, 10_000, Sums.of(1, 1), 1);
         s.decayTo(5_000);

@@ -151,7 +151,7 @@ class StateSchemaCompatibilityTest {
             Map.entry(BrandEquityTopology.SEGMENT_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
             Map.entry(BrandEquityTopology.EQUITY_SAMPLES_STORE, kv(SERDES.string(), SERDES.equitySamples())),
             Map.entry(BrandEquityTopology.EQUITY_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
-            Map.entry("equity-deltas-repartition", kv(SERDES.string(), SERDES.ledger())),
+            Map.entry(BrandEquityTopology.EQUITY_DELTAS + "-repartition", kv(SERDES.string(), SERDES.ledger())),
             Map.entry(BrandEquityTopology.SEGMENT_WINDOW_INPUTS + "-repartition", kv(SERDES.string(), SERDES.segmentWindowInput()))));
 
     private static KeyValue kv(Serde<?> key, Serde<?> value) {

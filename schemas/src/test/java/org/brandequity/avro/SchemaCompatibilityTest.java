@@ -82,6 +82,39 @@ class SchemaCompatibilityTest {
         }
     }
 
+    /**
+     * Issue 14: an equity record written by a producer of v1 (no cross breakdown) decodes into the
+     * current BrandEquity with empty cells, segmentTouchpoints and segmentStages, as their defaults say.
+     */
+    @Test
+    void anEquityRecordWrittenWithV1ReadsWithEmptyCellsAndTwoWayViews() throws Exception {
+        Path v1 = COMPAT.resolve("v1");
+        Schema.Parser parser = new Schema.Parser();
+        for (String shared : List.of("Touchpoint", "LifecycleStage", "Outcome")) parser.parse(v1.resolve(shared + ".avsc").toFile());
+        Schema old = parser.parse(v1.resolve("BrandEquity.avsc").toFile());
+        org.apache.avro.generic.GenericRecord written = new org.apache.avro.generic.GenericData.Record(old);
+        written.put("brandId", "acme");
+        written.put("asOf", 1_000L);
+        written.put("stock", 1.5);
+        written.put("volume", 3.0);
+        written.put("index", 11.5);
+        written.put("events", 2L);
+        written.put("segments", List.of());
+        written.put("touchpoints", List.of());
+        written.put("stages", List.of());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder out = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(old).write(written, out);
+        out.flush();
+
+        BrandEquity read = new org.apache.avro.specific.SpecificDatumReader<BrandEquity>(old, BrandEquity.SCHEMA$)
+                .read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertEquals(1.5, read.getStock());
+        assertEquals(List.of(), read.getCells());
+        assertEquals(List.of(), read.getSegmentTouchpoints());
+        assertEquals(List.of(), read.getSegmentStages());
+    }
+
     @Test
     void atLeastOneReleasedVersionIsKept() throws IOException {
         assertFalse(releasedVersions().toList().isEmpty());
