@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.EquityCell;
+import org.brandequity.avro.SegmentStageExperience;
+import org.brandequity.avro.SegmentTouchpointExperience;
 import org.brandequity.avro.SegmentContribution;
 import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
@@ -70,6 +73,34 @@ public final class DomainMetrics implements OutputWatcher.Listener {
     private final GaugeTable<String, Sums> segmentEquity;
     private final GaugeTable<String, SegmentScoreFold> segmentScoreGauges;
     private final GaugeTable<AlertKey, AlertFold> alertGauges;
+    /** Per (segment label, touchpoint, stage): the summed cells. */
+    private final GaugeTable<CellKey, Sums> cellGauges;
+    private final GaugeTable<PairKey, PairFold> segmentTouchpointGauges;
+    private final GaugeTable<PairKey, PairFold> segmentStageGauges;
+
+    private record CellKey(String segment, String touchpoint, String stage) {}
+
+    /** A segment label and a touchpoint or stage symbol. */
+    private record PairKey(String segment, String part) {}
+
+    /**
+     * &Sigma; contribution (as signal) and &Sigma; volume of the segments folded into one label at one
+     * touchpoint or stage, and its promise (null: none configured). Perceived = &Sigma; contribution /
+     * &Sigma; volume, the promise gap = promise - perceived: for one segment exactly its record's values.
+     */
+    private record PairFold(Sums sums, Double promise) {
+        PairFold plus(PairFold o) {
+            return new PairFold(sums.plus(o.sums), promise);
+        }
+
+        double perceived() {
+            return sums.perceived();
+        }
+
+        double promiseGap() {
+            return promise - sums.perceived();
+        }
+    }
 
     private record AlertKey(String scope, String subject) {}
 
@@ -103,7 +134,43 @@ public final class DomainMetrics implements OutputWatcher.Listener {
                 .gauge("brandequity_segment_mean_score", "Unweighted mean customer score of the latest window, in [-1, 1]",
                         SegmentScoreFold::meanScore)
                 .gauge("brandequity_segment_window_start_seconds", "Start of the segment's latest window, epoch seconds",
-                        f -> f.windowStartMillis() / 1000.0);
+                        f -> f.windowStartMillis() / 1000.0)
+                // A score with no answer behind it has no series (not NaN); its _responses gauge says 0.
+                .gauge("brandequity_segment_nps", "NPS of the segment's latest window over its answers: % promoters (9-10) - "
+                        + "% detractors (0-6), -100..100; absent with no answer", f -> f.nps(), f -> f.nps() != null)
+                .gauge("brandequity_segment_nps_margin", "95% margin of error of the latest window's NPS, in points",
+                        f -> f.npsMargin(), f -> f.npsMargin() != null)
+                .gauge("brandequity_segment_nps_responses", "likelihoodToRecommend answers behind the latest window's NPS",
+                        SegmentScoreFold::npsResponses)
+                .gauge("brandequity_segment_csat", "CSAT of the segment's latest window: % of ratings that are 4-5; absent with no rating",
+                        f -> f.csat(), f -> f.csat() != null)
+                .gauge("brandequity_segment_csat_lower", "Lower bound of the latest window's CSAT, Wilson 95% interval, in %",
+                        f -> f.csatLower(), f -> f.csatLower() != null)
+                .gauge("brandequity_segment_csat_upper", "Upper bound of the latest window's CSAT, Wilson 95% interval, in %",
+                        f -> f.csatUpper(), f -> f.csatUpper() != null)
+                .gauge("brandequity_segment_csat_responses", "Ratings behind the latest window's CSAT", SegmentScoreFold::csatResponses)
+                .gauge("brandequity_segment_ces", "CES of the segment's latest window: mean effort answer, 1..7 (7 = easy); absent "
+                        + "with no answer", f -> f.ces(), f -> f.ces() != null)
+                .gauge("brandequity_segment_ces_lower", "Lower bound of the latest window's CES, 95% confidence interval (Student t); "
+                        + "absent with fewer than 2 answers", f -> f.cesLower(), f -> f.cesLower() != null)
+                .gauge("brandequity_segment_ces_upper", "Upper bound of the latest window's CES, 95% confidence interval (Student t); "
+                        + "absent with fewer than 2 answers", f -> f.cesUpper(), f -> f.cesUpper() != null)
+                .gauge("brandequity_segment_ces_responses", "Effort answers behind the latest window's CES", SegmentScoreFold::cesResponses);
+        cellGauges = new GaugeTable<CellKey, Sums>(registry, k -> Tags.of("segment", k.segment(), "touchpoint", k.touchpoint(),
+                        "stage", k.stage()))
+                .gauge("brandequity_cell_contribution", "This segment x touchpoint x stage cell's share of the equity stock; "
+                        + "the cells sum to the stock", Sums::signal)
+                .gauge("brandequity_cell_volume", "Decayed weighted volume of this segment x touchpoint x stage cell", Sums::volume);
+        segmentTouchpointGauges = new GaugeTable<PairKey, PairFold>(registry, k -> Tags.of("segment", k.segment(), "touchpoint", k.part()))
+                .gauge("brandequity_segment_touchpoint_perceived", "Decayed weighted mean experience of the segment at this touchpoint, "
+                        + "in [-1, 1]", PairFold::perceived)
+                .gauge("brandequity_segment_touchpoint_promise_gap", "The touchpoint's promise minus the segment's perceived experience "
+                        + "there; positive when it falls short", PairFold::promiseGap);
+        segmentStageGauges = new GaugeTable<PairKey, PairFold>(registry, k -> Tags.of("segment", k.segment(), "stage", k.part()))
+                .gauge("brandequity_segment_stage_perceived", "Decayed weighted mean experience of the segment at this lifecycle stage, "
+                        + "in [-1, 1]", PairFold::perceived)
+                .gauge("brandequity_segment_stage_promise_gap", "The stage's promise (model.stage.<S>.promise) minus the segment's "
+                        + "perceived experience there; only stages with a promise", PairFold::promiseGap, f -> f.promise() != null);
         alertGauges = new GaugeTable<AlertKey, AlertFold>(registry, k -> Tags.of("scope", k.scope(), "subject", k.subject()))
                 .gauge("brandequity_score_drop_alert_firing",
                         "1 while the pipeline's score-drop detector has an open alert for this scope and subject", AlertFold::firing)
@@ -206,6 +273,24 @@ public final class DomainMetrics implements OutputWatcher.Listener {
             bySegment.merge(segmentLabel(s.getSegment()), new Sums(s.getContribution(), s.getVolume()), Sums::plus);
         }
         segmentEquity.update(bySegment);
+        Map<CellKey, Sums> cells = new java.util.HashMap<>();
+        for (EquityCell c : e.getCells()) {
+            cells.merge(new CellKey(segmentLabel(c.getSegment()), c.getTouchpoint().name(), c.getStage().name()),
+                    new Sums(c.getContribution(), c.getVolume()), Sums::plus);
+        }
+        cellGauges.update(cells);
+        Map<PairKey, PairFold> byTouchpoint = new java.util.HashMap<>();
+        for (SegmentTouchpointExperience x : e.getSegmentTouchpoints()) {
+            byTouchpoint.merge(new PairKey(segmentLabel(x.getSegment()), x.getTouchpoint().name()),
+                    new PairFold(new Sums(x.getContribution(), x.getVolume()), x.getPromise()), PairFold::plus);
+        }
+        segmentTouchpointGauges.update(byTouchpoint);
+        Map<PairKey, PairFold> byStage = new java.util.HashMap<>();
+        for (SegmentStageExperience x : e.getSegmentStages()) {
+            byStage.merge(new PairKey(segmentLabel(x.getSegment()), x.getStage().name()),
+                    new PairFold(new Sums(x.getContribution(), x.getVolume()), x.getPromise()), PairFold::plus);
+        }
+        segmentStageGauges.update(byStage);
     }
 
     private void foldScores() {
