@@ -60,7 +60,9 @@ class DashboardQueriesTest {
             Map<String, String> overrides = Map.of(
                     "window.size", "10s", "window.advance", "5s", "window.grace", "2s", "segment.window.grace", "5s",
                     "model.equity.half.life", "10m", "simulator.rate", "300", "simulator.customers", "400",
-                    "simulator.max.lateness", "4s", "simulator.incidents.default", "false");
+                    "simulator.max.lateness", "4s", "simulator.incidents.default", "false",
+                    // unassigned is left out of the segment labels so that the 'other' fold is on the dashboards too.
+                    "metrics.segments", "high-value,broad-base");
             props.putAll(overrides);
             Map<String, String> pipelineOverrides = new java.util.HashMap<>(overrides);
             pipelineOverrides.keySet().removeIf(k -> k.startsWith("simulator."));
