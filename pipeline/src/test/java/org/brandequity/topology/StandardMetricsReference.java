@@ -89,7 +89,12 @@ final class StandardMetricsReference {
         return out;
     }
 
-    record TouchpointKey(Touchpoint touchpoint, long start) {}
+    record TouchpointKey(Touchpoint touchpoint, long start) {
+        @Override
+        public String toString() {
+            return "TouchpointKey[touchpoint=" + touchpoint + ", start=" + java.time.Instant.ofEpochMilli(start) + "]";
+        }
+    }
 
     /** Per touchpoint window closed by the end of the stream, its answers and revision. */
     static Map<TouchpointKey, Tally> touchpointWindows(ReferenceModel ref, PipelineConfig config) {
