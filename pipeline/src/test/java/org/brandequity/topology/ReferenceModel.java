@@ -337,6 +337,32 @@ final class ReferenceModel {
                 sums(seg), sums(tp), sums(st));
     }
 
+    /** One (segment, touchpoint, stage) cell of the cross breakdown (issue 14). */
+    record CellKey(String segment, Touchpoint touchpoint, LifecycleStage stage) {}
+
+    /**
+     * README §4's cross breakdown, valued at the newest counted event time: per (segment, touchpoint,
+     * stage) of the counted events (late ones too), BE and V summed directly over the events, like
+     * {@link #equity()} and independently of it.
+     */
+    Map<CellKey, Sums> equityCells() {
+        long asOf = streamTime;
+        double halfLife = model.halfLife().toMillis();
+        Map<CellKey, double[]> cells = new LinkedHashMap<>();
+        for (Counted e : counted) {
+            double c = model.weightOfSegment(e.segment()) * e.valueWeight() * e.w();
+            double decay = Math.pow(2, -(asOf - e.time()) / halfLife);
+            add(cells.computeIfAbsent(new CellKey(e.segment(), e.event().getTouchpoint(), e.event().getStage()), k -> new double[2]),
+                    c * e.x() * decay, c * decay);
+        }
+        return sums(cells);
+    }
+
+    /** The configured brand promise of a lifecycle stage, or null (model.stage.S.promise unset). */
+    Double stagePromise(LifecycleStage s) {
+        return model.stagePromise().get(s);
+    }
+
     double segmentWeight(String segment) {
         return model.weightOfSegment(segment);
     }

@@ -87,7 +87,10 @@ class ReferenceModelTest {
                 "model.equity.half.life", halfLife,
                 "model.segment.weights", "broad-base:1.0,high-value:3.0,mid-market:1.7,unassigned:0.6",
                 "model.segment.default.weight", "0.8",
-                "model.equity.index.prior", "5");
+                "model.equity.index.prior", "5",
+                // Issue 14: a promise for two stages only, so segment × stage has gaps for those and null for the others.
+                "model.stage.PURCHASE.promise", "0.6",
+                "model.stage.SERVICE.promise", "0.4");
     }
 
     /**
@@ -105,7 +108,8 @@ class ReferenceModelTest {
                 "model.equity.half.life", halfLife,
                 "model.segment.weights", "broad-base:1.0,high-value:3.0,mid-market:1.7,enterprise:2.5,startup:0.7,unassigned:0.6",
                 "model.segment.default.weight", "0.8",
-                "model.equity.index.prior", "5");
+                "model.equity.index.prior", "5",
+                "model.stage.USAGE.promise", "0.5");
     }
 
     static Stream<Arguments> scenarios() {
@@ -965,6 +969,70 @@ class ReferenceModelTest {
         m.close(what + "Σ segment volumes = volume", a.getVolume(), a.getSegments().stream().mapToDouble(SegmentContribution::getVolume).sum());
         m.close(what + "Σ touchpoint volumes = volume", a.getVolume(), a.getTouchpoints().stream().mapToDouble(TouchpointContribution::getVolume).sum());
         m.close(what + "Σ stage volumes = volume", a.getVolume(), a.getStages().stream().mapToDouble(StageContribution::getVolume).sum());
+        compareCells(ref, a, what, m);
+    }
+
+    /**
+     * Issue 14's cross breakdown: every (segment, touchpoint, stage) cell, every segment × touchpoint
+     * (perceived, the touchpoint's promise and its gap) and every segment × stage (perceived, and a
+     * promise and gap only for the stages configured with one) against the batch recomputation; the
+     * two-way views are summed here from the reference's cells, which it sums over the events.
+     */
+    private static void compareCells(ReferenceModel ref, BrandEquity a, String what, Mismatches m) {
+        Map<ReferenceModel.CellKey, Sums> cells = ref.equityCells();
+        Map<ReferenceModel.CellKey, org.brandequity.avro.EquityCell> actualCells = new HashMap<>();
+        a.getCells().forEach(c -> actualCells.put(new ReferenceModel.CellKey(c.getSegment(), c.getTouchpoint(), c.getStage()), c));
+        m.equal(what + "cells listed once each", actualCells.size(), a.getCells().size());
+        compareBreakdown(what + "cell ", cells, actualCells, org.brandequity.avro.EquityCell::getContribution,
+                org.brandequity.avro.EquityCell::getVolume, m);
+
+        Map<List<Object>, double[]> bySegmentTouchpoint = new LinkedHashMap<>();
+        Map<List<Object>, double[]> bySegmentStage = new LinkedHashMap<>();
+        cells.forEach((k, v) -> {
+            double[] st = bySegmentTouchpoint.computeIfAbsent(List.of(k.segment(), k.touchpoint()), x -> new double[2]);
+            st[0] += v.stock();
+            st[1] += v.volume();
+            double[] ss = bySegmentStage.computeIfAbsent(List.of(k.segment(), k.stage()), x -> new double[2]);
+            ss[0] += v.stock();
+            ss[1] += v.volume();
+        });
+
+        Map<List<Object>, org.brandequity.avro.SegmentTouchpointExperience> segmentTouchpoints = new HashMap<>();
+        a.getSegmentTouchpoints().forEach(x -> segmentTouchpoints.put(List.of(x.getSegment(), x.getTouchpoint()), x));
+        m.equal(what + "segment × touchpoint pairs", bySegmentTouchpoint.keySet(), segmentTouchpoints.keySet());
+        bySegmentTouchpoint.forEach((k, e) -> {
+            org.brandequity.avro.SegmentTouchpointExperience x = segmentTouchpoints.get(k);
+            if (x == null) return;
+            double perceived = e[0] / e[1];
+            double promise = ref.promise((Touchpoint) k.get(1));
+            m.close(what + "segment × touchpoint " + k + " contribution", e[0], x.getContribution());
+            m.close(what + "segment × touchpoint " + k + " volume", e[1], x.getVolume());
+            m.close(what + "segment × touchpoint " + k + " perceived", perceived, x.getPerceived());
+            m.close(what + "segment × touchpoint " + k + " promise", promise, x.getPromise());
+            m.close(what + "segment × touchpoint " + k + " promiseGap", promise - perceived, x.getPromiseGap());
+        });
+
+        Map<List<Object>, org.brandequity.avro.SegmentStageExperience> segmentStages = new HashMap<>();
+        a.getSegmentStages().forEach(x -> segmentStages.put(List.of(x.getSegment(), x.getStage()), x));
+        m.equal(what + "segment × stage pairs", bySegmentStage.keySet(), segmentStages.keySet());
+        bySegmentStage.forEach((k, e) -> {
+            org.brandequity.avro.SegmentStageExperience x = segmentStages.get(k);
+            if (x == null) return;
+            double perceived = e[0] / e[1];
+            Double promise = ref.stagePromise((LifecycleStage) k.get(1));
+            m.close(what + "segment × stage " + k + " contribution", e[0], x.getContribution());
+            m.close(what + "segment × stage " + k + " volume", e[1], x.getVolume());
+            m.close(what + "segment × stage " + k + " perceived", perceived, x.getPerceived());
+            if (promise == null) {
+                m.equal(what + "segment × stage " + k + " promise (none configured)", "null", String.valueOf(x.getPromise()));
+                m.equal(what + "segment × stage " + k + " promiseGap (none configured)", "null", String.valueOf(x.getPromiseGap()));
+            } else if (x.getPromise() == null || x.getPromiseGap() == null) {
+                m.add(what + "segment × stage " + k + " has no promise or gap: expected promise " + promise);
+            } else {
+                m.close(what + "segment × stage " + k + " promise", promise, x.getPromise());
+                m.close(what + "segment × stage " + k + " promiseGap", promise - perceived, x.getPromiseGap());
+            }
+        });
     }
 
     /** Same keys with the same sums; a key only the stream lists is accepted when it holds nothing. */
