@@ -171,7 +171,8 @@ public final class PipelineKeys {
                 .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(0, 65535), Importance.LOW,
                         "Port of the Prometheus endpoint; 0 picks a free one.")
                 .define(API_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW,
-                        "Serve the query API (GET /equity, /segments, /segments/{s}/windows, /customers/{id}/windows).")
+                        "Serve the query API (GET /equity, /segments, /segments/{s}/windows, /customers/{id}/windows, /customers/{id}, "
+                                + "/customers/at-risk).")
                 .define(API_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
                         "Query API bind address.")
                 .define(API_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535), Importance.LOW,
