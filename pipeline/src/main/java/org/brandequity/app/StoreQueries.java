@@ -252,7 +252,7 @@ public final class StoreQueries {
         return byPriority(all, limit);
     }
 
-    private static List<Map<String, Object>> byPriority(List<Map<String, Object>> entries, int limit) {
+    static List<Map<String, Object>> byPriority(List<Map<String, Object>> entries, int limit) {
         entries.sort(java.util.Comparator
                 .comparingDouble((Map<String, Object> m) -> ((Number) m.get("priority")).doubleValue()).reversed()
                 .thenComparing(m -> ((Number) m.get("valueWeight")).doubleValue(), java.util.Comparator.reverseOrder())

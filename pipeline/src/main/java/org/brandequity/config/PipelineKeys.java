@@ -181,7 +181,8 @@ public final class PipelineKeys {
                                 + "segment=\"other\" (sums added, ratios recomputed from the summed parts). Unset = the segments "
                                 + "named in model.segment.weights; empty = all folded. Topics and the query API keep every segment.")
                 .define(API_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW,
-                        "Serve the query API (GET /equity, /segments, /segments/{s}/windows, /customers/{id}/windows).")
+                        "Serve the query API (GET /equity, /equity/cells, /segments, /segments/{s}/windows, /customers/{id}/windows, /customers/{id}, "
+                                + "/customers/at-risk).")
                 .define(API_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
                         "Query API bind address.")
                 .define(API_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535), Importance.LOW,
