@@ -41,12 +41,7 @@ public final class AppSerdes {
     private final Serde<CustomerAlert> customerAlert;
     private final Serde<CustomerAlert> openCustomerAlert = new AvroBinarySerde<>(CustomerAlert.class);
     private final Serde<ScoredInteraction> scored = new AvroBinarySerde<>(ScoredInteraction.class);
-    /**
-     * Reads ledgers of the first release too: they had the first four fields (segment, value weight,
-     * ids, panes); the closed loop appended tier, equity, recent, openAlert and lastResolvedAt, each
-     * with a default, so a running deployment keeps its customers across the upgrade.
-     */
-    private final Serde<CustomerLedger> customerLedger = AvroBinarySerde.readingEarlierLayouts(CustomerLedger.class, 4);
+    private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
     private final Serde<ClosedPane> closedPane = new AvroBinarySerde<>(ClosedPane.class);
