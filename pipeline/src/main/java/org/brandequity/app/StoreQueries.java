@@ -117,7 +117,7 @@ public final class StoreQueries {
     }
 
     /**
-     * One customer: profile, equity (README §7, valued at its asOf), the windows of
+     * One customer: profile, equity (README §8, valued at its asOf), the windows of
      * {@link #customerWindows}, and the open at-risk alert or null.
      */
     public Located customer(String customerId) {
@@ -200,7 +200,7 @@ public final class StoreQueries {
      * The open at-risk alerts of this instance's active tasks (of {@code segment}, or all when null),
      * highest priority first, at most {@code limit}: read from each task's small open-alert store,
      * then each customer's ledger for their index now. Priority = value weight &times; shortfall,
-     * shortfall = max(0, threshold - index) (README §7); ties by value weight, then customer id.
+     * shortfall = max(0, threshold - index) (README §8); ties by value weight, then customer id.
      */
     public List<Map<String, Object>> localAtRisk(String segment, int limit) {
         ReadOnlyKeyValueStore<String, CustomerAlert> alerts =

@@ -18,7 +18,7 @@ import org.brandequity.model.Durations;
 
 /**
  * Customer equity's index prior and the closed loop's at-risk alerts ({@link ClosedLoopConfig};
- * the rule and its formulas in the README's model section §7).
+ * the rule and its formulas in the README's model section §8).
  */
 public final class ClosedLoopKeys {
     public static final String CUSTOMER_INDEX_PRIOR_CONFIG = "model.customer.index.prior";
@@ -33,7 +33,7 @@ public final class ClosedLoopKeys {
     private ClosedLoopKeys() {}
 
     static void define(ConfigDef def) {
-        // K_c is in units of event weight (a customer's equity weight is w: see §7): with 2, one
+        // K_c is in units of event weight (a customer's equity weight is w: see §8): with 2, one
         // failed delivery (x = -1, w = 1.2) gives an index of 100 * -1.2 / (1.2 + 2) = -37.5.
         def.define(CUSTOMER_INDEX_PRIOR_CONFIG, Type.DOUBLE, 2.0, Validators.atLeast(0), Importance.LOW,
                 "K_c in a customer's equity index 100 · BE_c / (V_c + K_c), in units of event weight w: damps the index "
