@@ -1,7 +1,5 @@
 package org.brandequity.app;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,34 +31,15 @@ record EquityCellQuery(String segment, Touchpoint touchpoint, LifecycleStage sta
     static final String STAGE = "stage";
     private static final Set<String> PARAMETERS = Set.of(SEGMENT, TOUCHPOINT, STAGE);
 
-    /** A query the API answers with 400: the message says what is accepted. */
-    static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
-        }
-    }
-
     /**
      * Parses a raw (still URL-encoded) query string; null or empty means no filter. An empty value
      * ({@code segment=}) is no filter either. Touchpoint and stage symbols are matched ignoring case;
      * segment names exactly, as everywhere else.
      *
-     * @throws BadRequest for an unknown parameter, a repeated one, or an unknown touchpoint or stage symbol
+     * @throws QueryParameters.BadRequest for an unknown parameter, a repeated one, or an unknown touchpoint or stage symbol
      */
     static EquityCellQuery parse(String rawQuery) {
-        Map<String, String> values = new HashMap<>();
-        if (rawQuery != null && !rawQuery.isEmpty()) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) continue;
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (!PARAMETERS.contains(name)) {
-                    throw new BadRequest("unknown parameter '" + name + "'; accepted: " + SEGMENT + ", " + TOUCHPOINT + ", " + STAGE);
-                }
-                if (values.put(name, value) != null) throw new BadRequest("parameter '" + name + "' is given more than once");
-            }
-        }
+        Map<String, String> values = QueryParameters.parse(rawQuery, PARAMETERS);
         return new EquityCellQuery(blankToNull(values.get(SEGMENT)),
                 symbol(TOUCHPOINT, values.get(TOUCHPOINT), Touchpoint.class),
                 symbol(STAGE, values.get(STAGE), LifecycleStage.class));
@@ -75,7 +54,7 @@ record EquityCellQuery(String segment, Touchpoint touchpoint, LifecycleStage sta
         try {
             return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("unknown " + parameter + " '" + value + "'; accepted: "
+            throw new QueryParameters.BadRequest("unknown " + parameter + " '" + value + "'; accepted: "
                     + String.join(", ", Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
         }
     }

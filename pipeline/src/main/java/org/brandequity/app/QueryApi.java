@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
@@ -166,7 +167,7 @@ public final class QueryApi implements AutoCloseable {
             reply = error(503, e.getMessage());
         } catch (NotFound e) {
             reply = error(404, e.getMessage());
-        } catch (EquityCellQuery.BadRequest | BadRequest e) {
+        } catch (QueryParameters.BadRequest e) {
             reply = error(400, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Query {} failed", exchange.getRequestURI(), e);
@@ -241,7 +242,7 @@ public final class QueryApi implements AutoCloseable {
             return ok(localOnly ? queries.localLatestSegmentWindows() : queries.allLatestSegmentWindows(this::remoteList));
         }
         if (path.equals(List.of("customers", "at-risk"))) {
-            Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+            Map<String, String> params = QueryParameters.parse(exchange.getRequestURI().getRawQuery(), AT_RISK_PARAMETERS);
             String segment = params.get("segment");
             int limit = limit(params.get("limit"));
             if (params.get("scope") != null && !"local".equals(params.get("scope"))) return error(400, "scope must be local");
@@ -291,6 +292,7 @@ public final class QueryApi implements AutoCloseable {
     /** Default and largest {@code limit} of {@code /customers/at-risk}. */
     static final int AT_RISK_DEFAULT_LIMIT = 100;
     static final int AT_RISK_MAX_LIMIT = 10_000;
+    private static final Set<String> AT_RISK_PARAMETERS = Set.of("segment", "limit", "scope");
 
     private static int limit(String text) {
         if (text == null) return AT_RISK_DEFAULT_LIMIT;
@@ -300,27 +302,7 @@ public final class QueryApi implements AutoCloseable {
         } catch (NumberFormatException e) {
             // below
         }
-        throw new BadRequest("limit must be a whole number from 1 to " + AT_RISK_MAX_LIMIT);
-    }
-
-    /** A query string's parameters, decoded; the first value of a repeated one wins. */
-    static Map<String, String> params(String rawQuery) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (rawQuery == null || rawQuery.isEmpty()) return params;
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            params.putIfAbsent(name, value);
-        }
-        return params;
-    }
-
-    /** A request the API cannot answer as asked: 400. */
-    static final class BadRequest extends RuntimeException {
-        BadRequest(String message) {
-            super(message);
-        }
+        throw new QueryParameters.BadRequest("limit must be a whole number from 1 to " + AT_RISK_MAX_LIMIT);
     }
 
     /** Another instance's {@code /customers/at-risk?scope=local}, with the same segment and limit. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /customers/at-risk}'s ranking and parameters, without a cluster (the whole path runs in ClosedLoopRestartIntegrationTest). */
@@ -39,7 +40,8 @@ class AtRiskQueryTest {
     }
 
     @Test
-    void queryParametersAreDecodedAndTheFirstOfARepeatedOneWins() {
-        assertEquals(Map.of("segment", "high value", "limit", "5"), QueryApi.params("segment=high%20value&limit=5&segment=other"));
+    void queryParametersAreDecoded() {
+        assertEquals(Map.of("segment", "high value", "limit", "5"),
+                QueryParameters.parse("segment=high%20value&limit=5", Set.of("segment", "limit", "scope")));
     }
 }

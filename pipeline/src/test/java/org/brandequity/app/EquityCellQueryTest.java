@@ -74,7 +74,7 @@ class EquityCellQueryTest {
 
     @Test
     void anUnknownTouchpointIsABadRequestNamingTheAcceptedSymbols() {
-        EquityCellQuery.BadRequest e = assertThrows(EquityCellQuery.BadRequest.class, () -> EquityCellQuery.parse("touchpoint=PARCEL"));
+        QueryParameters.BadRequest e = assertThrows(QueryParameters.BadRequest.class, () -> EquityCellQuery.parse("touchpoint=PARCEL"));
 
         assertTrue(e.getMessage().contains("unknown touchpoint 'PARCEL'; accepted: AD, SOCIAL_MENTION,"), e.getMessage());
         assertTrue(e.getMessage().endsWith("DISPOSAL, OTHER"), e.getMessage());
@@ -82,7 +82,7 @@ class EquityCellQueryTest {
 
     @Test
     void anUnknownStageIsABadRequestNamingTheAcceptedSymbols() {
-        EquityCellQuery.BadRequest e = assertThrows(EquityCellQuery.BadRequest.class, () -> EquityCellQuery.parse("stage=ONBOARDING"));
+        QueryParameters.BadRequest e = assertThrows(QueryParameters.BadRequest.class, () -> EquityCellQuery.parse("stage=ONBOARDING"));
 
         assertEquals("unknown stage 'ONBOARDING'; accepted: AWARENESS, CONSIDERATION, PURCHASE, USAGE, SERVICE, LOYALTY, DISPOSAL, UNKNOWN",
                 e.getMessage());
@@ -90,8 +90,8 @@ class EquityCellQueryTest {
 
     @Test
     void anUnknownOrRepeatedParameterIsABadRequest() {
-        assertThrows(EquityCellQuery.BadRequest.class, () -> EquityCellQuery.parse("segmnt=high-value"));
-        assertThrows(EquityCellQuery.BadRequest.class, () -> EquityCellQuery.parse("stage=USAGE&stage=SERVICE"));
+        assertThrows(QueryParameters.BadRequest.class, () -> EquityCellQuery.parse("segmnt=high-value"));
+        assertThrows(QueryParameters.BadRequest.class, () -> EquityCellQuery.parse("stage=USAGE&stage=SERVICE"));
     }
 
     @Test
