@@ -26,9 +26,9 @@ import org.brandequity.config.PipelineConfig;
  * <ul>
  *   <li>input topics (interactions, profiles): Read (implies Describe, which {@link TopicAdmin}'s
  *       partition check needs);</li>
- *   <li>output topics (customer and segment scores, equity, alerts): Write, and Read because the
+ *   <li>output topics (customer and segment scores, equity, alerts, customer alerts): Write, and Read because the
  *       instance's {@link OutputWatcher} reads them for its gauges; the dead-letter topic: Write;</li>
- *   <li>the same seven topics: Create, because {@code run} creates those that are missing
+ *   <li>the same eight topics: Create, because {@code run} creates those that are missing
  *       ({@link TopicAdmin}); left out when the topics are created beforehand;</li>
  *   <li>topics prefixed {@code <application.id>-} (Kafka Streams' repartition and changelog topics):
  *       Create, Read, Write, and Delete (Streams deletes consumed records of its repartition topics);</li>
@@ -65,7 +65,8 @@ public final class DeploymentAcls {
         }
         acls.add(allow(p, topic(t.deadLetters()), AclOperation.WRITE));
         if (createsTopics) {
-            for (String own : List.of(t.interactions(), t.profiles(), t.customerScores(), t.segmentScores(), t.equity(), t.alerts(), t.deadLetters())) {
+            for (String own : List.of(t.interactions(), t.profiles(), t.customerScores(), t.segmentScores(), t.equity(), t.alerts(), t.deadLetters(),
+                    t.customerAlerts())) {
                 acls.add(allow(p, topic(own), AclOperation.CREATE));
             }
         }
@@ -96,10 +97,10 @@ public final class DeploymentAcls {
         return List.copyOf(acls);
     }
 
-    /** The topics downstream consumers read: customer and segment scores, equity, alerts. */
+    /** The topics downstream consumers read: customer and segment scores, equity, alerts, customer alerts. */
     public static List<String> outputs(PipelineConfig c) {
         PipelineConfig.Topics t = c.topics();
-        return List.of(t.customerScores(), t.segmentScores(), t.equity(), t.alerts());
+        return List.of(t.customerScores(), t.segmentScores(), t.equity(), t.alerts(), t.customerAlerts());
     }
 
     /**

@@ -16,6 +16,7 @@ import org.brandequity.topology.StreamsSettings;
 import org.brandequity.wire.SchemaRegistryClient;
 import org.brandequity.wire.WireFormat;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
@@ -99,6 +100,7 @@ public final class Pipeline implements AutoCloseable {
         registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());
         registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
+        registry.register(WireFormat.subject(t.customerAlerts(), false), CustomerAlert.getClassSchema());
     }
 
     public KafkaStreams streams() {

@@ -51,7 +51,9 @@ public final class TopicAdmin {
                 new NewTopic(t.segmentScores(), n, rf).configs(delete),
                 new NewTopic(t.equity(), 1, rf).configs(compact),
                 new NewTopic(t.alerts(), 1, rf).configs(delete),
-                new NewTopic(t.deadLetters(), n, rf).configs(delete));
+                new NewTopic(t.deadLetters(), n, rf).configs(delete),
+                // Keyed by customer id, with as many partitions as the input: a customer's alerts stay in order.
+                new NewTopic(t.customerAlerts(), n, rf).configs(delete));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.types.Password;
 import org.brandequity.model.AlertConfig;
+import org.brandequity.model.ClosedLoopConfig;
 import org.brandequity.model.Durations;
 import org.brandequity.model.ModelConfig;
 
@@ -50,13 +51,14 @@ public record PipelineConfig(
         Metrics metrics,
         ModelConfig model,
         AlertConfig alerts,
+        ClosedLoopConfig closedLoop,
         Properties kafka) {
 
     public static final String ENV_PREFIX = CommandKeys.ENV_PREFIX;
 
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
-                         String equity, String alerts, String deadLetters) {}
+                         String equity, String alerts, String deadLetters, String customerAlerts) {}
 
     /**
      * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a
@@ -221,7 +223,8 @@ public record PipelineConfig(
                 c.getString(BRAND_ID_CONFIG).trim(),
                 new Topics(c.getString(TOPIC_INTERACTIONS_CONFIG), c.getString(TOPIC_PROFILES_CONFIG),
                         c.getString(TOPIC_CUSTOMER_SCORES_CONFIG), c.getString(TOPIC_SEGMENT_SCORES_CONFIG),
-                        c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG)),
+                        c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG),
+                        c.getString(TOPIC_CUSTOMER_ALERTS_CONFIG)),
                 c.getInt(TOPIC_PARTITIONS_CONFIG),
                 c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
                 duration(c, WINDOW_SIZE_CONFIG),
@@ -251,6 +254,7 @@ public record PipelineConfig(
                         c.getPassword(METRICS_BASIC_PASSWORD_CONFIG)),
                 ModelKeys.parse(c),
                 AlertKeys.parse(c),
+                ClosedLoopKeys.parse(c),
                 kafka);
     }
 
@@ -292,6 +296,7 @@ public record PipelineConfig(
         p.put(TOPIC_EQUITY_CONFIG, topics.equity());
         p.put(TOPIC_ALERTS_CONFIG, topics.alerts());
         p.put(TOPIC_DEAD_LETTERS_CONFIG, topics.deadLetters());
+        p.put(TOPIC_CUSTOMER_ALERTS_CONFIG, topics.customerAlerts());
         p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
         p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
         p.put(WINDOW_SIZE_CONFIG, Durations.format(windowSize));
@@ -329,6 +334,7 @@ public record PipelineConfig(
                 API_TLS_TRUSTSTORE_TYPE_CONFIG);
         ModelKeys.write(model, p);
         AlertKeys.write(alerts, p);
+        ClosedLoopKeys.write(closedLoop, p);
         kafka.forEach((k, v) -> p.put(KAFKA_PREFIX + k, v.toString()));
         return p;
     }

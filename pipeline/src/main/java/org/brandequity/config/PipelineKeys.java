@@ -26,6 +26,7 @@ public final class PipelineKeys {
     public static final String TOPIC_EQUITY_CONFIG = "topic.equity";
     public static final String TOPIC_ALERTS_CONFIG = "topic.alerts";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
+    public static final String TOPIC_CUSTOMER_ALERTS_CONFIG = "topic.customer.alerts";
     public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
     public static final String WINDOW_SIZE_CONFIG = "window.size";
@@ -120,6 +121,8 @@ public final class PipelineKeys {
                         "Output topic of score-drop alerts.")
                 .define(TOPIC_DEAD_LETTERS_CONFIG, Type.STRING, "brand-equity-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Rejected input records, reason in headers.")
+                .define(TOPIC_CUSTOMER_ALERTS_CONFIG, Type.STRING, "customer-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of at-risk customer alerts (closed loop: FIRING and RESOLVED records keyed by customer id).")
                 .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
                         "Partitions of the topics the app creates when missing; the equity and alert topics always get 1. Existing "
                                 + "interactions and profiles topics must have this many (checked at start): segment windows wait for a "
@@ -179,6 +182,7 @@ public final class PipelineKeys {
         defineSecurity(d);
         ModelKeys.define(d);
         AlertKeys.define(d);
+        ClosedLoopKeys.define(d);
         return d;
     }
 
