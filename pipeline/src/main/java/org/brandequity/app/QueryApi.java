@@ -42,12 +42,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
- * {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows}, as JSON
+ * {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
+ * {@code /customers/{id}}, {@code /customers/at-risk}, as JSON
  * on the JDK's HTTP server. Routing, status codes, headers and forwarding live here; finding the
  * owner, reading the stores and rendering records live in {@link StoreQueries}.
  *
  * <p>A query for a key another instance owns is forwarded to that instance's
- * {@code application.server}; {@code /segments} collects every instance's local part. So any
+ * {@code application.server}; {@code /segments} and {@code /customers/at-risk} collect every
+ * instance's local part ({@code scope=local}). So any
  * instance answers any query. While ownership is moving (rebalance, dead owner not yet noticed),
  * the answer is 503 with {@code Retry-After}: the data is not lost, only not servable yet.
  *
@@ -164,6 +166,8 @@ public final class QueryApi implements AutoCloseable {
             reply = error(503, e.getMessage());
         } catch (NotFound e) {
             reply = error(404, e.getMessage());
+        } catch (BadRequest e) {
+            reply = error(400, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("Query {} failed", exchange.getRequestURI(), e);
             reply = error(500, e.toString());
@@ -231,6 +235,17 @@ public final class QueryApi implements AutoCloseable {
             boolean localOnly = "scope=local".equals(exchange.getRequestURI().getRawQuery());
             return ok(localOnly ? queries.localLatestSegmentWindows() : queries.allLatestSegmentWindows(this::remoteList));
         }
+        if (path.equals(List.of("customers", "at-risk"))) {
+            Map<String, String> params = params(exchange.getRequestURI().getRawQuery());
+            String segment = params.get("segment");
+            int limit = limit(params.get("limit"));
+            if (params.get("scope") != null && !"local".equals(params.get("scope"))) return error(400, "scope must be local");
+            return ok("local".equals(params.get("scope")) ? queries.localAtRisk(segment, limit)
+                    : queries.allAtRisk(segment, limit, host -> remoteAtRisk(host, segment, limit)));
+        }
+        if (path.size() == 2 && path.get(0).equals("customers")) {
+            return answer(exchange, queries.customer(path.get(1)));
+        }
         if (path.size() == 3 && path.get(2).equals("windows")) {
             String key = path.get(1);
             if (path.get(0).equals("segments")) return answer(exchange, queries.segmentWindows(key));
@@ -268,9 +283,56 @@ public final class QueryApi implements AutoCloseable {
         }
     }
 
+    /** Default and largest {@code limit} of {@code /customers/at-risk}. */
+    static final int AT_RISK_DEFAULT_LIMIT = 100;
+    static final int AT_RISK_MAX_LIMIT = 10_000;
+
+    private static int limit(String text) {
+        if (text == null) return AT_RISK_DEFAULT_LIMIT;
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= AT_RISK_MAX_LIMIT) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new BadRequest("limit must be a whole number from 1 to " + AT_RISK_MAX_LIMIT);
+    }
+
+    /** A query string's parameters, decoded; the first value of a repeated one wins. */
+    static Map<String, String> params(String rawQuery) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (rawQuery == null || rawQuery.isEmpty()) return params;
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            params.putIfAbsent(name, value);
+        }
+        return params;
+    }
+
+    /** A request the API cannot answer as asked: 400. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** Another instance's {@code /customers/at-risk?scope=local}, with the same segment and limit. */
+    private List<?> remoteAtRisk(HostInfo host, String segment, int limit) {
+        String query = "scope=local&limit=" + limit
+                + (segment == null ? "" : "&segment=" + java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8));
+        return remoteList(host, URI.create("/customers/at-risk?" + query));
+    }
+
     /** Another instance's {@code /segments?scope=local}. */
     private List<?> remoteList(HostInfo host) {
-        Reply reply = forward(host, URI.create("/segments?scope=local"));
+        return remoteList(host, URI.create("/segments?scope=local"));
+    }
+
+    /** Another instance's local part of a cluster-wide list. */
+    private List<?> remoteList(HostInfo host, URI localPart) {
+        Reply reply = forward(host, localPart);
         if (reply.status() == 503) throw new Unavailable("instance " + address(host) + " is not ready to answer");
         if (reply.status() != 200) throw new IllegalStateException("instance " + address(host) + " answered " + reply.status());
         try {

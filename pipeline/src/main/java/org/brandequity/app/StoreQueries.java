@@ -23,10 +23,13 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.ClosedLoopConfig;
+import org.brandequity.model.CustomerStock;
 import org.brandequity.model.WindowGrid;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.topology.CustomerLedgers;
@@ -107,6 +110,14 @@ public final class StoreQueries {
         return byKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, customerId, partition -> localCustomerWindows(customerId, partition));
     }
 
+    /**
+     * One customer: profile, equity (README §7, valued at its asOf), the windows of
+     * {@link #customerWindows}, and the open at-risk alert or null.
+     */
+    public Located customer(String customerId) {
+        return byKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, customerId, partition -> localCustomer(customerId, partition));
+    }
+
     /** The segment's windows still in the store, newest first. */
     public Located segmentWindows(String segment) {
         return byKey(BrandEquityTopology.SEGMENT_WINDOW_STORE, segment, partition -> localSegmentWindows(segment, partition));
@@ -138,6 +149,114 @@ public final class StoreQueries {
         CustomerLedgers.windowsOf(ledger, customerId, streamTime, windows).forEach(w -> found.add(plain(w)));
         if (found.isEmpty()) throw new NotFound("no windows for customer " + customerId);
         return found;
+    }
+
+    private Object localCustomer(String customerId, int partition) {
+        CustomerLedger ledger = store(BrandEquityTopology.CUSTOMER_LEDGER_STORE,
+                QueryableStoreTypes.<String, CustomerLedger>keyValueStore(), partition).get(customerId);
+        if (ledger == null) throw new NotFound("no customer " + customerId);
+        Long streamTime = store(BrandEquityTopology.STREAM_TIME_STORE, QueryableStoreTypes.<String, Long>keyValueStore(), partition)
+                .get(BrandEquityTopology.STREAM_TIME_KEY);
+        CustomerAlert alert = store(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE,
+                QueryableStoreTypes.<String, CustomerAlert>keyValueStore(), partition).get(customerId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("customerId", customerId);
+        out.put("segment", ledger.getSegment());
+        out.put("tier", ledger.getTier());
+        out.put("valueWeight", ledger.getValueWeight());
+        out.put("equity", equityOf(ledger));
+        List<Object> windows = new ArrayList<>();
+        if (streamTime != null) CustomerLedgers.windowsOf(ledger, customerId, streamTime, this.windows).forEach(w -> windows.add(plain(w)));
+        out.put("windows", windows);
+        out.put("alert", alert == null ? null : plain(alert));
+        return out;
+    }
+
+    /** The customer's equity as the API shows it, or null before their first counted event (or once pruned). */
+    private Map<String, Object> equityOf(CustomerLedger ledger) {
+        if (ledger.getEquity() == null) return null;
+        CustomerStock stock = new CustomerStock(ledger.getEquity().getAsOf(), ledger.getEquity().getSignal(),
+                ledger.getEquity().getVolume(), ledger.getEquity().getEvents());
+        Map<String, Object> equity = new LinkedHashMap<>();
+        equity.put("asOf", Instant.ofEpochMilli(stock.asOf()).toString());
+        equity.put("stock", stock.signal());
+        equity.put("volume", stock.volume());
+        equity.put("index", stock.index(config.closedLoop().customerIndexPrior()));
+        equity.put("events", stock.events());
+        return equity;
+    }
+
+    /**
+     * The open at-risk alerts of this instance's active tasks (of {@code segment}, or all when null),
+     * highest priority first, at most {@code limit}: read from each task's small open-alert store,
+     * then each customer's ledger for their index now. Priority = value weight &times; shortfall,
+     * shortfall = max(0, threshold - index) (README §7); ties by value weight, then customer id.
+     */
+    public List<Map<String, Object>> localAtRisk(String segment, int limit) {
+        ReadOnlyKeyValueStore<String, CustomerAlert> alerts =
+                store(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE, QueryableStoreTypes.keyValueStore());
+        ReadOnlyKeyValueStore<String, CustomerLedger> ledgers =
+                store(BrandEquityTopology.CUSTOMER_LEDGER_STORE, QueryableStoreTypes.keyValueStore());
+        ClosedLoopConfig loop = config.closedLoop();
+        List<Map<String, Object>> found = new ArrayList<>();
+        try (KeyValueIterator<String, CustomerAlert> it = alerts.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (segment != null && !segment.equals(kv.value.getSegment())) continue;
+                CustomerLedger ledger = ledgers.get(kv.key);
+                double index = CustomerLedgerIndex.of(ledger, loop.customerIndexPrior());
+                double valueWeight = ledger == null ? kv.value.getValueWeight() : ledger.getValueWeight();
+                double shortfall = Math.max(0, loop.indexThreshold() - index);
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("customerId", kv.key);
+                entry.put("segment", kv.value.getSegment());
+                entry.put("valueWeight", valueWeight);
+                entry.put("index", index);
+                entry.put("shortfall", shortfall);
+                entry.put("priority", valueWeight * shortfall);
+                entry.put("alert", plain(kv.value));
+                found.add(entry);
+            }
+        }
+        return byPriority(found, limit);
+    }
+
+    /**
+     * The open at-risk alerts of the whole cluster: the union of every instance's
+     * {@link #localAtRisk} ({@code remotePart} asks the others for theirs), by priority, at most {@code limit}.
+     */
+    public List<Map<String, Object>> allAtRisk(String segment, int limit, Function<HostInfo, List<?>> remotePart) {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE)) {
+            if (!instance.stateStoreNames().contains(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE)) continue; // standby only
+            if (instance.hostInfo().equals(self)) {
+                all.addAll(localAtRisk(segment, limit));
+            } else {
+                for (Object entry : remotePart.apply(instance.hostInfo())) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) entry;
+                    all.add(m);
+                }
+            }
+        }
+        return byPriority(all, limit);
+    }
+
+    private static List<Map<String, Object>> byPriority(List<Map<String, Object>> entries, int limit) {
+        entries.sort(java.util.Comparator
+                .comparingDouble((Map<String, Object> m) -> ((Number) m.get("priority")).doubleValue()).reversed()
+                .thenComparing(m -> ((Number) m.get("valueWeight")).doubleValue(), java.util.Comparator.reverseOrder())
+                .thenComparing(m -> (String) m.get("customerId")));
+        return new ArrayList<>(entries.subList(0, Math.min(limit, entries.size())));
+    }
+
+    /** A customer's index now, from their ledger (0 when they have no equity). */
+    private static final class CustomerLedgerIndex {
+        static double of(CustomerLedger ledger, double indexPrior) {
+            if (ledger == null || ledger.getEquity() == null) return 0.0;
+            return new CustomerStock(ledger.getEquity().getAsOf(), ledger.getEquity().getSignal(), ledger.getEquity().getVolume(),
+                    ledger.getEquity().getEvents()).index(indexPrior);
+        }
     }
 
     /**

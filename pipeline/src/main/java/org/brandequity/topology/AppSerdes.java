@@ -4,6 +4,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.avro.specific.SpecificRecord;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
@@ -35,8 +36,15 @@ public final class AppSerdes {
     private final Serde<SegmentExperienceScore> segmentScore;
     private final Serde<BrandEquity> brandEquity;
     private final Serde<ScoreDropAlert> alert;
+    private final Serde<CustomerAlert> customerAlert;
+    private final Serde<CustomerAlert> openCustomerAlert = new AvroBinarySerde<>(CustomerAlert.class);
     private final Serde<ScoredInteraction> scored = new AvroBinarySerde<>(ScoredInteraction.class);
-    private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
+    /**
+     * Reads ledgers of the first release too: they had the first four fields (segment, value weight,
+     * ids, panes); the closed loop appended tier, equity, recent, openAlert and lastResolvedAt, each
+     * with a default, so a running deployment keeps its customers across the upgrade.
+     */
+    private final Serde<CustomerLedger> customerLedger = AvroBinarySerde.readingEarlierLayouts(CustomerLedger.class, 4);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
     private final Serde<ClosedPane> closedPane = new AvroBinarySerde<>(ClosedPane.class);
@@ -52,6 +60,7 @@ public final class AppSerdes {
         segmentScore = value(registry, SegmentExperienceScore.class);
         brandEquity = value(registry, BrandEquity.class);
         alert = value(registry, ScoreDropAlert.class);
+        customerAlert = value(registry, CustomerAlert.class);
     }
 
     private static <T extends SpecificRecord> Serde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -65,6 +74,9 @@ public final class AppSerdes {
     public Serde<SegmentExperienceScore> segmentScore() { return segmentScore; }
     public Serde<BrandEquity> brandEquity() { return brandEquity; }
     public Serde<ScoreDropAlert> alert() { return alert; }
+    public Serde<CustomerAlert> customerAlert() { return customerAlert; }
+    /** The open-alert store's values: the public record, in the registry-free binary encoding of internal state. */
+    Serde<CustomerAlert> openCustomerAlert() { return openCustomerAlert; }
     Serde<ScoredInteraction> scored() { return scored; }
     Serde<CustomerLedger> customerLedger() { return customerLedger; }
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }

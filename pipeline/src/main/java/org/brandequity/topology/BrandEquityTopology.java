@@ -24,6 +24,7 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
@@ -49,6 +50,7 @@ import org.brandequity.model.ScoringModel;
  * profiles ─ apply to customer ledger ──────────────┐ (one ledger per customer: profile, dedup ids, panes)
  * interactions ─ validate ─ deduplicate, gate lateness, score, record in ledger ─┬─ close customer windows ─ customer scores
  *                                                                                │        └─ (+ watermarks) segment windows ─ segment scores
+ *                                                                                ├─ at-risk alerts (decided in the ledger) ─ customer alerts
  *                                                                                │                 └─ segment drop detection ───────────┐
  *                                                                                └─ pre-aggregate per task: on-time, late deltas        │
  *                                                                                   ├─ fold all by brand ─ brand equity                 ├─ score-drop alerts
@@ -62,6 +64,11 @@ public final class BrandEquityTopology {
     /** One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes. */
     public static final String CUSTOMER_LEDGER_STORE = "customer-ledger-store";
     public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
+    /**
+     * Each task's open at-risk alerts (their FIRING records) by customer id, written only when one
+     * fires or resolves: the at-risk query reads it instead of scanning every customer's ledger.
+     */
+    public static final String OPEN_CUSTOMER_ALERT_STORE = "open-customer-alert-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
     public static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
     /** Segment windows by (start, segment): see {@link SegmentWindowKey}. */
@@ -129,6 +136,10 @@ public final class BrandEquityTopology {
                         config.windowAdvance(), false), serdes.string(), serdes.closedPane()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEGMENT_DROP_STORE), serdes.string(), serdes.dropDetector()));
+        // Written only when an alert fires or resolves; a few records per task.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(OPEN_CUSTOMER_ALERT_STORE), serdes.string(), serdes.openCustomerAlert()));
+        CustomerClosedLoop closedLoop = new CustomerClosedLoop(config.closedLoop(), new Decay(config.model().halfLife()));
 
         builder.stream(topics.profiles(), Consumed.with(serdes.string(), serdes.profile())
                         // Profiles are current state, not events: stamping them at time 0 makes Kafka
@@ -146,13 +157,19 @@ public final class BrandEquityTopology {
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
                 .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
-                                scoring, config.dedupHorizon(), config.lateHorizon(), config.windowGrace(), config.windowSize(),
-                                config.windowAdvance(), counters),
-                        Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
+                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, config.dedupHorizon(), config.lateHorizon(),
+                                config.windowGrace(), config.windowSize(), config.windowAdvance(), counters),
+                        Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
+                        OPEN_CUSTOMER_ALERT_STORE);
+
+        // At-risk alerts decided with the event in its customer's ledger: same task, same transaction.
+        scored.flatMapValues(BrandEquityTopology::customerAlertsOf, Named.as("customer-alerts-only"))
+                .to(topics.customerAlerts(),
+                        Produced.with(serdes.string(), serdes.customerAlert()).withName("write-customer-alerts"));
 
         // Closed customer windows, each partition's watermark behind them.
         KStream<String, SegmentWindowInput> closed = scored.process(
-                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring,
+                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring, closedLoop,
                         config.windowSize(), config.windowAdvance(), config.windowGrace(), config.dedupHorizon()),
                 Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
         closed.flatMapValues(BrandEquityTopology::customerWindowOf, Named.as("customer-windows-only"))
@@ -242,6 +259,11 @@ public final class BrandEquityTopology {
                 Instant.ofEpochMilli(start), Instant.ofEpochMilli(end),
                 w.getEvents(), w.getPositive(), w.getNeutral(), w.getNegative(), w.getWeight(),
                 w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0, revision);
+    }
+
+    /** The at-risk alert records a scored event caused, usually none. */
+    private static List<CustomerAlert> customerAlertsOf(ScoredInteraction e) {
+        return e.getAlerts() == null ? List.of() : e.getAlerts();
     }
 
     /** The customer window (or revised window) an input of the segment windows carries, or nothing. */

@@ -35,7 +35,8 @@ import org.brandequity.model.WindowGrid;
  * end, once per {@code window.advance} of event time, and each customer is read once per closing
  * window. The scan also drops the ledgers of customers with nothing left in them but a profile's
  * absence, and shrinks those with only a profile left, so idle customers do not keep old panes and
- * ids. Which windows have been emitted follows from the stream time {@link CustomerLedgerProcessor}
+ * ids; it drops a customer's equity once its decayed volume is negligible and no alert is open
+ * ({@link CustomerClosedLoop#prunable}). Which windows have been emitted follows from the stream time {@link CustomerLedgerProcessor}
  * keeps in a changelogged store (every window ending at or before
  * {@link WindowGrid#closableWindowEnd} of it), so a restart neither repeats nor skips a window. The
  * lateness gate only lets through events at most {@code grace} behind stream time, and every window
@@ -64,6 +65,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private final ScoringModel scoring;
     private final WindowGrid grid;
     private final long rememberMs;
+    private final CustomerClosedLoop closedLoop;
     private ProcessorContext<String, SegmentWindowInput> context;
     private KeyValueStore<String, CustomerLedger> ledgers;
     private ClosedPanes closedPanes;
@@ -72,7 +74,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private long closedUntil;
 
     CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, ScoringModel scoring,
-                         Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
+                         CustomerClosedLoop closedLoop, Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
+        this.closedLoop = closedLoop;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
         this.closedPaneStoreName = closedPaneStoreName;
@@ -142,10 +145,12 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                             BrandEquityTopology.customerScore(kv.key, start, end, window)), window.getLatestEventTime()));
                     closePane(kv.key, kv.value, start);
                 }
-                if (tidy && isIdle(kv.value, oldestLivePane, rememberFrom)) {
-                    CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);
-                    tidied.add(kv);
-                }
+                boolean idle = tidy && isIdle(kv.value, oldestLivePane, rememberFrom);
+                // Customer equity whose decayed volume is negligible, with no alert open (README §7).
+                boolean faded = tidy && closedLoop.prunable(kv.value, streamTime);
+                if (idle) CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);
+                if (faded) CustomerClosedLoop.prune(kv.value);
+                if (idle || faded) tidied.add(kv);
             }
         }
         for (KeyValue<String, CustomerLedger> kv : tidied) {

@@ -1,10 +1,13 @@
 package org.brandequity.topology;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.Search;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
@@ -36,6 +39,8 @@ public final class Counters {
     private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
     /** Per touchpoint x stage pair, registered on its first event (see {@link #countScored}). */
     private final AtomicReferenceArray<PairMeters> pairs = new AtomicReferenceArray<>(Touchpoint.values().length * STAGES);
+    /** Open at-risk alerts held by this instance's tasks, by segment (closed loop). */
+    private final Map<String, AtomicLong> customerAlertsOpen = new ConcurrentHashMap<>();
 
     public Counters(MeterRegistry registry) {
         this.registry = registry;
@@ -105,6 +110,49 @@ public final class Counters {
         m.weight.increment(weight);
         if (signal > 0) m.positive.increment(weight * signal);
         else if (signal < 0) m.negative.increment(-weight * signal);
+    }
+
+    /**
+     * An at-risk alert fired (closed loop): {@code brandequity_customer_alerts_total{segment,touchpoint,trigger}}.
+     * Segments are those of {@code closedloop.segments} (only their customers fire), so the labels are bounded;
+     * never a customer id.
+     */
+    public void countCustomerAlertFired(String segment, String touchpoint, String trigger) {
+        Counter.builder("brandequity_customer_alerts")
+                .description("At-risk customer alerts fired (FIRING records written to the customer alerts topic)")
+                .tag("segment", segment).tag("touchpoint", touchpoint).tag("trigger", trigger)
+                .register(registry).increment();
+    }
+
+    /** An at-risk alert resolved: {@code brandequity_customer_alerts_resolved_total{segment}}. */
+    public void countCustomerAlertResolved(String segment) {
+        Counter.builder("brandequity_customer_alerts_resolved")
+                .description("At-risk customer alerts resolved (RESOLVED records written to the customer alerts topic)")
+                .tag("segment", segment).register(registry).increment();
+    }
+
+    /**
+     * Open at-risk alerts held by this instance's tasks change by {@code delta}:
+     * {@code brandequity_customer_alerts_open{segment}}; the sum over instances is the cluster's.
+     */
+    public void customerAlertsOpen(String segment, long delta) {
+        customerAlertsOpen.computeIfAbsent(segment, s -> {
+            AtomicLong open = new AtomicLong();
+            Gauge.builder("brandequity_customer_alerts_open", open, AtomicLong::get)
+                    .description("Open at-risk customer alerts held by this instance's tasks (sum over instances = cluster)")
+                    .tag("segment", s).register(registry);
+            return open;
+        }).addAndGet(delta);
+    }
+
+    /** Open at-risk alerts held by this instance's tasks, all segments. */
+    public long customerAlertsOpen() {
+        return customerAlertsOpen.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    /** At-risk alerts fired by this instance since start, all labels. */
+    public long customerAlertsFired() {
+        return (long) Search.in(registry).name("brandequity_customer_alerts").counters().stream().mapToDouble(Counter::count).sum();
     }
 
     /** Events counted late (beyond the grace period, within the late horizon) by this instance since start. */

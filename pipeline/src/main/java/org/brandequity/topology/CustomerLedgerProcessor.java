@@ -2,16 +2,23 @@ package org.brandequity.topology;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.brandequity.avro.CustomerAlert;
+import org.brandequity.avro.CustomerAlertState;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SeenEvent;
 import org.brandequity.model.DeadLetterReason;
 import org.brandequity.model.ExperienceSignal;
+import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.Violation;
 import org.brandequity.model.WindowGrid;
@@ -44,6 +51,14 @@ import org.brandequity.model.WindowGrid;
  * on-time event; the ids of closed panes are in the closed-pane store ({@link ClosedPanes}), read
  * only for late events, so the on-time path never touches it.
  *
+ * <p>Closed loop (README §7): every counted event, on time or late, also updates the customer's
+ * equity and last interactions in the same ledger and is judged by the at-risk rule
+ * ({@link CustomerClosedLoop}); the alert records it causes ride on the scored event
+ * ({@link ScoredInteraction#getAlerts()}) to the {@code customer-alerts} sink, so they are written in
+ * the transaction that counts the event. The task's open alerts are also kept whole in a small store
+ * of their own ({@link BrandEquityTopology#OPEN_CUSTOMER_ALERT_STORE}), written only when an alert
+ * fires or resolves, so that the at-risk query reads them without scanning every customer.
+ *
  * <p>Hand-written because Kafka Streams has no dedup operator and no pane-based windowing.
  */
 final class CustomerLedgerProcessor implements FixedKeyProcessor<String, CustomerInteraction, ScoredInteraction> {
@@ -52,7 +67,9 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final String ledgerStoreName;
     private final String streamTimeStoreName;
     private final String closedPaneStoreName;
+    private final String openAlertStoreName;
     private final ScoringModel scoring;
+    private final CustomerClosedLoop closedLoop;
     private final long horizonMs;
     private final long lateHorizonMs;
     private final long graceMs;
@@ -62,16 +79,21 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private KeyValueStore<String, CustomerLedger> ledgers;
     private KeyValueStore<String, Long> streamTimes;
     private ClosedPanes closedPanes;
+    private KeyValueStore<String, CustomerAlert> openAlerts;
+    /** This task's open alerts by segment, as added to the instance's gauge (taken back on close). */
+    private final Map<String, Long> openBySegment = new HashMap<>();
     private long streamTime = Long.MIN_VALUE;
 
-    CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName,
-                            ScoringModel scoring, Duration dedupHorizon, Duration lateHorizon, Duration grace,
-                            Duration windowSize, Duration windowAdvance, Counters counters) {
+    CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, String openAlertStoreName,
+                            ScoringModel scoring, CustomerClosedLoop closedLoop, Duration dedupHorizon, Duration lateHorizon,
+                            Duration grace, Duration windowSize, Duration windowAdvance, Counters counters) {
         this.counters = counters;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
         this.closedPaneStoreName = closedPaneStoreName;
+        this.openAlertStoreName = openAlertStoreName;
         this.scoring = scoring;
+        this.closedLoop = closedLoop;
         this.horizonMs = dedupHorizon.toMillis();
         this.lateHorizonMs = lateHorizon.toMillis();
         this.graceMs = grace.toMillis();
@@ -84,8 +106,25 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         this.ledgers = context.getStateStore(ledgerStoreName);
         this.streamTimes = context.getStateStore(streamTimeStoreName);
         this.closedPanes = new ClosedPanes(context.getStateStore(closedPaneStoreName));
+        this.openAlerts = context.getStateStore(openAlertStoreName);
         Long stored = streamTimes.get(STREAM_TIME_KEY);
         streamTime = stored == null ? Long.MIN_VALUE : stored;
+        // The task's open alerts, restored with its state, join the instance's gauge while it runs here.
+        try (KeyValueIterator<String, CustomerAlert> it = openAlerts.all()) {
+            it.forEachRemaining(kv -> openAlertsChanged(kv.value.getSegment(), 1));
+        }
+    }
+
+    /** The task leaves this instance (rebalance, shutdown): its open alerts leave the gauge. */
+    @Override
+    public void close() {
+        openBySegment.forEach((segment, n) -> counters.customerAlertsOpen(segment, -n));
+        openBySegment.clear();
+    }
+
+    private void openAlertsChanged(String segment, long delta) {
+        openBySegment.merge(segment, delta, Long::sum);
+        counters.customerAlertsOpen(segment, delta);
     }
 
     @Override
@@ -119,27 +158,43 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
             streamTime = t;
             streamTimes.put(STREAM_TIME_KEY, t);
         }
-        boolean changed = CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
+        CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
         long pane = grid.paneStart(t);
+        Polarity polarity = scoring.polarity(s.value());
         if (!late) {
-            changed = true;
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-            CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
-                    scoring.polarity(s.value()), s.value(), s.weight(), t, ledger.getSegment());
+            CustomerLedgers.add(CustomerLedgers.pane(ledger, pane), polarity, s.value(), s.weight(), t, ledger.getSegment());
         } else if (pane >= oldestLivePaneStart) {
             // The window closer adds it to the pane (it needs the windows as they were before), and
             // copies the id to the closed-pane store with the rest of the pane when the pane closes.
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-            changed = true;
         }
-        // A late event in a closed pane changes nothing here: one state write saved on that path.
-        if (changed) ledgers.put(record.key(), ledger);
+        // Every counted event, late ones included, is in the customer's equity: the ledger is written
+        // on every path (a late event in a closed pane changed nothing here before customer equity).
+        List<CustomerAlert> alerts = closedLoop.count(record.key(), ledger, e, t, s, polarity);
+        ledgers.put(record.key(), ledger);
+        for (CustomerAlert a : alerts) recordAlert(record.key(), a);
 
         if (late) counters.countLateCounted();
         else if (behind) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         context.forward(record.withValue(new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
-                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late)));
+                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late,
+                alerts.isEmpty() ? null : alerts)));
+    }
+
+    /** An alert fired or resolved: the task's open-alert store and the metrics follow. */
+    private void recordAlert(String customer, CustomerAlert a) {
+        String touchpoint = a.getEvent() == null ? "OTHER" : a.getEvent().getTouchpoint().name();
+        if (a.getState() == CustomerAlertState.FIRING) {
+            openAlerts.put(customer, a);
+            openAlertsChanged(a.getSegment(), 1);
+            counters.countCustomerAlertFired(a.getSegment(), touchpoint, a.getTrigger().name());
+        } else {
+            openAlerts.delete(customer);
+            openAlertsChanged(a.getSegment(), -1);
+            counters.countCustomerAlertResolved(a.getSegment());
+        }
     }
 
     /**

@@ -25,7 +25,8 @@ public final class CustomerLedgers {
 
     /** A customer never seen, without a profile. */
     static CustomerLedger empty() {
-        return new CustomerLedger(BrandEquityTopology.UNASSIGNED_SEGMENT, 1.0, new ArrayList<>(), new ArrayList<>());
+        return new CustomerLedger(BrandEquityTopology.UNASSIGNED_SEGMENT, 1.0, new ArrayList<>(), new ArrayList<>(),
+                null, null, new ArrayList<>(), null, null);
     }
 
     /** Applies a profile (or its deletion, {@code null}) the way the README says events join it. */
@@ -35,12 +36,15 @@ public final class CustomerLedgers {
         if (!(valueWeight >= 0) || Double.isInfinite(valueWeight)) valueWeight = 1.0;
         ledger.setSegment(segment);
         ledger.setValueWeight(valueWeight);
+        ledger.setTier(profile == null ? null : profile.getTier());
     }
 
     /** Whether the ledger says no more than "no profile": nothing worth keeping. */
     static boolean isBlank(CustomerLedger ledger) {
         return ledger.getSeen().isEmpty() && ledger.getPanes().isEmpty()
-                && ledger.getSegment().equals(BrandEquityTopology.UNASSIGNED_SEGMENT) && ledger.getValueWeight() == 1.0;
+                && ledger.getSegment().equals(BrandEquityTopology.UNASSIGNED_SEGMENT) && ledger.getValueWeight() == 1.0
+                && ledger.getTier() == null && ledger.getEquity() == null && ledger.getRecent().isEmpty()
+                && ledger.getOpenAlert() == null && ledger.getLastResolvedAt() == null;
     }
 
     /** Whether {@code eventId} was counted within {@code horizonMs} of {@code eventTime}, among the ids the ledger remembers. */

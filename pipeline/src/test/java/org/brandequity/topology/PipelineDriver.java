@@ -18,6 +18,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
@@ -67,6 +68,7 @@ final class PipelineDriver implements AutoCloseable {
     /** Segment scores read so far, oldest first (a test that reads the topic more than once keeps them here). */
     final List<SegmentExperienceScore> seenSegmentScores = new java.util.ArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<String, CustomerAlert> customerAlerts;
     private final Path stateDir;
 
     PipelineDriver() {
@@ -94,6 +96,7 @@ final class PipelineDriver implements AutoCloseable {
         equity = driver.createOutputTopic(t.equity(), serdes.string().deserializer(), serdes.brandEquity().deserializer());
         alerts = driver.createOutputTopic(t.alerts(), serdes.string().deserializer(), serdes.alert().deserializer());
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        customerAlerts = driver.createOutputTopic(t.customerAlerts(), serdes.string().deserializer(), serdes.customerAlert().deserializer());
     }
 
     void send(CustomerInteraction e) {

@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * current schema as the writer schema too. So the current schema must have the same binary layout
  * as the snapshot: the same Parsing Canonical Form (names, types, field order; docs and defaults do
  * not count). Even a change Avro schema resolution would accept, a new field with a default,
- * misreads existing state. Records in the Confluent wire format carry their writer's schema id,
+ * misreads existing state, unless the serde was built to read that earlier layout too
+ * ({@link AvroBinarySerde#readingEarlierLayouts}: fields appended at the end, each with a default;
+ * {@link #theCustomerLedgerSerdeReadsAReleasedLedger} decodes real bytes of it). Records in the Confluent wire format carry their writer's schema id,
  * so for them Avro schema resolution decides (reader = current, writer = snapshot).
  *
  * <p>A change that breaks this needs a new store or topic name (the old state is then abandoned and
@@ -58,8 +60,12 @@ class StateSchemaCompatibilityTest {
     private static final String HOW_TO_RECORD =
             "mvn -B -pl schemas,local-cluster,pipeline test -Dtest=StateSchemaCompatibilityTest -D" + RECORD + "=true";
 
-    /** How the bytes of a key or value are written. */
-    record Encoding(String format, Schema schema) {
+    /** How the bytes of a key or value are written; {@code alsoReads}: earlier binary layouts the serde decodes too. */
+    record Encoding(String format, Schema schema, List<Schema> alsoReads) {
+        Encoding(String format, Schema schema) {
+            this(format, schema, List.of());
+        }
+
         static final String KAFKA_STRING = "kafka-string";
         static final String KAFKA_LONG = "kafka-long";
         static final String AVRO_BINARY = "avro-binary";
@@ -67,7 +73,7 @@ class StateSchemaCompatibilityTest {
 
         /** The encoding of a serde the topology uses, read off the serde itself where it can be. */
         static Encoding of(Serde<?> serde) {
-            if (serde instanceof AvroBinarySerde<?> avro) return new Encoding(AVRO_BINARY, avro.schema());
+            if (serde instanceof AvroBinarySerde<?> avro) return new Encoding(AVRO_BINARY, avro.schema(), avro.earlierLayouts());
             if (serde.getClass() == Serdes.StringSerde.class) return new Encoding(KAFKA_STRING, null);
             if (serde.getClass() == Serdes.LongSerde.class) return new Encoding(KAFKA_LONG, null);
             throw new IllegalArgumentException("no encoding known for " + serde.getClass().getName());
@@ -99,7 +105,8 @@ class StateSchemaCompatibilityTest {
             if (!format.equals(released.format)) return "the format changed from " + released.format + " to " + format;
             if (schema == null) return null;
             return switch (format) {
-                case AVRO_BINARY -> SchemaNormalization.toParsingForm(schema).equals(SchemaNormalization.toParsingForm(released.schema))
+                case AVRO_BINARY -> Stream.concat(Stream.of(schema), alsoReads.stream()).map(SchemaNormalization::toParsingForm)
+                        .anyMatch(SchemaNormalization.toParsingForm(released.schema)::equals)
                         ? null
                         : "the binary layout changed (plain Avro binary is decoded with the current schema as writer schema,"
                                 + " so the Parsing Canonical Form must stay the same). Avro schema resolution alone would say: "
@@ -137,6 +144,7 @@ class StateSchemaCompatibilityTest {
     static final Map<String, KeyValue> CURRENT = new TreeMap<>(Map.ofEntries(
             Map.entry(BrandEquityTopology.CUSTOMER_LEDGER_STORE, kv(SERDES.string(), SERDES.customerLedger())),
             Map.entry(BrandEquityTopology.STREAM_TIME_STORE, kv(SERDES.string(), Serdes.Long())),
+            Map.entry(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE, kv(SERDES.string(), SERDES.openCustomerAlert())),
             // Keys are SegmentWindowKey strings (start, then segment); the windows were in a window store before.
             Map.entry(BrandEquityTopology.SEGMENT_WINDOW_STORE, kv(SERDES.string(), SERDES.segmentWindow())),
             Map.entry(BrandEquityTopology.SEGMENT_WATERMARK_STORE, kv(SERDES.string(), Serdes.Long())),
@@ -224,6 +232,34 @@ class StateSchemaCompatibilityTest {
                 misread it. Keep the encoding, or give the store or topic a new name (its state is then rebuilt;
                 docs/operations.md, "Upgrading"), record the new name's snapshot and delete the old one's:
                   %s""".formatted(name, String.join("\n  ", problems), HOW_TO_RECORD));
+    }
+
+    /**
+     * Bytes of a ledger in its first released layout (v1: segment, value weight, ids, panes), as a
+     * running deployment holds them, decode with the current serde, the fields added since taking
+     * their defaults.
+     */
+    @Test
+    void theCustomerLedgerSerdeReadsAReleasedLedger() throws IOException {
+        Schema v1 = Encoding.fromJson(read(SNAPSHOTS.resolve(BrandEquityTopology.CUSTOMER_LEDGER_STORE).resolve("v1.json")).get("value")).schema();
+        org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("segment", "high-value");
+        old.put("valueWeight", 2.5);
+        old.put("seen", List.of(new org.apache.avro.generic.GenericRecordBuilder(v1.getField("seen").schema().getElementType())
+                .set("eventId", "e-1").set("eventTime", 42L).build()));
+        old.put("panes", List.of());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(v1).write(old, encoder);
+        encoder.flush();
+
+        org.brandequity.avro.internal.CustomerLedger ledger = SERDES.customerLedger().deserializer().deserialize("changelog", bytes.toByteArray());
+        assertEquals("high-value", ledger.getSegment());
+        assertEquals(2.5, ledger.getValueWeight());
+        assertEquals("e-1", ledger.getSeen().get(0).getEventId());
+        assertEquals(null, ledger.getEquity());
+        assertTrue(ledger.getRecent().isEmpty());
+        assertEquals(null, ledger.getOpenAlert());
     }
 
     private static List<Path> versions(Path dir) throws IOException {

@@ -125,6 +125,11 @@ class WindowingTest {
             // Past the last window's close (10m + 2m grace) and the dedup memory (1h horizon + 2m grace).
             p.advanceStreamTime(minutes(64));
             p.advanceStreamTime(minutes(80));
+            CustomerLedger fading = ledgers.get("gone");
+            assertTrue(fading.getSeen().isEmpty() && fading.getPanes().isEmpty() && fading.getEquity() != null,
+                    "ids and panes forgotten; customer equity (README §7) stays until it fades");
+            // Customer equity fades below its pruning epsilon after log2(1.2 / 0.001) = 10.2 half-lives (1h).
+            p.advanceStreamTime(minutes(13 * 60));
 
             assertEquals(null, ledgers.get("gone"), "nothing left to remember about a customer without a profile");
             CustomerLedger kept = ledgers.get("kept");
