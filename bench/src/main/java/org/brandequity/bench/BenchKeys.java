@@ -24,6 +24,8 @@ public final class BenchKeys {
     public static final String RATE_SECONDS_CONFIG = "bench.rate.seconds";
     public static final String WARMUP_SECONDS_CONFIG = "bench.warmup.seconds";
     public static final String DRAIN_SECONDS_CONFIG = "bench.drain.seconds";
+    public static final String ALERT_RATE_CONFIG = "bench.alert.rate";
+    public static final String ALERT_PROBES_CONFIG = "bench.alert.probes";
     public static final String LATE_LIVE_EVENTS_CONFIG = "bench.late.live.events";
     public static final String LATE_EVENTS_CONFIG = "bench.late.events";
     public static final String LATE_BEHIND_CONFIG = "bench.late.behind";
@@ -48,8 +50,8 @@ public final class BenchKeys {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,scale,late,ingest,import",
-                        ConfigDef.ValidList.in("throughput", "latency", "scale", "late", "ingest", "import"),
+                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,alertlatency,scale,late,ingest,import",
+                        ConfigDef.ValidList.in("throughput", "latency", "alertlatency", "scale", "late", "ingest", "import"),
                         Importance.HIGH, "Phases to run, in this order.")
                 .define(EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.HIGH,
                         "throughput: interactions to preload.")
@@ -58,7 +60,7 @@ public final class BenchKeys {
                         "throughput: events a first, untimed pipeline (own application id, same input) folds before the timed one; "
                                 + "-1 = all of the input, 0 = no warm-up.")
                 .define(CUSTOMERS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
-                        "throughput and latency: simulated customers.")
+                        "throughput, latency and alertlatency: simulated customers.")
                 .define(PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
                         "Partitions of the input topics.")
                 .define(STEP_MS_CONFIG, Type.LONG, 2L, Range.atLeast(1), Importance.LOW,
@@ -71,6 +73,10 @@ public final class BenchKeys {
                         "latency: first seconds of each rate left out of the figures.")
                 .define(DRAIN_SECONDS_CONFIG, Type.INT, 60, Range.atLeast(1), Importance.LOW,
                         "latency: how long to wait for a rate's backlog to drain; figures are lower bounds after it.")
+                .define(ALERT_RATE_CONFIG, Type.INT, 20_000, Range.atLeast(1), Importance.MEDIUM,
+                        "alertlatency: input rate in events/s, for bench.rate.seconds (the first bench.warmup.seconds left out).")
+                .define(ALERT_PROBES_CONFIG, Type.INT, 20, Range.atLeast(1), Importance.LOW,
+                        "alertlatency: detractor-level events of probe customers per second among that input, each timed to its at-risk alert.")
                 .define(LATE_LIVE_EVENTS_CONFIG, Type.LONG, 200_000L, Range.atLeast(1), Importance.LOW,
                         "late: on-time interactions folded first, ending about now (the live traffic the late events are behind).")
                 .define(LATE_EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.MEDIUM,

@@ -34,7 +34,8 @@ class GrafanaDashboardsTest {
                 .contains("path: /var/lib/grafana/dashboards/brand-equity"));
 
         List<Path> files = dashboards();
-        assertEquals(2, files.size(), files.toString());
+        assertEquals(List.of("brand-equity.json", "closed-loop.json", "pipeline-health.json"),
+                files.stream().map(f -> f.getFileName().toString()).toList());
         Set<String> uids = new HashSet<>();
         for (Path file : files) {
             JsonNode d = JSON.readTree(file.toFile());
@@ -64,10 +65,12 @@ class GrafanaDashboardsTest {
                 assertTrue(exprs.toString().contains("$" + v), file + ": variable $" + v + " is used by no panel");
             }
         }
-        JsonNode brand = JSON.readTree(GRAFANA.resolve("dashboards/brand-equity.json").toFile());
-        List<String> brandVariables = new ArrayList<>();
-        brand.path("templating").path("list").forEach(v -> brandVariables.add(v.path("name").asText()));
-        assertTrue(brandVariables.contains("segment"), "the Brand equity dashboard has a segment variable");
+        for (String withSegments : List.of("brand-equity.json", "closed-loop.json")) {
+            JsonNode dashboard = JSON.readTree(GRAFANA.resolve("dashboards").resolve(withSegments).toFile());
+            List<String> names = new ArrayList<>();
+            dashboard.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+            assertTrue(names.contains("segment"), withSegments + " has a segment variable");
+        }
     }
 
     @Test

@@ -86,6 +86,7 @@ class PrometheusRulesTest {
         assertEquals(0, check.exitCode(), check.output());
         assertEquals("pipeline-oncall", route(amtool, "alertname=BrandEquityPipelineStalled", "severity=page", "team=data-platform"));
         assertEquals("brand-insights", route(amtool, "alertname=BrandEquitySegmentScoreDrop", "severity=page", "team=brand-insights"));
+        assertEquals("brand-insights", route(amtool, "alertname=BrandEquityHighValueAtRiskSpike", "severity=page", "team=brand-insights"));
         assertEquals("default", route(amtool, "alertname=BrandEquityDeadLetterSpike", "severity=ticket", "team=data-platform"));
     }
 
