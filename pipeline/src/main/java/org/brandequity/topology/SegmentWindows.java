@@ -1,9 +1,6 @@
 package org.brandequity.topology;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
@@ -93,12 +90,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     private final int upstreamPartitions;
     private ProcessorContext<String, SegmentExperienceScore> context;
     private KeyValueStore<String, SegmentWindowAggregate> windows;
-    private KeyValueStore<String, Long> watermarks;
     private KeyValueStore<String, Long> revisions;
-    /** The slowest watermark: every window ending at or before it has been passed to the detector. */
-    private long slowest = Long.MIN_VALUE;
-    /** The stored watermarks, by upstream partition; {@link Long#MIN_VALUE} for a partition never heard from. */
-    private long[] watermark;
+    /** Every upstream partition's watermark; every window ending at or before the slowest has been passed to the detector. */
+    private PartitionWatermarks watermarks;
     /** Store keys of the windows changed since the last emission; sorted, so emission goes by window start. */
     private final TreeSet<String> changed = new TreeSet<>();
 
@@ -157,15 +151,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     public void init(ProcessorContext<String, SegmentExperienceScore> context) {
         this.context = context;
         this.windows = context.getStateStore(windowStoreName);
-        this.watermarks = context.getStateStore(watermarkStoreName);
         this.revisions = context.getStateStore(revisionStoreName);
-        watermark = new long[upstreamPartitions];
-        Arrays.fill(watermark, Long.MIN_VALUE);
-        try (KeyValueIterator<String, Long> it = watermarks.all()) {
-            it.forEachRemaining(kv -> watermark[Integer.parseInt(kv.key)] = kv.value);
-        }
-        slowest = Arrays.stream(watermark).min().orElseThrow();
-        context.schedule(REVISION_EMIT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged(slowest));
+        this.watermarks = new PartitionWatermarks(context.getStateStore(watermarkStoreName), upstreamPartitions);
+        context.schedule(REVISION_EMIT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged(watermarks.slowest()));
         try (KeyValueIterator<String, SegmentWindowAggregate> it = windows.all()) {
             it.forEachRemaining(kv -> changed.add(kv.key));
         }
@@ -260,17 +248,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     }
 
     private void advance(PartitionWatermark progress) {
-        int p = progress.getPartition();
-        if (p < 0 || p >= upstreamPartitions) {
-            // Deleting on the wrong count would drop the windows of the partitions it does not know.
-            throw new IllegalStateException("a watermark from interactions partition " + p + ", but topic.partitions is "
-                    + upstreamPartitions + ": it must be the interactions topic's partition count");
-        }
-        if (progress.getClosedUntil() <= watermark[p]) return;
-        watermark[p] = progress.getClosedUntil();
-        watermarks.put(Integer.toString(p), watermark[p]);
-        long previous = slowest;
-        slowest = Arrays.stream(watermark).min().orElseThrow();
+        long previous = watermarks.slowest();
+        if (!watermarks.advance(progress)) return;
+        long slowest = watermarks.slowest();
         if (slowest == Long.MIN_VALUE) return;
         judgeCompleted(previous, slowest);
         deleteStartingAtOrBefore(slowest - sizeMs - retentionMs);
@@ -292,16 +272,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
 
     /** Deletes the windows starting at or before {@code lastStart}: a prefix of the store's order. */
     private void deleteStartingAtOrBefore(long lastStart) {
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, SegmentWindowAggregate> it = windows.all()) {
-            while (it.hasNext()) {
-                String key = it.next().key;
-                if (SegmentWindowKey.decode(key).windowStart() > lastStart) break;
-                old.add(key);
-            }
-        }
-        // Deleted after the scan: the store's iterator is not meant to see its own writes.
-        for (String key : old) {
+        for (String key : PartitionWatermarks.startingAtOrBefore(windows, lastStart)) {
             windows.delete(key);
             revisions.delete(key);
         }

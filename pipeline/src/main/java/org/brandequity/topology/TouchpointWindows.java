@@ -1,10 +1,7 @@
 package org.brandequity.topology;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,9 +51,7 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
     private final int upstreamPartitions;
     private ProcessorContext<String, TouchpointExperienceScore> context;
     private KeyValueStore<String, TouchpointWindowAggregate> windows;
-    private KeyValueStore<String, Long> watermarks;
-    private long[] watermark;
-    private long slowest = Long.MIN_VALUE;
+    private PartitionWatermarks watermarks;
     /** Store keys of the windows changed since the last emission ({@link SegmentWindowKey}, by start). */
     private final TreeSet<String> changed = new TreeSet<>();
 
@@ -98,14 +93,8 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
     public void init(ProcessorContext<String, TouchpointExperienceScore> context) {
         this.context = context;
         this.windows = context.getStateStore(windowStoreName);
-        this.watermarks = context.getStateStore(watermarkStoreName);
-        watermark = new long[upstreamPartitions];
-        Arrays.fill(watermark, Long.MIN_VALUE);
-        try (KeyValueIterator<String, Long> it = watermarks.all()) {
-            it.forEachRemaining(kv -> watermark[Integer.parseInt(kv.key)] = kv.value);
-        }
-        slowest = Arrays.stream(watermark).min().orElseThrow();
-        context.schedule(SegmentWindows.REVISION_EMIT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged(slowest));
+        this.watermarks = new PartitionWatermarks(context.getStateStore(watermarkStoreName), upstreamPartitions);
+        context.schedule(SegmentWindows.REVISION_EMIT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> emitChanged(watermarks.slowest()));
         try (KeyValueIterator<String, TouchpointWindowAggregate> it = windows.all()) {
             it.forEachRemaining(kv -> changed.add(kv.key));
         }
@@ -149,26 +138,9 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
     }
 
     private void advance(PartitionWatermark progress) {
-        int p = progress.getPartition();
-        if (p < 0 || p >= upstreamPartitions) {
-            throw new IllegalStateException("a watermark from interactions partition " + p + ", but topic.partitions is "
-                    + upstreamPartitions + ": it must be the interactions topic's partition count");
+        if (!watermarks.advance(progress) || watermarks.slowest() == Long.MIN_VALUE) return;
+        for (String key : PartitionWatermarks.startingAtOrBefore(windows, watermarks.slowest() - sizeMs - retentionMs)) {
+            windows.delete(key);
         }
-        if (progress.getClosedUntil() <= watermark[p]) return;
-        watermark[p] = progress.getClosedUntil();
-        watermarks.put(Integer.toString(p), watermark[p]);
-        slowest = Arrays.stream(watermark).min().orElseThrow();
-        if (slowest == Long.MIN_VALUE) return;
-        List<String> old = new ArrayList<>();
-        long lastStart = slowest - sizeMs - retentionMs;
-        try (KeyValueIterator<String, TouchpointWindowAggregate> it = windows.all()) {
-            while (it.hasNext()) {
-                String key = it.next().key;
-                if (SegmentWindowKey.decode(key).windowStart() > lastStart) break;
-                old.add(key);
-            }
-        }
-        // Deleted after the scan: the store's iterator is not meant to see its own writes.
-        for (String key : old) windows.delete(key);
     }
 }
