@@ -39,7 +39,8 @@ class TopicTimestampsIntegrationTest {
         config = cluster.config("it-timestamps", Map.of(
                 "topic.interactions", "ts-interactions", "topic.profiles", "ts-profiles",
                 "topic.customer.scores", "ts-customer-scores", "topic.segment.scores", "ts-segment-scores",
-                "topic.equity", "ts-equity", "topic.alerts", "ts-alerts", "topic.dead.letters", "ts-dead-letters"));
+                "topic.equity", "ts-equity", "topic.alerts", "ts-alerts", "topic.dead.letters", "ts-dead-letters",
+                "topic.touchpoint.scores", "ts-touchpoint-scores", "topic.customer.alerts", "ts-customer-alerts"));
         TopicAdmin.ensureTopics(config);
     }
 
@@ -56,7 +57,7 @@ class TopicTimestampsIntegrationTest {
             Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
             configs.forEach((resource, topicConfig) -> assertEquals(TopicAdmin.LOG_APPEND_TIME,
                     topicConfig.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value(), resource.name()));
-            assertEquals(7, configs.size());
+            assertEquals(9, configs.size());
         }
     }
 
