@@ -3,14 +3,11 @@ package org.brandequity.bench;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerAlertState;
@@ -33,11 +30,7 @@ final class AlertWatcher implements AutoCloseable {
     private volatile RuntimeException failure;
 
     AlertWatcher(String bootstrap, String topic, String prefix, Deserializer<CustomerAlert> deserializer) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = Bench.committedReader(bootstrap);
         this.deserializer = deserializer;
         this.topic = topic;
         this.prefix = prefix;

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -522,16 +521,20 @@ public final class Bench {
                 + fmt(2e6 / ((Number) f.get("processCpuMicrosPerEvent")).doubleValue()) + " events/s | load " + f.get("load1") + " |";
     }
 
-    /** Records of {@code topic} visible to a read_committed consumer. */
-    private long countCommitted(String topic) {
+    /** A consumer of raw records that sees committed transactions only and commits no offsets. */
+    static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    /** Records of {@code topic} visible to a read_committed consumer. */
+    private long countCommitted(String topic) {
         long n = 0;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p,
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c = committedReader(broker.bootstrapServers())) {
             List<TopicPartition> parts = c.partitionsFor(topic).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
             c.assign(parts);
@@ -568,17 +571,11 @@ public final class Bench {
                     long firstDistinct = journeys.generated();
                     long total = (long) rate * o.rateSeconds;
                     double loadBefore = Machine.load1();
-                    long t0 = System.nanoTime();
+                    Pacer pacer = new Pacer(rate);
+                    long t0 = pacer.startNanos();
                     long measuredFrom = t0 + TimeUnit.SECONDS.toNanos(o.warmupSeconds);
-                    long behindMax = 0;
                     for (long i = 0; i < total; i++) {
-                        long target = t0 + (long) (i * 1e9 / rate);
-                        long now = System.nanoTime();
-                        if (now < target) {
-                            LockSupport.parkNanos(target - now);
-                        } else {
-                            behindMax = Math.max(behindMax, now - target);
-                        }
+                        pacer.awaitSend(i);
                         long before = journeys.generated();
                         CustomerInteraction e = journeys.next(Instant.now());
                         byte[] value = ser.serialize(topic, e);
@@ -595,7 +592,7 @@ public final class Bench {
                             measuredFrom, drainedAt);
                     step.put("targetEventsPerSecond", rate);
                     step.put("achievedSendEventsPerSecond", Math.round(total / sendSeconds));
-                    step.put("producerMaxBehindScheduleMs", round(behindMax / 1e6, 1));
+                    step.put("producerMaxBehindScheduleMs", round(pacer.maxBehindNanos() / 1e6, 1));
                     step.put("allFolded", done >= 0);
                     step.put("load1Before", loadBefore);
                     step.put("load1", Machine.load1());
@@ -691,18 +688,12 @@ public final class Bench {
                 String topic = config.topics().interactions();
                 Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
                 double loadBefore = Machine.load1();
-                long t0 = System.nanoTime();
+                Pacer pacer = new Pacer(rate);
+                long t0 = pacer.startNanos();
                 long measuredFrom = t0 + TimeUnit.SECONDS.toNanos(o.warmupSeconds);
-                long behindMax = 0;
                 int sent = 0;
                 for (long i = 0; i < total; i++) {
-                    long target = t0 + (long) (i * 1e9 / rate);
-                    long now = System.nanoTime();
-                    if (now < target) {
-                        LockSupport.parkNanos(target - now);
-                    } else {
-                        behindMax = Math.max(behindMax, now - target);
-                    }
+                    pacer.awaitSend(i);
                     CustomerInteraction e = journeys.next(Instant.now());
                     producer.send(new ProducerRecord<>(topic, e.getCustomerId(), ser.serialize(topic, e)));
                     if (i % every == every / 2 && sent < probes) {
@@ -732,7 +723,7 @@ public final class Bench {
                 Arrays.sort(sorted);
                 r.put("targetEventsPerSecond", rate);
                 r.put("achievedSendEventsPerSecond", Math.round((total + sent) / sendSeconds));
-                r.put("producerMaxBehindScheduleMs", round(behindMax / 1e6, 1));
+                r.put("producerMaxBehindScheduleMs", round(pacer.maxBehindNanos() / 1e6, 1));
                 r.put("probesSent", sent);
                 r.put("probesMeasured", n);
                 r.put("probesWithoutAlert", missing);

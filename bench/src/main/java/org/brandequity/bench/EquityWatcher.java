@@ -3,13 +3,10 @@ package org.brandequity.bench;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.brandequity.avro.BrandEquity;
 
@@ -33,11 +30,7 @@ final class EquityWatcher implements AutoCloseable {
     private long latest = -1;
 
     EquityWatcher(String bootstrap, String topic, Deserializer<BrandEquity> deserializer) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = Bench.committedReader(bootstrap);
         this.deserializer = deserializer;
         this.topic = topic;
         TopicPartition tp = new TopicPartition(topic, 0); // the equity topic has one partition (one brand key)
