@@ -24,7 +24,9 @@ public enum DeadLetterReason {
     /** The event time is further in the future than the allowed clock skew. */
     FUTURE_EVENT_TIME,
     /** The event arrived more than the grace period behind stream time; its windows are closed. */
-    TOO_LATE
+    TOO_LATE,
+    /** A string is longer than its bound in {@link FieldLimits}. */
+    TOO_LONG
     // No reason for "anything else a processor failed on": such a failure fails the task, so that
     // exactly-once rolls the event back instead of committing it half-applied (DeadLetterProcessingHandler).
 }
