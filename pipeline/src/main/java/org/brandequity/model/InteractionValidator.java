@@ -24,7 +24,9 @@ public final class InteractionValidator {
     public Violation validate(String key, CustomerInteraction e, long nowMs) {
         if (key == null) return nullKey();
         if (blank(e.getEventId())) return missing("eventId");
-        Violation v = customerIdViolation(key, e);
+        Violation v = FieldLimits.checkBytes("eventId", e.getEventId(), FieldLimits.ID_MAX_BYTES);
+        if (v == null) v = customerIdViolation(key, e);
+        if (v == null) v = textViolation(e);
         if (v == null) v = eventTimeMissing(e);
         if (v == null) v = firstRangeViolation(e);
         if (v == null) v = futureViolation(e, nowMs);
@@ -36,7 +38,10 @@ public final class InteractionValidator {
         List<Violation> all = new ArrayList<>(2);
         if (key == null) all.add(nullKey());
         if (blank(e.getEventId())) all.add(missing("eventId"));
+        add(all, FieldLimits.checkBytes("eventId", e.getEventId(), FieldLimits.ID_MAX_BYTES));
         add(all, customerIdViolation(key, e));
+        add(all, FieldLimits.checkChars("channel", e.getChannel(), FieldLimits.CHANNEL_MAX_CHARS));
+        add(all, currencyViolation(e));
         Violation time = eventTimeMissing(e);
         add(all, time);
         add(all, outOfRange("rating", e.getRating(), 1, 5));
@@ -54,6 +59,8 @@ public final class InteractionValidator {
 
     private static Violation customerIdViolation(String key, CustomerInteraction e) {
         if (blank(e.getCustomerId())) return missing("customerId");
+        Violation tooLong = FieldLimits.checkBytes("customerId", e.getCustomerId(), FieldLimits.ID_MAX_BYTES);
+        if (tooLong != null) return tooLong;
         if (e.getCustomerId().indexOf('\u0000') >= 0) {
             return new Violation(DeadLetterReason.INVALID_ID, "customerId", "customerId contains a NUL character");
         }
@@ -61,6 +68,16 @@ public final class InteractionValidator {
             return new Violation(DeadLetterReason.KEY_MISMATCH, "customerId", "key '" + key + "' != customerId '" + e.getCustomerId() + "'");
         }
         return null;
+    }
+
+    /** The first free-text field over its bound (channel, then spend.currency), or null. */
+    private static Violation textViolation(CustomerInteraction e) {
+        Violation v = FieldLimits.checkChars("channel", e.getChannel(), FieldLimits.CHANNEL_MAX_CHARS);
+        return v != null ? v : currencyViolation(e);
+    }
+
+    private static Violation currencyViolation(CustomerInteraction e) {
+        return e.getSpend() == null ? null : FieldLimits.checkChars("spend.currency", e.getSpend().getCurrency(), FieldLimits.CURRENCY_MAX_CHARS);
     }
 
     private static Violation eventTimeMissing(CustomerInteraction e) {

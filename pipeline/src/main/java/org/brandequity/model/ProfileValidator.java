@@ -22,13 +22,28 @@ public final class ProfileValidator {
             all.add(new Violation(DeadLetterReason.MISSING_FIELD, "customerId", "customerId is empty"));
         } else if (p.getCustomerId().indexOf('\u0000') >= 0) {
             all.add(new Violation(DeadLetterReason.INVALID_ID, "customerId", "customerId contains a NUL character"));
+        } else {
+            add(all, FieldLimits.checkBytes("customerId", p.getCustomerId(), FieldLimits.ID_MAX_BYTES));
         }
         if (p.getSegment() == null || p.getSegment().isBlank()) {
             all.add(new Violation(DeadLetterReason.MISSING_FIELD, "segment", "segment is empty"));
+        } else {
+            add(all, FieldLimits.checkChars("segment", p.getSegment(), FieldLimits.SEGMENT_MAX_CHARS));
         }
+        add(all, FieldLimits.checkChars("tier", p.getTier(), FieldLimits.TIER_MAX_CHARS));
         if (!(p.getValueWeight() >= 0 && Double.isFinite(p.getValueWeight()))) {
             all.add(new Violation(DeadLetterReason.OUT_OF_RANGE, "valueWeight", "valueWeight=" + p.getValueWeight() + " is outside >= 0"));
         }
         return all;
+    }
+
+    /** The first violation of {@link #validateAll}, or null: what the topology dead-letters a profile for. */
+    public static Violation validate(CustomerProfile p) {
+        List<Violation> all = validateAll(p);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    private static void add(List<Violation> all, Violation v) {
+        if (v != null) all.add(v);
     }
 }
