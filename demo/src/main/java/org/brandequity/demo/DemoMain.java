@@ -170,9 +170,7 @@ public final class DemoMain {
             props.setProperty("bootstrap.servers", broker.bootstrapServers());
             props.setProperty("schema.registry.url", registryProcess.url());
             props.setProperty("state.dir", work.resolve("state").toString());
-            if (!portFree(props.getProperty("api.host"), Integer.parseInt(props.getProperty("api.port")))) {
-                props.setProperty("api.port", "0"); // 8080 is taken on this machine: any free port will do
-            }
+            freePorts(props);
             PipelineConfig config = PipelineConfig.fromProperties(props);
             Path connection = started(started, ConnectionFile.write(Path.of(ConnectionFile.PATH), props)).path();
 
@@ -192,9 +190,6 @@ public final class DemoMain {
             });
             started.push(ticker::shutdownNow);
             Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
-            if (!portFree(props.getProperty(IngestKeys.HOST_CONFIG), Integer.parseInt(props.getProperty(IngestKeys.PORT_CONFIG)))) {
-                props.setProperty(IngestKeys.PORT_CONFIG, "0"); // 8090 is taken on this machine: any free port will do
-            }
             IngestService ingest = started(started, IngestService.start(config, IngestConfig.fromProperties(props)));
 
             out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | queries %s/equity | state %s%n",
@@ -237,6 +232,25 @@ public final class DemoMain {
             String auth = !tokens.isBlank() ? " | Authorization: Bearer " + tokens.split(",")[0].trim()
                     : !file.isBlank() ? " | bearer token: one of " + file : "";
             return "Ingestion " + ingest.server().interactionsUrl() + " (POST JSON or NDJSON; docs/ingest.md)" + auth;
+        }
+
+        /** Every port the demo opens, as {@code host key, port key}: the query API, metrics, ingestion. */
+        static final List<List<String>> PORTS = List.of(
+                List.of(PipelineKeys.API_HOST_CONFIG, PipelineKeys.API_PORT_CONFIG),
+                List.of(PipelineKeys.METRICS_HOST_CONFIG, PipelineKeys.METRICS_PORT_CONFIG),
+                List.of(IngestKeys.HOST_CONFIG, IngestKeys.PORT_CONFIG));
+
+        /**
+         * Sets each of {@link #PORTS} that is taken on this machine to 0 (any free one): the demo runs
+         * beside whatever else the user has running, and prints the ports it got. {@code run} and
+         * {@code ingest} refuse a taken port instead (exit 2): a deployment's ports are fixed.
+         */
+        static void freePorts(Properties props) {
+            for (List<String> keys : PORTS) {
+                if (!portFree(props.getProperty(keys.get(0)), Integer.parseInt(props.getProperty(keys.get(1))))) {
+                    props.setProperty(keys.get(1), "0");
+                }
+            }
         }
 
         private static boolean portFree(String host, int port) {

@@ -10,6 +10,7 @@ import org.brandequity.config.ConfigSection;
 import org.brandequity.config.ConfigTable;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
+import org.brandequity.http.HttpServers;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.wire.SchemaRegistryClient;
@@ -227,10 +228,17 @@ public final class Main {
     }
 
     static int runPipeline(PipelineConfig config, PrintStream out, PrintStream err) throws Exception {
-        // Before Kafka Streams starts, each ending the command here in one line: the query API's
-        // keystore (exit 2), whether the Kafka cluster can be used (exit 1), then the schema registry
-        // (its credentials, its certificate, the output schemas; exit 1).
-        if (config.api().enabled()) QueryApi.tls(config.api());
+        // Before Kafka Streams starts, each ending the command here in one line: a bind beyond this
+        // machine without credentials, the query API's keystore, a port already in use (exit 2),
+        // whether the Kafka cluster can be used (exit 1), then the schema registry (its credentials,
+        // its certificate, the output schemas; exit 1).
+        MetricsServer.requireCredentials(config.metrics());
+        if (config.api().enabled()) {
+            QueryApi.requireCredentials(config.api());
+            QueryApi.tls(config.api());
+            HttpServers.requireFree(config.api().host(), config.api().port(), PipelineKeys.API_PORT_CONFIG);
+        }
+        HttpServers.requireFree(config.metrics().host(), config.metrics().port(), PipelineKeys.METRICS_PORT_CONFIG);
         try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config)) {
             BrokerPreflight.check(config, BrandEquityTopology.build(config, new AppSerdes(registry)).describe());
             Pipeline.registerOutputSchemas(registry, config.topics());

@@ -1,8 +1,8 @@
 package org.brandequity.app;
 
-import com.sun.net.httpserver.BasicAuthenticator;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.security.BasicAuthCredentials;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -10,8 +10,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -21,6 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.config.PipelineKeys;
+import org.brandequity.http.HttpLimits;
+import org.brandequity.http.HttpServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +30,15 @@ import org.slf4j.LoggerFactory;
  * registry, which holds the pipeline's own counters ({@link org.brandequity.topology.Counters}), plus
  * Kafka Streams client metrics through Micrometer's binder, JVM metrics and (given an
  * {@link OutputWatcher}) the brand-level gauges of {@link DomainMetrics}. Labels are bounded
- * (reasons, touchpoints, stages, segments): never a customer id.
+ * (reasons, touchpoints, stages, segments): never a customer id. On Javalin (Jetty), set up as
+ * every port of this project is ({@link HttpServers}).
  */
 public final class MetricsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
     private final PrometheusMeterRegistry registry;
-    private final HttpServer server;
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    static final String CHALLENGE = "Basic realm=\"metrics\", charset=\"UTF-8\"";
+    private final Javalin server;
     /** How often the Kafka Streams binder registers newly appeared Kafka metrics. */
     static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(5);
 
@@ -50,7 +54,7 @@ public final class MetricsServer implements AutoCloseable {
 
     /** The endpoint of {@code pipeline} as {@code metrics} configures it: address and optional basic auth. */
     public MetricsServer(PipelineConfig.Metrics metrics, Pipeline pipeline, OutputWatcher watcher) throws IOException {
-        this(metrics, pipeline.streams(), pipeline.meterRegistry(), watcher);
+        this(metrics, pipeline.config().http(), pipeline.streams(), pipeline.meterRegistry(), watcher);
     }
 
     /** Serves {@code registry} (which its owner closes), open, with the binders and {@code streams}' client metrics added. */
@@ -66,6 +70,18 @@ public final class MetricsServer implements AutoCloseable {
      */
     public MetricsServer(PipelineConfig.Metrics metrics, KafkaStreams streams, PrometheusMeterRegistry registry, OutputWatcher watcher)
             throws IOException {
+        this(metrics, HttpLimits.DEFAULTS, streams, registry, watcher);
+    }
+
+    /**
+     * As above, with {@code limits} on the port.
+     *
+     * @throws IllegalArgumentException one line naming the key, for a non-loopback host without
+     *     credentials or a port in use
+     */
+    public MetricsServer(PipelineConfig.Metrics metrics, HttpLimits limits, KafkaStreams streams, PrometheusMeterRegistry registry,
+                         OutputWatcher watcher) throws IOException {
+        requireCredentials(metrics);
         String host = metrics.host();
         int port = metrics.port();
         this.registry = registry;
@@ -89,44 +105,71 @@ public final class MetricsServer implements AutoCloseable {
         } else {
             domain = null;
         }
-        server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        HttpContext scrapes = server.createContext("/metrics", exchange -> {
-            // An exception escaping a handler makes HttpServer drop the connection without a word;
-            // answer 500 with the cause instead, so Prometheus' target page shows what broke.
-            String body;
-            int status = 200;
-            try {
-                body = scrape();
-            } catch (RuntimeException e) {
-                log.error("Cannot render /metrics", e);
-                status = 500;
-                body = "cannot render metrics: " + e + "\n";
-            }
-            respond(exchange, status, body);
+        Credentials scrapers = metrics.authenticated() ? new Credentials(metrics.basicUser(), metrics.basicPassword()) : null;
+        server = Javalin.create(c -> {
+            // One request thread at a time is plenty for scrapes and probes, but the pool is shared
+            // setup: idle connections hold no thread, so /health answers whatever they do.
+            HttpServers.configure(c, HttpServers.threadPool("metrics-http", limits), host, port, null, limits);
+            if (scrapers != null) c.routes.before("/metrics", ctx -> authenticate(ctx, scrapers));
+            c.routes.get("/metrics", ctx -> {
+                try {
+                    respond(ctx, 200, scrape());
+                } catch (RuntimeException e) {
+                    // Prometheus' target page shows the body: it says where to look, the log has the cause.
+                    log.error("Cannot render /metrics", e);
+                    respond(ctx, 500, "cannot render metrics; the instance's log has the details\n");
+                }
+            });
+            c.routes.get("/health", ctx -> {
+                KafkaStreams.State state = streams.state();
+                respond(ctx, state.isRunningOrRebalancing() ? 200 : 503, state.name());
+            });
         });
-        if (metrics.authenticated()) scrapes.setAuthenticator(new Credentials(metrics.basicUser(), metrics.basicPassword()));
-        server.createContext("/health", exchange -> {
-            boolean up = streams.state().isRunningOrRebalancing();
-            respond(exchange, up ? 200 : 503, streams.state().name());
-        });
-        server.start();
+        try {
+            HttpServers.start(server, host, port, PipelineKeys.METRICS_PORT_CONFIG);
+        } catch (RuntimeException e) {
+            streamsMetrics.close();
+            kafkaRefresh.shutdownNow();
+            throw e;
+        }
+    }
+
+    /** A non-loopback {@code metrics.host} without basic auth is refused unless {@code metrics.auth.anonymous}. */
+    static void requireCredentials(PipelineConfig.Metrics metrics) {
+        HttpServers.requireCredentials(PipelineKeys.METRICS_HOST_CONFIG, metrics.host(), metrics.authenticated(),
+                PipelineKeys.METRICS_BASIC_USER_CONFIG,
+                PipelineKeys.METRICS_BASIC_USER_CONFIG + " and " + PipelineKeys.METRICS_BASIC_PASSWORD_CONFIG,
+                PipelineKeys.METRICS_AUTH_ANONYMOUS_CONFIG, metrics.anonymous());
+    }
+
+    /** {@code /metrics} behind basic auth: 401 with the challenge Prometheus answers, for no, malformed or wrong credentials alike. */
+    private static void authenticate(Context ctx, Credentials scrapers) {
+        BasicAuthCredentials offered;
+        try {
+            offered = ctx.basicAuthCredentials();
+        } catch (RuntimeException e) {
+            offered = null; // not base64 or no ':': as good as none
+        }
+        if (offered == null || !scrapers.checkCredentials(offered.getUsername(), offered.getPassword())) {
+            ctx.header("WWW-Authenticate", CHALLENGE);
+            respond(ctx, 401, "basic auth credentials are required for /metrics\n");
+            ctx.skipRemainingHandlers();
+        }
     }
 
     /**
-     * The JDK's basic authenticator, checking both parts in constant time (digests compared with {@link MessageDigest#isEqual}).
+     * Basic auth credentials, checking both parts in constant time (digests compared with {@link MessageDigest#isEqual}).
      * The ingestion service's {@code /metrics} checks its credentials with {@link #checkCredentials} too.
      */
-    public static final class Credentials extends BasicAuthenticator {
+    public static final class Credentials {
         private final byte[] user;
         private final byte[] password;
 
         public Credentials(String user, Password password) {
-            super("metrics", StandardCharsets.UTF_8);
             this.user = sha256(user);
             this.password = sha256(password.value());
         }
 
-        @Override
         public boolean checkCredentials(String username, String password) {
             // Both compared, always: '&' not '&&', so a right user name takes no longer to refuse than a wrong one.
             return MessageDigest.isEqual(user, sha256(username)) & MessageDigest.isEqual(this.password, sha256(password));
@@ -152,21 +195,16 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
-    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void respond(Context ctx, int status, String body) {
+        ctx.status(status).contentType(PROMETHEUS_TEXT).result(body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        server.stop();
         streamsMetrics.close();
         kafkaRefresh.shutdownNow();
     }

@@ -58,7 +58,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline(PipelineConfig config) {
         // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
         // Streams must advertise it (application.server) to the group from the start.
-        this.api = config.api().enabled() ? QueryApi.bind(config.api()) : null;
+        this.api = config.api().enabled() ? QueryApi.bind(config.api(), config.http()) : null;
         if (api != null && config.api().port() == 0) {
             config = config.with(Map.of("api.port", Integer.toString(api.port())));
         }

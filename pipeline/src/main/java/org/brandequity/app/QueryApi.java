@@ -1,17 +1,11 @@
 package org.brandequity.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.Authenticator;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -24,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
@@ -38,6 +30,8 @@ import org.brandequity.app.StoreQueries.Remote;
 import org.brandequity.app.StoreQueries.Unavailable;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
+import org.brandequity.http.HttpLimits;
+import org.brandequity.http.HttpServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
  * {@code /equity/cells}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
  * {@code /customers/{id}}, {@code /customers/at-risk}, as JSON
- * on the JDK's HTTP server. Routing, status codes, headers and forwarding live here; finding the
+ * on Javalin (Jetty), set up as every port of this project is ({@link HttpServers}). Routing, status codes, headers and forwarding live here; finding the
  * owner, reading the stores and rendering records live in {@link StoreQueries}.
  *
  * <p>A query for a key another instance owns is forwarded to that instance's
@@ -53,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * instance's local part ({@code scope=local}). So any
  * instance answers any query. While ownership is moving (rebalance, dead owner not yet noticed),
  * the answer is 503 with {@code Retry-After}: the data is not lost, only not servable yet.
+ *
+ * <p>Errors are {@code {"error": <message for the user>, "code": <problem code>}}: a 500 or 503 never
+ * carries an exception's text or another instance's address; those go to this instance's log.
  *
  * <p>Security (docs/security.md): with {@code api.auth.tokens} set, every endpoint but
  * {@code GET /health} requires {@code Authorization: Bearer <token>} (401 with
@@ -68,56 +65,79 @@ public final class QueryApi implements AutoCloseable {
     static final int RETRY_AFTER_SECONDS = 2;
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
+    static final String CHALLENGE = "Bearer realm=\"brand-equity\"";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    /** Problem codes of error answers, one per kind of refusal. */
+    static final String UNAVAILABLE = "UNAVAILABLE";
+    static final String INTERNAL = "INTERNAL";
+    static final String NOT_FOUND = "NOT_FOUND";
+    static final String BAD_REQUEST = "BAD_REQUEST";
+    static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    static final String UNAUTHORIZED = "UNAUTHORIZED";
+    static final String FORBIDDEN = "FORBIDDEN";
+
+    private final Javalin app;
     private final HttpClient client;
     private final String scheme;
     private final List<Password> tokens;
+    private final BearerTokens accepted;
     private final ObjectMapper json = new ObjectMapper();
-    private StoreQueries queries;
-    private HostInfo self;
-    private KafkaStreams streams;
+    // Set by start(); until then every query is 503 and /health says NOT_STARTED.
+    private volatile StoreQueries queries;
+    private volatile HostInfo self;
+    private volatile KafkaStreams streams;
 
-    private QueryApi(HttpServer server, SSLContext tls, List<Password> tokens) {
-        this.server = server;
+    private QueryApi(PipelineConfig.Api api, HttpLimits limits, SSLContext tls, List<Password> tokens) {
         this.scheme = tls == null ? "http" : "https";
         this.tokens = List.copyOf(tokens);
+        this.accepted = tokens.isEmpty() ? BearerTokens.off()
+                : BearerTokens.of(tokens.stream().map(Password::value).toList(), PipelineKeys.API_AUTH_TOKENS_CONFIG);
         HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
         if (tls != null) client.sslContext(tls);
         this.client = client.build();
-        // Several threads: a handler blocked forwarding to another instance must not stall this
-        // instance's own answers, or two instances forwarding to each other would wait on each other.
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "query-api");
-            t.setDaemon(true);
-            return t;
+        // Request threads from a bounded pool: a handler blocked forwarding to another instance must
+        // not stall this instance's own answers, or two instances forwarding to each other would wait on each other.
+        this.app = Javalin.create(c -> {
+            HttpServers.configure(c, HttpServers.threadPool("query-api", limits), api.host(), api.port(), tls, limits);
+            // Open, for load balancers and probes, which carry no token.
+            c.routes.get("/health", this::health);
+            if (accepted.enabled()) c.routes.before(this::authenticate);
+            c.routes.get("/", this::handle);
+            c.routes.get("/*", this::handle);
+            for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+                c.routes.addHttpHandler(method, "/", this::handle);
+                c.routes.addHttpHandler(method, "/*", this::handle);
+            }
         });
-        server.setExecutor(executor);
     }
 
     /**
-     * Binds the port without serving yet: with {@code api.port=0} the port is known only once bound,
-     * and Kafka Streams must be configured with it ({@code application.server}) before it starts.
-     * Over https when {@code api} has a keystore; requiring a bearer token when it has tokens.
+     * Binds the port (answering 503 until {@link #start}): with {@code api.port=0} the port is known
+     * only once bound, and Kafka Streams must be configured with it ({@code application.server})
+     * before it starts. Over https when {@code api} has a keystore; requiring a bearer token when it has tokens.
+     *
+     * @throws IllegalArgumentException one line naming the key, for a non-loopback host without
+     *     credentials, an unreadable keystore or a port in use
      */
-    public static QueryApi bind(PipelineConfig.Api api) {
+    public static QueryApi bind(PipelineConfig.Api api, HttpLimits limits) {
+        requireCredentials(api);
         List<Password> tokens = api.tokenList();
         SSLContext tls = tls(api);
-        InetSocketAddress address = new InetSocketAddress(api.host(), api.port());
-        try {
-            HttpServer server;
-            if (tls == null) {
-                server = HttpServer.create(address, 0);
-            } else {
-                HttpsServer https = HttpsServer.create(address, 0);
-                https.setHttpsConfigurator(new HttpsConfigurator(tls));
-                server = https;
-            }
-            return new QueryApi(server, tls, tokens);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot bind the query API on " + api.host() + ":" + api.port() + ": " + e.getMessage(), e);
-        }
+        QueryApi queryApi = new QueryApi(api, limits, tls, tokens);
+        HttpServers.start(queryApi.app, api.host(), api.port(), PipelineKeys.API_PORT_CONFIG);
+        return queryApi;
+    }
+
+    /** {@link #bind(PipelineConfig.Api, HttpLimits)} with the default limits. */
+    public static QueryApi bind(PipelineConfig.Api api) {
+        return bind(api, HttpLimits.DEFAULTS);
+    }
+
+    /** A non-loopback {@code api.host} without tokens is refused unless {@code api.auth.anonymous}. */
+    static void requireCredentials(PipelineConfig.Api api) {
+        HttpServers.requireCredentials(PipelineKeys.API_HOST_CONFIG, api.host(), api.authenticated(), PipelineKeys.API_AUTH_TOKENS_CONFIG,
+                PipelineKeys.API_AUTH_TOKENS_CONFIG + " (or " + PipelineKeys.API_AUTH_TOKENS_FILE_CONFIG + ")",
+                PipelineKeys.API_AUTH_ANONYMOUS_CONFIG, api.anonymous());
     }
 
     /**
@@ -136,138 +156,136 @@ public final class QueryApi implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return app.port();
     }
 
     /** Starts answering; {@code config.api()} must carry the bound port, as advertised to the group. */
     public void start(KafkaStreams streams, PipelineConfig config) {
         this.self = new HostInfo(config.api().effectiveAdvertisedHost(), config.api().port());
-        this.queries = new StoreQueries(streams, config, self);
         this.streams = streams;
-        HttpContext queries = server.createContext("/", this::handle);
-        if (!tokens.isEmpty()) queries.setAuthenticator(new BearerAuthenticator(tokens));
-        // Open, for load balancers and probes, which carry no token.
-        server.createContext("/health", this::health);
-        server.start();
+        this.queries = new StoreQueries(streams, config, self);
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        app.stop();
     }
 
     private record Reply(int status, byte[] body, String servedBy) {}
 
-    private void handle(HttpExchange exchange) throws IOException {
-        Reply reply;
-        try {
-            reply = "GET".equals(exchange.getRequestMethod()) ? route(exchange) : error(405, "only GET is supported");
-        } catch (Unavailable | InvalidStateStoreException e) {
-            reply = error(503, e.getMessage());
-        } catch (NotFound e) {
-            reply = error(404, e.getMessage());
-        } catch (QueryParameters.BadRequest e) {
-            reply = error(400, e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("Query {} failed", exchange.getRequestURI(), e);
-            reply = error(500, e.toString());
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        if (reply.servedBy() != null) exchange.getResponseHeaders().set(SERVED_BY_HEADER, reply.servedBy());
-        if (reply.status() == 503) exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
-        exchange.sendResponseHeaders(reply.status(), reply.body().length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(reply.body());
-        }
-    }
-
-    private void health(HttpExchange exchange) throws IOException {
-        Reply reply;
-        if (!"/health".equals(exchange.getRequestURI().getRawPath())) {
-            reply = error(404, "no such endpoint; see docs/queries.md");
-        } else {
-            KafkaStreams.State state = streams.state();
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("state", state.name());
-            reply = new Reply(state.isRunningOrRebalancing() ? 200 : 503, bytes(body), null);
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(reply.status(), reply.body().length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(reply.body());
-        }
-    }
-
-    /**
-     * RFC 6750 bearer tokens on the JDK server's authentication hook (the JDK ships only a basic
-     * authenticator); the check itself is {@link BearerTokens}', as in the ingestion service.
-     */
-    static final class BearerAuthenticator extends Authenticator {
-        static final String CHALLENGE = "Bearer realm=\"brand-equity\"";
-        private final BearerTokens tokens;
-
-        BearerAuthenticator(List<Password> tokens) {
-            this.tokens = BearerTokens.of(tokens.stream().map(Password::value).toList(), PipelineKeys.API_AUTH_TOKENS_CONFIG);
-        }
-
-        @Override
-        public Result authenticate(HttpExchange exchange) {
-            switch (tokens.check(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                case MISSING:
-                    exchange.getResponseHeaders().set("WWW-Authenticate", CHALLENGE);
-                    return new Retry(401);
-                case WRONG:
-                    return new Failure(403);
-                default:
-                    return new Success(new HttpPrincipal("bearer", "brand-equity"));
+    /** RFC 6750 bearer tokens, checked by {@link BearerTokens} as in the ingestion service; {@code /health} stays open. */
+    private void authenticate(Context ctx) {
+        if ("/health".equals(ctx.path())) return;
+        switch (accepted.check(ctx.header("Authorization"))) {
+            case ALLOWED -> { }
+            case MISSING -> {
+                ctx.header("WWW-Authenticate", CHALLENGE);
+                write(ctx, error(401, UNAUTHORIZED, "a bearer token is required: Authorization: Bearer <token>"));
+                ctx.skipRemainingHandlers();
+            }
+            case WRONG -> {
+                write(ctx, error(403, FORBIDDEN, "the bearer token is not accepted"));
+                ctx.skipRemainingHandlers();
             }
         }
     }
 
-    private Reply route(HttpExchange exchange) {
-        List<String> path = Arrays.stream(exchange.getRequestURI().getRawPath().split("/"))
+    private void handle(Context ctx) {
+        URI uri = URI.create(ctx.req().getRequestURI() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()));
+        Reply reply;
+        try {
+            if (!"GET".equals(ctx.method().name())) {
+                reply = error(405, METHOD_NOT_ALLOWED, "only GET is supported");
+            } else if (queries == null) {
+                reply = error(503, UNAVAILABLE, "this instance is starting; retry shortly");
+            } else {
+                reply = route(uri, ctx.header(FORWARDED_HEADER) != null);
+            }
+        } catch (Unavailable | InvalidStateStoreException e) {
+            // The details (which instance, which store) are for the operator; the user learns to retry.
+            log.info("{} {}: 503, {}", ctx.method(), endpoint(uri), e.getMessage());
+            reply = error(503, UNAVAILABLE, "the data is not servable right now (instances starting or rebalancing); retry shortly");
+        } catch (NotFound e) {
+            reply = error(404, NOT_FOUND, e.getMessage());
+        } catch (QueryParameters.BadRequest e) {
+            reply = error(400, BAD_REQUEST, e.getMessage());
+        } catch (RuntimeException e) {
+            // Logged with the endpoint, not the full path or query: those carry customer ids and filters.
+            log.warn("Query {} failed", endpoint(uri), e);
+            reply = error(500, INTERNAL, "the query failed on this instance; its log has the details");
+        }
+        if (reply.servedBy() != null) ctx.header(SERVED_BY_HEADER, reply.servedBy());
+        if (reply.status() == 503) ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        write(ctx, reply);
+    }
+
+    /** The endpoint of {@code uri} for the log: its first path segment, never the ids or filters after it. */
+    private static String endpoint(URI uri) {
+        String path = uri.getRawPath() == null ? "/" : uri.getRawPath();
+        int second = path.indexOf('/', 1);
+        return second < 0 ? path : path.substring(0, second) + "/...";
+    }
+
+    private void health(Context ctx) {
+        KafkaStreams streams = this.streams;
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (streams == null) {
+            body.put("state", "NOT_STARTED");
+            write(ctx, new Reply(503, bytes(body), null));
+            return;
+        }
+        KafkaStreams.State state = streams.state();
+        body.put("state", state.name());
+        write(ctx, new Reply(state.isRunningOrRebalancing() ? 200 : 503, bytes(body), null));
+    }
+
+    private static void write(Context ctx, Reply reply) {
+        ctx.status(reply.status()).contentType("application/json").result(reply.body());
+    }
+
+    private Reply route(URI uri, boolean forwarded) {
+        List<String> path = Arrays.stream(uri.getRawPath().split("/"))
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
         // Checked before anything else: a malformed filter is 400 whatever the instance's state.
-        EquityCellQuery cellQuery = path.equals(List.of("equity", "cells")) ? EquityCellQuery.parse(exchange.getRequestURI().getRawQuery()) : null;
+        EquityCellQuery cellQuery = path.equals(List.of("equity", "cells")) ? EquityCellQuery.parse(uri.getRawQuery()) : null;
         queries.requireRunning();
         if (path.equals(List.of("equity"))) {
-            return answer(exchange, queries.equity());
+            return answer(uri, forwarded, queries.equity());
         }
         if (cellQuery != null) {
-            return answer(exchange, queries.equityCells(cellQuery));
+            return answer(uri, forwarded, queries.equityCells(cellQuery));
         }
         if (path.equals(List.of("segments"))) {
-            boolean localOnly = "scope=local".equals(exchange.getRequestURI().getRawQuery());
+            boolean localOnly = "scope=local".equals(uri.getRawQuery());
             return ok(localOnly ? queries.localLatestSegmentWindows() : queries.allLatestSegmentWindows(this::remoteList));
         }
         if (path.equals(List.of("customers", "at-risk"))) {
-            Map<String, String> params = QueryParameters.parse(exchange.getRequestURI().getRawQuery(), AT_RISK_PARAMETERS);
+            Map<String, String> params = QueryParameters.parse(uri.getRawQuery(), AT_RISK_PARAMETERS);
             String segment = params.get("segment");
             int limit = limit(params.get("limit"));
-            if (params.get("scope") != null && !"local".equals(params.get("scope"))) return error(400, "scope must be local");
+            if (params.get("scope") != null && !"local".equals(params.get("scope"))) return error(400, BAD_REQUEST, "scope must be local");
             return ok("local".equals(params.get("scope")) ? queries.localAtRisk(segment, limit)
                     : queries.allAtRisk(segment, limit, host -> remoteAtRisk(host, segment, limit)));
         }
         if (path.size() == 2 && path.get(0).equals("customers")) {
-            return answer(exchange, queries.customer(path.get(1)));
+            return answer(uri, forwarded, queries.customer(path.get(1)));
         }
         if (path.size() == 3 && path.get(2).equals("windows")) {
             String key = path.get(1);
-            if (path.get(0).equals("segments")) return answer(exchange, queries.segmentWindows(key));
-            if (path.get(0).equals("customers")) return answer(exchange, queries.customerWindows(key));
+            if (path.get(0).equals("segments")) return answer(uri, forwarded, queries.segmentWindows(key));
+            if (path.get(0).equals("customers")) return answer(uri, forwarded, queries.customerWindows(key));
         }
-        return error(404, "no such endpoint; see docs/queries.md");
+        return error(404, NOT_FOUND, "no such endpoint; see docs/queries.md");
     }
 
     /** The local answer, or the owner's answer relayed as it came (status, body, served-by). */
-    private Reply answer(HttpExchange exchange, Located located) {
+    private Reply answer(URI uri, boolean forwarded, Located located) {
         if (located instanceof Local local) return ok(local.value());
-        if (exchange.getRequestHeaders().containsKey(FORWARDED_HEADER)) {
+        if (forwarded) {
             // The forwarding instance thought we own it and we think another does: a rebalance is under way.
             throw new Unavailable("ownership of this key is moving between instances");
         }
-        return forward(((Remote) located).owner(), exchange.getRequestURI());
+        return forward(((Remote) located).owner(), uri);
     }
 
     private Reply forward(HostInfo owner, URI uri) {
@@ -282,7 +300,7 @@ public final class QueryApi implements AutoCloseable {
                     response.headers().firstValue(SERVED_BY_HEADER).orElse(address(owner)));
         } catch (IOException e) {
             // A crashed owner keeps its partitions until the group's session timeout expires.
-            throw new Unavailable("instance " + address(owner) + " owning this key does not answer: " + e.getMessage());
+            throw new Unavailable("instance " + address(owner) + " owning this key does not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while forwarding to " + address(owner));
@@ -333,9 +351,10 @@ public final class QueryApi implements AutoCloseable {
         return new Reply(200, bytes(body), address(self));
     }
 
-    private Reply error(int status, String message) {
+    private Reply error(int status, String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
+        body.put("code", code);
         return new Reply(status, bytes(body), null);
     }
 

@@ -24,6 +24,7 @@ public final class IngestKeys {
     public static final String TLS_KEYSTORE_TYPE_CONFIG = "ingest.tls.keystore.type";
     public static final String METRICS_BASIC_USER_CONFIG = "ingest.metrics.auth.basic.user";
     public static final String METRICS_BASIC_PASSWORD_CONFIG = "ingest.metrics.auth.basic.password";
+    public static final String AUTH_ANONYMOUS_CONFIG = "ingest.auth.anonymous";
 
     /** The service's section of the config table. */
     public static final ConfigSection SECTION = new ConfigSection("ingest", define(), List.of());
@@ -35,8 +36,11 @@ public final class IngestKeys {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
-                        "Bind address of the ingestion service.")
+                // Loopback by default, as the query API and metrics: see PipelineKeys.
+                .define(HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Bind address of the ingestion service; this machine only by default. Any other address needs "
+                                + "ingest.auth.tokens (or ingest.auth.tokens.file) and ingest.metrics.auth.basic.*, "
+                                + "or ingest.auth.anonymous=true.")
                 .define(PORT_CONFIG, Type.INT, 8090, Range.between(0, 65535), Importance.MEDIUM,
                         "Port of the ingestion service (POST /v1/interactions, /v1/profiles; GET /health, /metrics); 0 picks a free one.")
                 // 4 MiB holds about 10,000 interactions of a typical size (~300 bytes each as JSON),
@@ -67,6 +71,9 @@ public final class IngestKeys {
                         "Basic auth user the ingestion service's /metrics requires (Prometheus: basic_auth); empty = open. "
                                 + "/health stays open.")
                 .define(METRICS_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
-                        "Basic auth password the ingestion service's /metrics requires, with ingest.metrics.auth.basic.user.");
+                        "Basic auth password the ingestion service's /metrics requires, with ingest.metrics.auth.basic.user.")
+                .define(AUTH_ANONYMOUS_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                        "true = serve on a non-loopback ingest.host without bearer tokens or /metrics credentials, on purpose; "
+                                + "false = such a start is refused (exit 2).");
     }
 }

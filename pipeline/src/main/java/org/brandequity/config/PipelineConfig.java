@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.types.Password;
+import org.brandequity.http.HttpLimits;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.ClosedLoopConfig;
 import org.brandequity.model.Durations;
@@ -49,6 +50,7 @@ public record PipelineConfig(
         Registry registry,
         Api api,
         Metrics metrics,
+        HttpLimits http,
         ModelConfig model,
         AlertConfig alerts,
         ClosedLoopConfig closedLoop,
@@ -64,7 +66,7 @@ public record PipelineConfig(
      * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a
      * basic auth user, {@code /metrics} requires it; {@code /health} stays open.
      */
-    public record Metrics(String host, int port, String basicUser, Password basicPassword, List<String> segments) {
+    public record Metrics(String host, int port, String basicUser, Password basicPassword, List<String> segments, boolean anonymous) {
         /**
          * {@code segments}: the segments with a label of their own ({@code metrics.segments}), or null
          * when unset, which means the model's weighted segments ({@link PipelineConfig#metricSegments()}).
@@ -75,7 +77,7 @@ public record PipelineConfig(
 
         /** An open endpoint, default segment labels. */
         public Metrics(String host, int port) {
-            this(host, port, "", NO_SECRET, null);
+            this(host, port, "", NO_SECRET, null, false);
         }
 
         public boolean authenticated() {
@@ -119,10 +121,15 @@ public record PipelineConfig(
      * {@code advertisedHost:port}; they forward queries for keys this instance owns to that address.
      */
     public record Api(boolean enabled, String host, int port, String advertisedHost, Password tokens, String tokensFile,
-                      Store keystore, Store truststore) {
+                      Store keystore, Store truststore, boolean anonymous) {
         /** Open, over plain http. */
         public Api(boolean enabled, String host, int port, String advertisedHost) {
-            this(enabled, host, port, advertisedHost, NO_SECRET, "", Store.NONE, Store.NONE);
+            this(enabled, host, port, advertisedHost, NO_SECRET, "", Store.NONE, Store.NONE, false);
+        }
+
+        /** Whether bearer tokens are configured (by key or file). */
+        public boolean authenticated() {
+            return !tokens.value().isBlank() || !tokensFile.isBlank();
         }
 
         /** The bearer tokens every endpoint but {@code /health} requires: from the key or the file; empty = open. */
@@ -265,9 +272,12 @@ public record PipelineConfig(
                         c.getString(API_ADVERTISED_HOST_CONFIG).trim(), c.getPassword(API_AUTH_TOKENS_CONFIG),
                         c.getString(API_AUTH_TOKENS_FILE_CONFIG).trim(),
                         store(c, API_TLS_KEYSTORE_LOCATION_CONFIG, API_TLS_KEYSTORE_PASSWORD_CONFIG, API_TLS_KEYSTORE_TYPE_CONFIG),
-                        store(c, API_TLS_TRUSTSTORE_LOCATION_CONFIG, API_TLS_TRUSTSTORE_PASSWORD_CONFIG, API_TLS_TRUSTSTORE_TYPE_CONFIG)),
+                        store(c, API_TLS_TRUSTSTORE_LOCATION_CONFIG, API_TLS_TRUSTSTORE_PASSWORD_CONFIG, API_TLS_TRUSTSTORE_TYPE_CONFIG),
+                        c.getBoolean(API_AUTH_ANONYMOUS_CONFIG)),
                 new Metrics(c.getString(METRICS_HOST_CONFIG), c.getInt(METRICS_PORT_CONFIG), c.getString(METRICS_BASIC_USER_CONFIG),
-                        c.getPassword(METRICS_BASIC_PASSWORD_CONFIG), c.getList(METRICS_SEGMENTS_CONFIG)),
+                        c.getPassword(METRICS_BASIC_PASSWORD_CONFIG), c.getList(METRICS_SEGMENTS_CONFIG),
+                        c.getBoolean(METRICS_AUTH_ANONYMOUS_CONFIG)),
+                httpLimits(c),
                 ModelKeys.parse(c),
                 AlertKeys.parse(c),
                 ClosedLoopKeys.parse(c),
@@ -338,6 +348,12 @@ public record PipelineConfig(
         if (metrics.segments() != null) p.put(METRICS_SEGMENTS_CONFIG, String.join(",", metrics.segments()));
         p.put(METRICS_BASIC_USER_CONFIG, metrics.basicUser());
         p.put(METRICS_BASIC_PASSWORD_CONFIG, metrics.basicPassword().value());
+        p.put(METRICS_AUTH_ANONYMOUS_CONFIG, Boolean.toString(metrics.anonymous()));
+        p.put(API_AUTH_ANONYMOUS_CONFIG, Boolean.toString(api.anonymous()));
+        p.put(HTTP_MAX_THREADS_CONFIG, Integer.toString(http.maxThreads()));
+        p.put(HTTP_MAX_CONNECTIONS_CONFIG, Integer.toString(http.maxConnections()));
+        p.put(HTTP_IDLE_TIMEOUT_CONFIG, Durations.format(http.idleTimeout()));
+        p.put(HTTP_IDLE_TIMEOUT_AT_LIMIT_CONFIG, Durations.format(http.idleTimeoutAtLimit()));
         p.put(SCHEMA_REGISTRY_BASIC_USER_CONFIG, registry.basicUser());
         p.put(SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG, registry.basicPassword().value());
         p.put(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, registry.bearerToken().value());
@@ -359,6 +375,16 @@ public record PipelineConfig(
 
     private static Store store(AbstractConfig c, String location, String password, String type) {
         return new Store(c.getString(location).trim(), c.getPassword(password), c.getString(type).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /** The {@code http.*} keys of {@code values} (defaults for the unset ones); other keys are left to their readers. */
+    public static HttpLimits httpLimits(Map<String, String> values) {
+        return httpLimits(CommandKeys.parse(PipelineKeys.httpDefinition(), values));
+    }
+
+    private static HttpLimits httpLimits(AbstractConfig c) {
+        return new HttpLimits(c.getInt(HTTP_MAX_THREADS_CONFIG), c.getInt(HTTP_MAX_CONNECTIONS_CONFIG),
+                duration(c, HTTP_IDLE_TIMEOUT_CONFIG), duration(c, HTTP_IDLE_TIMEOUT_AT_LIMIT_CONFIG));
     }
 
     private static Duration duration(AbstractConfig c, String key) {

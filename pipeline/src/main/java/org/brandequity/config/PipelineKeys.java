@@ -68,6 +68,12 @@ public final class PipelineKeys {
     public static final String API_TLS_TRUSTSTORE_TYPE_CONFIG = "api.tls.truststore.type";
     public static final String METRICS_BASIC_USER_CONFIG = "metrics.auth.basic.user";
     public static final String METRICS_BASIC_PASSWORD_CONFIG = "metrics.auth.basic.password";
+    public static final String API_AUTH_ANONYMOUS_CONFIG = "api.auth.anonymous";
+    public static final String METRICS_AUTH_ANONYMOUS_CONFIG = "metrics.auth.anonymous";
+    public static final String HTTP_MAX_THREADS_CONFIG = "http.max.threads";
+    public static final String HTTP_MAX_CONNECTIONS_CONFIG = "http.max.connections";
+    public static final String HTTP_IDLE_TIMEOUT_CONFIG = "http.idle.timeout";
+    public static final String HTTP_IDLE_TIMEOUT_AT_LIMIT_CONFIG = "http.idle.timeout.at.limit";
 
     /** Key and trust store formats the JDK reads everywhere (Kafka's ssl.*.type take the same). */
     public static final String STORE_TYPE_DEFAULT = "PKCS12";
@@ -170,8 +176,11 @@ public final class PipelineKeys {
                         "Commit (transaction) interval in milliseconds.")
                 .define(STATE_DIR_CONFIG, Type.STRING, "/tmp/brand-equity-state", new ConfigDef.NonEmptyString(), Importance.HIGH,
                         "RocksDB state directory; keep it on a persistent volume in production.")
-                .define(METRICS_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
-                        "Bind address of the Prometheus endpoint (/metrics, /health).")
+                // Loopback by default: nothing is reachable from other machines until the deployment
+                // says so, and then it must bring credentials (metrics.auth.*, api.auth.*; docs/security.md).
+                .define(METRICS_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Bind address of the Prometheus endpoint (/metrics, /health); this machine only by default. Any other "
+                                + "address needs metrics.auth.basic.user and .password, or metrics.auth.anonymous=true.")
                 .define(METRICS_PORT_CONFIG, Type.INT, 9404, Range.between(0, 65535), Importance.LOW,
                         "Port of the Prometheus endpoint; 0 picks a free one.")
                 // Segment names are free strings from the profiles: one label value each would let a
@@ -183,14 +192,16 @@ public final class PipelineKeys {
                 .define(API_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                         "Serve the query API (GET /equity, /equity/cells, /segments, /segments/{s}/windows, /customers/{id}/windows, /customers/{id}, "
                                 + "/customers/at-risk).")
-                .define(API_HOST_CONFIG, Type.STRING, "0.0.0.0", new ConfigDef.NonEmptyString(), Importance.LOW,
-                        "Query API bind address.")
+                .define(API_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Query API bind address; this machine only by default. Any other address (0.0.0.0 in a container) "
+                                + "needs api.auth.tokens or api.auth.tokens.file, or api.auth.anonymous=true.")
                 .define(API_PORT_CONFIG, Type.INT, 8080, Range.between(0, 65535), Importance.LOW,
                         "Query API port; 0 picks a free one.")
                 .define(API_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.MEDIUM,
                         "Host other instances reach this one at (Kafka Streams' application.server, with api.port); "
                                 + "empty = api.host unless it is a wildcard, else this machine's host name.");
         defineSecurity(d);
+        defineHttp(d);
         ModelKeys.define(d);
         AlertKeys.define(d);
         ClosedLoopKeys.define(d);
@@ -247,6 +258,40 @@ public final class PipelineKeys {
                 .define(METRICS_BASIC_USER_CONFIG, Type.STRING, "", Validators.basicAuthUser(), Importance.LOW,
                         "Basic auth user /metrics requires (Prometheus: basic_auth); empty = open. /health stays open.")
                 .define(METRICS_BASIC_PASSWORD_CONFIG, Type.PASSWORD, "", Validators.noControlCharacters(), Importance.LOW,
-                        "Basic auth password /metrics requires, with metrics.auth.basic.user.");
+                        "Basic auth password /metrics requires, with metrics.auth.basic.user.")
+                .define(API_AUTH_ANONYMOUS_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                        "true = serve the query API on a non-loopback api.host without bearer tokens, on purpose; "
+                                + "false = such a start is refused (exit 2).")
+                .define(METRICS_AUTH_ANONYMOUS_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                        "true = serve /metrics on a non-loopback metrics.host without basic auth, on purpose; "
+                                + "false = such a start is refused (exit 2).");
+    }
+
+    /**
+     * Limits of every HTTP port (ingestion, query API, metrics; each port gets its own): what a
+     * client that connects and then sends nothing, or little, can take (docs/security.md).
+     */
+    private static void defineHttp(ConfigDef d) {
+        // Request threads are only needed while a request is handled: Jetty waits for headers and
+        // bodies without one, so a few dozen serve a busy port and bound what a flood can start.
+        d.define(HTTP_MAX_THREADS_CONFIG, Type.INT, org.brandequity.http.HttpLimits.DEFAULTS.maxThreads(),
+                        Range.atLeast(org.brandequity.http.HttpServers.MIN_THREADS), Importance.LOW,
+                        "Request threads of each HTTP port (ingestion, query API, metrics): a bounded pool.")
+                .define(HTTP_MAX_CONNECTIONS_CONFIG, Type.INT, org.brandequity.http.HttpLimits.DEFAULTS.maxConnections(),
+                        Range.atLeast(1), Importance.LOW,
+                        "Open connections each HTTP port accepts; at the limit it accepts no more until one closes, and idle "
+                                + "connections are closed after http.idle.timeout.at.limit.")
+                .define(HTTP_IDLE_TIMEOUT_CONFIG, Type.STRING, "20s", Validators.durationAtLeast(1), Importance.LOW,
+                        "A connection on which nothing arrives for this long is closed, whether in the middle of a request's "
+                                + "headers or body or between requests; also the longest a write to a client may stall.")
+                .define(HTTP_IDLE_TIMEOUT_AT_LIMIT_CONFIG, Type.STRING, "2s", Validators.durationAtLeast(1), Importance.LOW,
+                        "The idle timeout of every connection of a port while it is at http.max.connections.");
+    }
+
+    /** The definitions of the http.* keys only, for readers of those keys alone (the ingestion service). */
+    public static ConfigDef httpDefinition() {
+        ConfigDef d = new ConfigDef();
+        defineHttp(d);
+        return d;
     }
 }

@@ -12,7 +12,9 @@ import org.apache.kafka.common.config.types.Password;
 import org.brandequity.app.BearerTokens;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
+import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineConfig.Store;
+import org.brandequity.http.HttpLimits;
 import org.brandequity.config.Secrets;
 import org.brandequity.model.Durations;
 
@@ -28,13 +30,15 @@ import org.brandequity.model.Durations;
  * @param keystore       the key and certificate to serve https with; {@link Store#NONE} = plain http
  * @param metricsUser    the basic auth user {@code /metrics} requires; empty = open
  * @param metricsPassword its password (empty exactly when the user is)
+ * @param anonymous      whether a non-loopback {@code host} may serve without credentials
+ * @param http           the port's thread, connection and idle limits ({@code http.*})
  */
 public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens,
-                           Store keystore, String metricsUser, Password metricsPassword) {
+                           Store keystore, String metricsUser, Password metricsPassword, boolean anonymous, HttpLimits http) {
 
-    /** Plain http, {@code /metrics} open. */
+    /** Plain http, {@code /metrics} open, the default HTTP limits. */
     public IngestConfig(String host, int port, int maxBodyBytes, int maxItems, Duration requestTimeout, BearerTokens tokens) {
-        this(host, port, maxBodyBytes, maxItems, requestTimeout, tokens, Store.NONE, "", new Password(""));
+        this(host, port, maxBodyBytes, maxItems, requestTimeout, tokens, Store.NONE, "", new Password(""), false, HttpLimits.DEFAULTS);
     }
 
     /** Checks that relate several keys; the message names the keys, never a value. */
@@ -53,6 +57,17 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
     /** {@code https} or {@code http}. */
     public String scheme() {
         return tls() ? "https" : "http";
+    }
+
+    /**
+     * Refuses a non-loopback {@code host} without bearer tokens and {@code /metrics} credentials,
+     * unless {@code ingest.auth.anonymous}: one line naming the key to set.
+     */
+    public void requireCredentials() {
+        org.brandequity.http.HttpServers.requireCredentials(HOST_CONFIG, host, tokens.enabled(), AUTH_TOKENS_CONFIG,
+                AUTH_TOKENS_CONFIG + " (or " + AUTH_TOKENS_FILE_CONFIG + ")", AUTH_ANONYMOUS_CONFIG, anonymous);
+        org.brandequity.http.HttpServers.requireCredentials(HOST_CONFIG, host, metricsAuthenticated(), METRICS_BASIC_USER_CONFIG,
+                METRICS_BASIC_USER_CONFIG + " and " + METRICS_BASIC_PASSWORD_CONFIG, AUTH_ANONYMOUS_CONFIG, anonymous);
     }
 
     /** Whether {@code /metrics} requires basic auth. */
@@ -87,7 +102,8 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxItems
                 tokens.isEmpty() ? BearerTokens.off() : BearerTokens.of(tokens, String.join(" and ", sources)),
                 new Store(c.getString(TLS_KEYSTORE_LOCATION_CONFIG).trim(), c.getPassword(TLS_KEYSTORE_PASSWORD_CONFIG),
                         c.getString(TLS_KEYSTORE_TYPE_CONFIG).toUpperCase(java.util.Locale.ROOT)),
-                c.getString(METRICS_BASIC_USER_CONFIG), c.getPassword(METRICS_BASIC_PASSWORD_CONFIG));
+                c.getString(METRICS_BASIC_USER_CONFIG), c.getPassword(METRICS_BASIC_PASSWORD_CONFIG),
+                c.getBoolean(AUTH_ANONYMOUS_CONFIG), PipelineConfig.httpLimits(values));
     }
 
     /** {@link #fromMap} of properties (the demo's merged settings). */

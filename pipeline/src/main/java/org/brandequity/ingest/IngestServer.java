@@ -27,14 +27,8 @@ import org.brandequity.app.MetricsServer;
 import org.brandequity.app.Tls;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
+import org.brandequity.http.HttpServers;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,8 +69,8 @@ public final class IngestServer implements AutoCloseable {
     private final IngestMetrics metrics;
     private final LongSupplier clock;
     private final Javalin app;
-    /** Jetty's request threads; the sending and the answers run here too. */
-    private final QueuedThreadPool workers = new QueuedThreadPool(250, 8, 60_000);
+    /** Jetty's request threads (bounded, {@code http.max.threads}); the sending and the answers run here too. */
+    private final QueuedThreadPool workers;
 
     /**
      * Starts serving at once.
@@ -102,33 +96,16 @@ public final class IngestServer implements AutoCloseable {
         this.meters = meters;
         this.metrics = new IngestMetrics(meters);
         this.clock = clock;
+        this.workers = HttpServers.threadPool("ingest-http", config.http());
         long timeoutMs = config.requestTimeout().toMillis();
         MetricsServer.Credentials scrapers = config.metricsAuthenticated()
                 ? new MetricsServer.Credentials(config.metricsUser(), config.metricsPassword()) : null;
         this.app = Javalin.create(c -> {
-            c.startup.showJavalinBanner = false;
-            c.startup.showOldJavalinVersionWarning = false;
+            // The setup every port shares: bounded pool, one connector (https only with tls), idle
+            // timeout, connection limit.
+            HttpServers.configure(c, workers, config.host(), config.port(), tls, config.http());
             // Javalin reads at most this many bytes of a body (413 beyond), whatever Content-Length says.
             c.http.maxRequestSize = config.maxBodyBytes();
-            workers.setName("ingest-http");
-            c.jetty.threadPool = workers;
-            c.jetty.host = config.host();
-            c.jetty.port = config.port();
-            if (tls != null) {
-                // Jetty's TLS connector in place of Javalin's default one (Javalin adds its plain
-                // connector only when none was added), so the port speaks https only.
-                c.jetty.addConnector((server, http) -> {
-                    SslContextFactory.Server ssl = new SslContextFactory.Server();
-                    ssl.setSslContext(tls);
-                    HttpConfiguration https = new HttpConfiguration(http);
-                    https.addCustomizer(new SecureRequestCustomizer());
-                    ServerConnector connector = new ServerConnector(server,
-                            new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()), new HttpConnectionFactory(https));
-                    connector.setHost(config.host());
-                    connector.setPort(config.port());
-                    return connector;
-                });
-            }
             // Graceful stop, Jetty's way: stop accepting, let requests in flight (waiting for their
             // acknowledgements) finish for up to one request timeout and a margin, then close.
             c.jetty.modifyServer(server -> {
@@ -147,7 +124,7 @@ public final class IngestServer implements AutoCloseable {
             c.routes.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(), error(e.getStatus() == 413
                     ? tooLarge() : e.getMessage())));
         });
-        app.start();
+        HttpServers.start(app, config.host(), config.port(), IngestKeys.PORT_CONFIG);
     }
 
     /**
@@ -279,12 +256,13 @@ public final class IngestServer implements AutoCloseable {
             // Ask the client to wait about as long as this request did before trying again.
             long retryAfter = Math.max(1, (config.requestTimeout().toMillis() + 999) / 1000);
             ctx.header("Retry-After", Long.toString(retryAfter));
-            json(ctx, 503, error("Kafka or the schema registry is unavailable (" + failure.getClass().getSimpleName()
-                    + "); nothing is known to be stored: retry the same request after " + retryAfter + " s, it will count once"));
+            // The cause (exception, broker or registry address) is in the log above, not in the answer.
+            json(ctx, 503, error("Kafka or the schema registry is unavailable; nothing is known to be stored: retry the same request after "
+                    + retryAfter + " s, it will count once").put("code", "UNAVAILABLE"));
             return;
         }
         log.error("{}: 500, sending failed", route.path(), failure);
-        json(ctx, 500, error("sending failed: " + failure));
+        json(ctx, 500, error("sending failed on this service; its log has the details").put("code", "INTERNAL"));
     }
 
     /**

@@ -16,7 +16,9 @@ import org.brandequity.app.SchemaRegistries;
 import org.brandequity.app.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.http.HttpServers;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.wire.ConfluentAvroSerde;
 import org.brandequity.wire.SchemaRegistryClient;
@@ -65,11 +67,15 @@ public final class IngestService implements AutoCloseable {
 
     /**
      * Creates the pipeline's topics when missing (as {@code run} does, so the first records do not
-     * land in auto-created topics of the wrong size), then starts serving. The keystore is read
-     * first: a wrong password fails at once, whether or not Kafka answers.
+     * land in auto-created topics of the wrong size), then starts serving. The credentials of a
+     * non-loopback bind, the keystore and the port are checked first: each fails at once, whether or not Kafka answers.
      */
     public static IngestService start(PipelineConfig config, IngestConfig ingest) {
+        // Each a one-line refusal (exit 2) before Kafka is touched: a bind beyond this machine
+        // without credentials, the keystore, a port already in use.
+        ingest.requireCredentials();
         javax.net.ssl.SSLContext tls = IngestServer.tls(ingest);
+        HttpServers.requireFree(ingest.host(), ingest.port(), IngestKeys.PORT_CONFIG);
         TopicAdmin.ensureTopics(config);
         return new IngestService(config, ingest, tls);
     }

@@ -192,9 +192,9 @@ class PipelineConfigTest {
     @Test
     void theQueryApiIsAdvertisedToTheGroupAsApplicationServer() {
         PipelineConfig defaults = PipelineConfig.defaults();
-        assertEquals(new PipelineConfig.Api(true, "0.0.0.0", 8080, ""), defaults.api());
+        assertEquals(new PipelineConfig.Api(true, "127.0.0.1", 8080, ""), defaults.api(), "this machine only by default");
 
-        PipelineConfig loopback = defaults.with(Map.of("api.host", "127.0.0.1", "api.port", "9001"));
+        PipelineConfig loopback = defaults.with(Map.of("api.port", "9001"));
         assertEquals("127.0.0.1", loopback.api().effectiveAdvertisedHost(), "a concrete bind address is advertised as is");
         PipelineConfig pod = defaults.with(Map.of("api.advertised.host", "pod-1.brand-equity", "api.port", "9000"));
         assertEquals("pod-1.brand-equity:9000", org.brandequity.topology.StreamsSettings.of(pod).get("application.server"));
