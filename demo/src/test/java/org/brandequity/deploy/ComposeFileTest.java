@@ -19,6 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.brandequity.app.MetricsServer;
+import org.brandequity.app.QueryApi;
+import org.brandequity.config.PipelineConfig;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -27,8 +30,10 @@ import org.yaml.snakeyaml.Yaml;
  * path and the Dockerfiles exist, the simulator runs from the demo image, the broker and the
  * pipeline keep their data on named volumes (judged by where each really writes), the query API
  * is published where the README's curl examples look, Alertmanager posts only to services that
- * exist, every BRANDEQUITY_* variable maps to a config key the application reads, and every
- * {@code condition: service_healthy} waits on a service that has a health check.
+ * exist, every BRANDEQUITY_* variable maps to a config key the application reads, every
+ * {@code condition: service_healthy} waits on a service that has a health check, and the pipeline
+ * binds every interface of its container with credentials from its env_file (the ones Prometheus
+ * scrapes with), its ports published on the host's loopback only.
  */
 class ComposeFileTest {
     private static final Path COMPOSE = Tools.ROOT.resolve("docker-compose.yml");
@@ -90,7 +95,7 @@ class ComposeFileTest {
         assertEquals(1, readmePorts.size(), "the README's curl examples use one port: " + readmePorts);
         String apiPort = effectiveConfig("pipeline").getProperty("api.port");
         List<String> published = list(map(services().get("pipeline")).get("ports")).stream().map(Object::toString).toList();
-        assertTrue(published.contains(readmePorts.iterator().next() + ":" + apiPort),
+        assertTrue(published.contains("127.0.0.1:" + readmePorts.iterator().next() + ":" + apiPort),
                 "the pipeline publishes " + published + "; the README curls localhost:" + readmePorts + " and api.port is " + apiPort);
     }
 
@@ -122,12 +127,55 @@ class ComposeFileTest {
     }
 
     @Test
+    void thePipelineBindsEveryInterfaceWithTheCredentialsOfItsEnvFile() throws Exception {
+        Properties effective = effectiveConfig("pipeline");
+        assertEquals("0.0.0.0", effective.getProperty("api.host"));
+        assertEquals("0.0.0.0", effective.getProperty("metrics.host"));
+        assertEquals("false", effective.getProperty("api.auth.anonymous"));
+        assertEquals("false", effective.getProperty("metrics.auth.anonymous"));
+        assertTrue(envFileVariables(map(services().get("pipeline"))).containsKey("BRANDEQUITY_API_AUTH_TOKENS"),
+                "the token comes from the env_file, not the compose file");
+        // The start-up check of `run` itself: it would refuse to start (exit 2) without them.
+        PipelineConfig config = PipelineConfig.fromProperties(effective);
+        QueryApi.requireCredentials(config.api());
+        MetricsServer.requireCredentials(config.metrics());
+    }
+
+    @Test
+    void prometheusScrapesThePipelineWithTheMetricsCredentialsOfItsEnvFile() throws Exception {
+        Properties effective = effectiveConfig("pipeline");
+        Map<String, Object> prometheusYml = new Yaml().load(Files.readString(Tools.ROOT.resolve("deploy/prometheus/prometheus.yml")));
+        Map<String, Object> job = list(prometheusYml.get("scrape_configs")).stream().map(ComposeFileTest::map)
+                .filter(j -> "brand-equity".equals(j.get("job_name"))).findFirst().orElseThrow();
+        Map<String, Object> auth = map(job.get("basic_auth"));
+        assertEquals(effective.getProperty("metrics.auth.basic.user"), auth.get("username"));
+        String passwordFile = (String) auth.get("password_file");
+        String inContainer = null;
+        for (Object v : list(map(services().get("prometheus")).get("volumes"))) {
+            String[] parts = v.toString().split(":");
+            if (passwordFile.startsWith(parts[1] + "/")) {
+                inContainer = Files.readString(Tools.ROOT.resolve(parts[0]).resolve(passwordFile.substring(parts[1].length() + 1)));
+            }
+        }
+        assertNotNull(inContainer, passwordFile + " is not mounted into the prometheus service");
+        // Prometheus trims the file's surrounding whitespace, as the final newline.
+        assertEquals(effective.getProperty("metrics.auth.basic.password"), inContainer.strip());
+    }
+
+    @Test
+    void thePipelinesPortsArePublishedOnTheHostsLoopbackOnly() throws Exception {
+        List<String> published = list(map(services().get("pipeline")).get("ports")).stream().map(Object::toString).toList();
+        assertFalse(published.isEmpty());
+        for (String port : published) assertTrue(port.startsWith("127.0.0.1:"), port + " is published on every interface of the host");
+    }
+
+    @Test
     void everyBrandEquityVariableSetsAKeyTheApplicationReads() throws Exception {
         int seen = 0;
         for (var e : services().entrySet()) {
-            Object env = map(e.getValue()).get("environment");
-            if (env == null) continue;
-            for (String variable : map(env).keySet()) {
+            Map<String, Object> variables = new LinkedHashMap<>(envFileVariables(map(e.getValue())));
+            variables.putAll(map(map(e.getValue()).get("environment")));
+            for (String variable : variables.keySet()) {
                 if (!variable.startsWith("BRANDEQUITY_")) continue;
                 seen++;
                 String key = ConfigKeys.keyOfEnv(variable);
@@ -191,9 +239,25 @@ class ComposeFileTest {
         return Tools.ROOT.resolve(build.get("context").toString()).resolve(build.get("dockerfile").toString()).normalize();
     }
 
-    private static Map<String, String> environment(Map<String, Object> service) {
-        Map<String, String> env = new LinkedHashMap<>();
+    /** The service's variables as compose sets them: its env_file files in order, then its environment, which wins. */
+    private static Map<String, String> environment(Map<String, Object> service) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(envFileVariables(service));
         map(service.get("environment")).forEach((k, v) -> env.put(k, String.valueOf(v)));
+        return env;
+    }
+
+    /** The variables of the service's env_file files (KEY=VALUE lines; blank lines and # comments skipped). */
+    private static Map<String, String> envFileVariables(Map<String, Object> service) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>();
+        Object files = service.get("env_file");
+        if (files == null) return env;
+        for (Object f : files instanceof List<?> l ? l : List.of(files)) {
+            for (String line : Files.readAllLines(Tools.ROOT.resolve(f.toString()))) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) continue;
+                env.put(t.substring(0, t.indexOf('=')), t.substring(t.indexOf('=') + 1));
+            }
+        }
         return env;
     }
 

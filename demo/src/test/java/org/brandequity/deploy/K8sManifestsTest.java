@@ -5,6 +5,7 @@ import static org.brandequity.deploy.ComposeFileTest.map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -20,6 +21,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.brandequity.app.MetricsServer;
+import org.brandequity.app.QueryApi;
+import org.brandequity.config.PipelineConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -33,7 +37,8 @@ import org.yaml.snakeyaml.Yaml;
  * Service so the other pods can forward queries to it; the query API port is on the container and
  * on a Service; the metrics Service selects those pods and carries the Prometheus scrape
  * annotations; every config key is one the application reads, and every ConfigMap value is the one
- * in effect.
+ * in effect; the HTTP ports bind every interface of the pod with credentials from a Secret, which is
+ * shipped empty so that a pod refuses to start until it is filled.
  */
 class K8sManifestsTest {
     private static final Map<String, Map<String, Object>> BY_KIND_AND_NAME = new HashMap<>();
@@ -157,6 +162,11 @@ class K8sManifestsTest {
      * the ConfigMap's where it is mounted, else the image's.
      */
     private static Properties effectiveConfig() {
+        return effectiveConfig(Map.of());
+    }
+
+    /** {@link #effectiveConfig()} with the Secret's keys at {@code secret} (the shipped values for the others). */
+    private static Properties effectiveConfig(Map<String, String> secret) {
         DockerImage image;
         try {
             image = DockerImage.parse(DockerImagesTest.PIPELINE_DOCKERFILE);
@@ -166,16 +176,24 @@ class K8sManifestsTest {
         Map<String, Object> container = container();
         assertNull(container.get("command"), "the image's entrypoint runs the jar");
         List<String> args = container.get("args") == null ? image.cmd() : list(container.get("args")).stream().map(Object::toString).toList();
-        return EffectiveConfig.of(args, EffectiveConfig.environment(image, podEnv(container)), path -> fileInPod(image, path));
+        return EffectiveConfig.of(args, EffectiveConfig.environment(image, podEnv(container, secret)), path -> fileInPod(image, path));
     }
 
-    /** The container's env as the kubelet sets it: fieldRef from the pod, $(VAR) of variables defined above. */
-    private static Map<String, String> podEnv(Map<String, Object> container) {
+    /**
+     * The container's env as the kubelet sets it: fieldRef from the pod, secretKeyRef from the Secret
+     * in deploy/k8s ({@code secret} in place of its values where given), $(VAR) of variables defined above.
+     */
+    private static Map<String, String> podEnv(Map<String, Object> container, Map<String, String> secret) {
         Map<String, String> env = new LinkedHashMap<>();
         for (Object o : list(container.get("env"))) {
             Map<String, Object> e = map(o);
             String value;
-            if (e.get("valueFrom") != null) {
+            if (e.get("valueFrom") != null && map(e.get("valueFrom")).get("secretKeyRef") != null) {
+                Map<String, Object> ref = map(map(e.get("valueFrom")).get("secretKeyRef"));
+                Map<String, Object> data = map(get("Secret/" + ref.get("name")).get("stringData"));
+                assertTrue(data.containsKey(ref.get("key")), "Secret " + ref.get("name") + " has no key " + ref.get("key"));
+                value = secret.getOrDefault((String) ref.get("key"), String.valueOf(data.get(ref.get("key"))));
+            } else if (e.get("valueFrom") != null) {
                 String field = (String) map(map(e.get("valueFrom")).get("fieldRef")).get("fieldPath");
                 value = switch (field) {
                     case "metadata.name" -> POD;
@@ -212,6 +230,33 @@ class K8sManifestsTest {
             return (String) map(get("ConfigMap/" + configMap).get("data")).get(path.substring(mountPath.length() + 1));
         }
         return DockerImagesTest.imageFile(image, path);
+    }
+
+    /** Values an operator puts in the Secret. */
+    private static final Map<String, String> FILLED_SECRET = Map.of("api-auth-tokens", "tok-1f2e3d,tok-9c8b7a",
+            "metrics-user", "prometheus", "metrics-password", "scrape-pw-5e4d");
+
+    @Test
+    void theHttpPortsBindEveryInterfaceWithCredentialsFromTheSecret() {
+        Properties effective = effectiveConfig(FILLED_SECRET);
+        assertEquals("0.0.0.0", effective.getProperty("api.host"), "reachable by the Service and the other pods");
+        assertEquals("0.0.0.0", effective.getProperty("metrics.host"), "reachable by the probes and Prometheus");
+        assertEquals("tok-1f2e3d,tok-9c8b7a", effective.getProperty("api.auth.tokens"));
+        assertEquals("prometheus", effective.getProperty("metrics.auth.basic.user"));
+        assertEquals("scrape-pw-5e4d", effective.getProperty("metrics.auth.basic.password"));
+        // The start-up check of `run` itself passes: the pod starts.
+        PipelineConfig config = PipelineConfig.fromProperties(effective);
+        QueryApi.requireCredentials(config.api());
+        MetricsServer.requireCredentials(config.metrics());
+    }
+
+    @Test
+    void asShippedTheSecretIsEmptySoAPodRefusesToStartUntilItIsFilled() {
+        PipelineConfig config = PipelineConfig.fromProperties(effectiveConfig());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> QueryApi.requireCredentials(config.api()));
+        assertTrue(e.getMessage().startsWith("api.host=0.0.0.0 without api.auth.tokens"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MetricsServer.requireCredentials(config.metrics()));
     }
 
     private static Map<String, Object> container() {

@@ -135,7 +135,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** A non-loopback {@code metrics.host} without basic auth is refused unless {@code metrics.auth.anonymous}. */
-    static void requireCredentials(PipelineConfig.Metrics metrics) {
+    public static void requireCredentials(PipelineConfig.Metrics metrics) {
         HttpServers.requireCredentials(PipelineKeys.METRICS_HOST_CONFIG, metrics.host(), metrics.authenticated(),
                 PipelineKeys.METRICS_BASIC_USER_CONFIG,
                 PipelineKeys.METRICS_BASIC_USER_CONFIG + " and " + PipelineKeys.METRICS_BASIC_PASSWORD_CONFIG,

@@ -134,7 +134,7 @@ public final class QueryApi implements AutoCloseable {
     }
 
     /** A non-loopback {@code api.host} without tokens is refused unless {@code api.auth.anonymous}. */
-    static void requireCredentials(PipelineConfig.Api api) {
+    public static void requireCredentials(PipelineConfig.Api api) {
         HttpServers.requireCredentials(PipelineKeys.API_HOST_CONFIG, api.host(), api.authenticated(), PipelineKeys.API_AUTH_TOKENS_CONFIG,
                 PipelineKeys.API_AUTH_TOKENS_CONFIG + " (or " + PipelineKeys.API_AUTH_TOKENS_FILE_CONFIG + ")",
                 PipelineKeys.API_AUTH_ANONYMOUS_CONFIG, api.anonymous());
