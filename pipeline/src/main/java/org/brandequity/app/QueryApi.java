@@ -202,8 +202,10 @@ public final class QueryApi implements AutoCloseable {
                 reply = route(uri, ctx.header(FORWARDED_HEADER) != null);
             }
         } catch (Unavailable | InvalidStateStoreException e) {
-            // The details (which instance, which store) are for the operator; the user learns to retry.
-            log.info("{} {}: 503, {}", ctx.method(), endpoint(uri), e.getMessage());
+            // The details (which instance, which store) are for the operator, not the user, who
+            // learns to retry. At DEBUG: every query during a rebalance ends here, and a client
+            // polling then must not fill the log; an instance that does not answer is logged by forward().
+            log.debug("{} {}: 503, {}", ctx.method(), endpoint(uri), e.getMessage());
             reply = error(503, UNAVAILABLE, "the data is not servable right now (instances starting or rebalancing); retry shortly");
         } catch (NotFound e) {
             reply = error(404, NOT_FOUND, e.getMessage());
@@ -300,10 +302,24 @@ public final class QueryApi implements AutoCloseable {
                     response.headers().firstValue(SERVED_BY_HEADER).orElse(address(owner)));
         } catch (IOException e) {
             // A crashed owner keeps its partitions until the group's session timeout expires.
+            warnAtMostOncePerMinute(owner, e);
             throw new Unavailable("instance " + address(owner) + " owning this key does not answer: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while forwarding to " + address(owner));
+        }
+    }
+
+    /** When each unreachable instance was last logged, epoch ms: one line a minute per instance, however many queries fail on it. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastWarned = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void warnAtMostOncePerMinute(HostInfo owner, IOException e) {
+        long now = System.currentTimeMillis();
+        String peer = address(owner);
+        Long last = lastWarned.get(peer);
+        if ((last == null || now - last >= 60_000) && (last == null ? lastWarned.putIfAbsent(peer, now) == null
+                : lastWarned.replace(peer, last, now))) {
+            log.warn("Instance {} does not answer forwarded queries (503 to clients meanwhile): {}", peer, e.toString());
         }
     }
 
