@@ -1,6 +1,5 @@
 package org.brandequity.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,6 +74,7 @@ public final class IngestServer implements AutoCloseable {
     private final IngestMetrics metrics;
     private final LongSupplier clock;
     private final Javalin app;
+    private final JsonBodies bodies;
     /** Jetty's request threads; the sending and the answers run here too. */
     private final QueuedThreadPool workers = new QueuedThreadPool(250, 8, 60_000);
 
@@ -102,6 +102,7 @@ public final class IngestServer implements AutoCloseable {
         this.meters = meters;
         this.metrics = new IngestMetrics(meters);
         this.clock = clock;
+        this.bodies = new JsonBodies(config.maxBodyBytes(), config.maxItems());
         long timeoutMs = config.requestTimeout().toMillis();
         MetricsServer.Credentials scrapers = config.metricsAuthenticated()
                 ? new MetricsServer.Credentials(config.metricsUser(), config.metricsPassword()) : null;
@@ -208,20 +209,16 @@ public final class IngestServer implements AutoCloseable {
     private <T extends SpecificRecord> void ingest(Context ctx, Route<T> route) throws BodyException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxBodyBytes()) throw new Refusal(413, tooLarge(), Map.of(), List.of());
-        List<JsonNode> items = JsonBodies.items(ctx.bodyAsBytes(), ctx.contentType());
-        if (items.size() > config.maxItems()) {
-            throw new Refusal(413, items.size() + " items in one request; at most " + config.maxItems()
-                    + " (ingest.max.items): split it", Map.of(), List.of());
-        }
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         long now = clock.getAsLong();
-        List<Problem> problems = new ArrayList<>();
-        List<T> records = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) records.add(route.codec().decode(items.get(i), i, now, problems));
+        Problems problems = new Problems();
+        // Streamed from the request: no copy of the body, no tree; stops at the first limit.
+        JsonBodies.Read<T> read = bodies.read(ctx.bodyInputStream(), ctx.contentType(), route.codec(), now, problems);
         if (!problems.isEmpty()) {
-            long invalid = problems.stream().mapToInt(Problem::item).distinct().count();
-            throw new Refusal(400, invalid + " of " + items.size() + " items are invalid; nothing was sent", Map.of(), problems);
+            throw new Refusal(400, problems.invalidItems() + " of " + read.items() + " items are invalid; nothing was sent",
+                    Map.of(), problems.listed(), problems.more());
         }
+        List<T> records = read.records();
         ctx.future(() -> send(route, records, deadline)
                 .handleAsync((sent, failure) -> {
                     if (failure == null) {
@@ -321,6 +318,8 @@ public final class IngestServer implements AutoCloseable {
                 o.put("reason", p.reason());
                 metrics.problem(route, p.code());
             }
+            // Beyond FieldLimits.PROBLEMS_LISTED_MAX, problems are counted, not listed: the answer stays small.
+            if (e.more > 0) body.put("more", e.more);
         }
         json(ctx, e.status, body);
     }
@@ -346,12 +345,19 @@ public final class IngestServer implements AutoCloseable {
         final int status;
         final transient Map<String, String> headers;
         final transient List<Problem> problems;
+        /** Problems found beyond the listed ones. */
+        final long more;
 
         Refusal(int status, String message, Map<String, String> headers, List<Problem> problems) {
+            this(status, message, headers, problems, 0);
+        }
+
+        Refusal(int status, String message, Map<String, String> headers, List<Problem> problems, long more) {
             super(message, null, false, false);
             this.status = status;
             this.headers = headers;
             this.problems = problems;
+            this.more = more;
         }
     }
 }
