@@ -81,6 +81,7 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
         for (Path f : files) {
             if (!Files.isReadable(f)) throw new IllegalArgumentException("cannot read " + f);
         }
+        FileImport.checkRejectPaths(files, rejects);
         RowSource.Format fixed = format == null ? null : switch (format.toLowerCase(Locale.ROOT)) {
             case "csv" -> RowSource.Format.CSV;
             case "ndjson", "jsonl" -> RowSource.Format.NDJSON;
