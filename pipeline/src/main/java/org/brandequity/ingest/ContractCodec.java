@@ -55,7 +55,6 @@ import org.brandequity.model.Violation;
  */
 public final class ContractCodec<T extends SpecificRecord> {
     private static final LevenshteinDistance DISTANCE = new LevenshteinDistance(3);
-    private static final Pattern INTEGER_TEXT = Pattern.compile(JsonSchemas.INTEGER_TEXT);
     private static final Pattern NUMBER_TEXT = Pattern.compile(JsonSchemas.NUMBER_TEXT);
 
     private final Schema schema;
@@ -63,6 +62,10 @@ public final class ContractCodec<T extends SpecificRecord> {
     private final Validation<T> validation;
     /** Every field's dotted path ({@code spend.amount}), computed once: not concatenated per item. */
     private final Map<Schema.Field, String> paths = new IdentityHashMap<>();
+    /** Each enum's constants by symbol: Avro's createEnum allocates per call. */
+    private final Map<Schema, Map<String, Object>> symbols = new IdentityHashMap<>();
+    /** Each record's no-argument constructor: SpecificData.newRecord allocates per call beyond the record. */
+    private final Map<Schema, java.lang.reflect.Constructor<?>> constructors = new IdentityHashMap<>();
 
     /** The pipeline's validation of a decoded record: every violation. */
     @FunctionalInterface
@@ -80,10 +83,20 @@ public final class ContractCodec<T extends SpecificRecord> {
     private void collectPaths(Schema record, String prefix) {
         // readRecord marks the fields it saw in one long.
         if (record.getFields().size() >= Long.SIZE) throw new IllegalArgumentException(record.getName() + " has 64 fields or more");
+        try {
+            constructors.put(record, SpecificData.get().getClass(record).getDeclaredConstructor());
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException(record.getName() + " has no no-argument constructor", e);
+        }
         for (Schema.Field f : record.getFields()) {
             paths.put(f, prefix + f.name());
             Schema t = Fields.nonNull(f.schema());
             if (t.getType() == Schema.Type.RECORD) collectPaths(t, prefix + f.name() + ".");
+            if (t.getType() == Schema.Type.ENUM) {
+                Map<String, Object> constants = new java.util.HashMap<>();
+                for (String symbol : t.getEnumSymbols()) constants.put(symbol, SpecificData.get().createEnum(symbol, t));
+                symbols.put(t, constants);
+            }
         }
     }
 
@@ -144,8 +157,8 @@ public final class ContractCodec<T extends SpecificRecord> {
      * into the record: no tree of the item is built.
      *
      * @return the record, or {@code null} when any problem was found (added to {@code problems})
-     * @throws ValueRefused when the parser refuses a field's value unread (longer than
-     *                      {@link FieldLimits#STRING_MAX_CHARS}): reading cannot go on after it
+     * @throws ReadingStopped when the parser refuses a field's value unread (longer than
+     *                      {@link FieldLimits#STRING_MAX_CHARS}), or an object has too many fields
      * @throws IOException  malformed JSON, or a parser limit outside any field's value
      */
     @SuppressWarnings("unchecked")
@@ -159,14 +172,15 @@ public final class ContractCodec<T extends SpecificRecord> {
     }
 
     /**
-     * A field's value the parser refused to read (Jackson's {@link StreamConstraintsException}:
-     * a string or number past its limit). The parser cannot go on after it, so the request ends
-     * with this problem, naming the field, added to those found so far.
+     * A problem after which reading stops: a field's value the parser refused to read (Jackson's
+     * {@link StreamConstraintsException}: a string or number past its limit; the parser cannot go
+     * on after it), or an object with more than {@link FieldLimits#FIELDS_PER_OBJECT_MAX} fields.
+     * The request is answered with this one problem.
      */
-    public static final class ValueRefused extends IOException {
+    public static final class ReadingStopped extends IOException {
         private final transient Problem problem;
 
-        ValueRefused(Problem problem, Throwable cause) {
+        ReadingStopped(Problem problem, Throwable cause) {
             super(problem.reason(), cause);
             this.problem = problem;
         }
@@ -238,7 +252,7 @@ public final class ContractCodec<T extends SpecificRecord> {
 
     /** {@code p} at the object's START_OBJECT; leaves it at its END_OBJECT. */
     private Object readRecord(Schema s, JsonParser p, String path, int item, Problems problems) throws IOException {
-        SpecificRecord record = (SpecificRecord) SpecificData.get().newRecord(null, s);
+        SpecificRecord record = newRecord(s);
         List<Schema.Field> fields = s.getFields();
         long seen = 0; // a bit per field position (the constructor checks there are fewer than 64)
         int count = 0;
@@ -246,24 +260,31 @@ public final class ContractCodec<T extends SpecificRecord> {
             for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                 JsonToken t = p.nextToken();
                 if (++count > FieldLimits.FIELDS_PER_OBJECT_MAX) {
-                    problems.add(new Problem(item, path.isEmpty() ? null : path, Problem.Code.TOO_MANY_FIELDS,
-                            (path.isEmpty() ? "the item" : path) + " has more than " + FieldLimits.FIELDS_PER_OBJECT_MAX + " fields ("
-                                    + s.getName() + " has " + fields.size() + "); the rest of it is not read"));
-                    skipRestOfObject(p);
-                    return record;
+                    // Reading stops here: the rest of a hostile object is not even tokenised.
+                    throw new ReadingStopped(new Problem(item, path.isEmpty() ? null : path, Problem.Code.TOO_MANY_FIELDS,
+                            (path.isEmpty() ? "item " + item : path) + " has more than " + FieldLimits.FIELDS_PER_OBJECT_MAX
+                                    + " fields (" + s.getName() + " has " + fields.size() + ")"), null);
                 }
                 Schema.Field f = s.getField(name);
                 if (f == null) {
+                    p.skipChildren();
+                    if (problems.full()) {
+                        problems.count(item);
+                        continue;
+                    }
                     String shown = abbreviate(name);
                     String fieldPath = path.isEmpty() ? shown : path + "." + shown;
                     // One short problem per unknown key; the contract's field list is in docs/ingest.md
                     // and the JSON Schema, not repeated in each problem.
                     problems.add(new Problem(item, fieldPath, Problem.Code.UNKNOWN_FIELD,
                             "'" + fieldPath + "' is not a field of " + s.getName() + suggestion(name, s)));
-                    p.skipChildren();
                     continue;
                 }
-                seen |= 1L << f.pos();
+                long bit = 1L << f.pos();
+                // Duplicates are found here rather than by Jackson's STRICT_DUPLICATE_DETECTION, which
+                // keeps a HashSet per object: which of two values a client meant cannot be guessed.
+                if ((seen & bit) != 0) throw new JsonParseException(p, "Duplicate field '" + f.name() + "'");
+                seen |= bit;
                 if (t == JsonToken.VALUE_NULL) {
                     if (f.hasDefaultValue()) {
                         record.put(f.pos(), SpecificData.get().getDefaultValue(f));
@@ -284,7 +305,8 @@ public final class ContractCodec<T extends SpecificRecord> {
             if (f == null) throw e; // not a field's value: the body's answer
             throw refused(path(path, f), Fields.nonNull(f.schema()), item, e);
         }
-        for (Schema.Field f : fields) {
+        for (int i = 0; i < fields.size(); i++) { // indexed: no iterator per item
+            Schema.Field f = fields.get(i);
             if ((seen & (1L << f.pos())) != 0) continue;
             if (f.hasDefaultValue()) record.put(f.pos(), SpecificData.get().getDefaultValue(f));
             else missing(path(path, f), item, problems);
@@ -293,25 +315,17 @@ public final class ContractCodec<T extends SpecificRecord> {
     }
 
     private static void missing(String fieldPath, int item, Problems problems) {
-        problems.add(new Problem(item, fieldPath, Problem.Code.MISSING_FIELD, fieldPath + " is required"));
+        if (problems.full()) problems.count(item);
+        else problems.add(new Problem(item, fieldPath, Problem.Code.MISSING_FIELD, fieldPath + " is required"));
     }
 
-    private static ValueRefused refused(String fieldPath, Schema type, int item, StreamConstraintsException e) {
+    private static ReadingStopped refused(String fieldPath, Schema type, int item, StreamConstraintsException e) {
         Problem.Code code = switch (type.getType()) {
             case STRING, ENUM -> Problem.Code.TOO_LONG;
             case LONG -> Fields.isTimestamp(type) ? Problem.Code.BAD_TIME : Problem.Code.WRONG_TYPE;
             default -> Problem.Code.WRONG_TYPE;
         };
-        return new ValueRefused(new Problem(item, fieldPath, code, fieldPath + " is refused unread: " + e.getOriginalMessage()), e);
-    }
-
-    /** From a field's value to its object's END_OBJECT. */
-    private static void skipRestOfObject(JsonParser p) throws IOException {
-        p.skipChildren();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-            if (t == null) throw new JsonParseException(p, "unexpected end of input in an object");
-            p.skipChildren();
-        }
+        return new ReadingStopped(new Problem(item, fieldPath, code, fieldPath + " is refused unread: " + e.getOriginalMessage()), e);
     }
 
     private String path(String parent, Schema.Field f) {
@@ -321,8 +335,10 @@ public final class ContractCodec<T extends SpecificRecord> {
     private Object readEnum(Schema s, JsonParser p, JsonToken t, String path, int item, Problems problems) throws IOException {
         if (t != JsonToken.VALUE_STRING) return wrongType(path, p, t, "one of " + s.getEnumSymbols(), item, problems);
         String text = p.getText();
-        if (s.hasEnumSymbol(text)) return SpecificData.get().createEnum(text, s);
-        problems.add(new Problem(item, path, Problem.Code.UNKNOWN_SYMBOL,
+        Object symbol = symbols.get(s).get(text);
+        if (symbol != null) return symbol;
+        if (problems.full()) problems.count(item);
+        else problems.add(new Problem(item, path, Problem.Code.UNKNOWN_SYMBOL,
                 path + " '" + abbreviate(text) + "' is not one of " + s.getEnumSymbols()));
         return null;
     }
@@ -374,7 +390,7 @@ public final class ContractCodec<T extends SpecificRecord> {
             }
             case VALUE_STRING: {
                 String text = p.getText();
-                if (text.length() > FieldLimits.NUMERIC_TEXT_MAX_CHARS || !INTEGER_TEXT.matcher(text).matches()) return null;
+                if (text.length() > FieldLimits.NUMERIC_TEXT_MAX_CHARS || !isIntegerText(text)) return null;
                 try {
                     long v = Long.parseLong(text.trim());
                     return v >= min && v <= max ? v : null;
@@ -412,14 +428,16 @@ public final class ContractCodec<T extends SpecificRecord> {
                 tooLong = ", and is longer than " + FieldLimits.TIME_TEXT_MAX_CHARS + " characters";
             }
         }
-        problems.add(new Problem(item, path, Problem.Code.BAD_TIME, path + " " + shown(p, t)
+        if (problems.full()) problems.count(item);
+        else problems.add(new Problem(item, path, Problem.Code.BAD_TIME, path + " " + shown(p, t)
                 + " is neither ISO-8601 with an offset (2026-11-28T14:03:12Z, 2026-11-28T15:03:12+01:00) nor epoch milliseconds" + tooLong));
         p.skipChildren();
         return null;
     }
 
     private static Object wrongType(String path, JsonParser p, JsonToken t, String expected, int item, Problems problems) throws IOException {
-        problems.add(new Problem(item, path, Problem.Code.WRONG_TYPE,
+        if (problems.full()) problems.count(item);
+        else problems.add(new Problem(item, path, Problem.Code.WRONG_TYPE,
                 path + " is a JSON " + kind(t) + " (" + shown(p, t) + "), expected " + expected));
         p.skipChildren(); // an object or array is passed over, not read
         return null;
@@ -448,9 +466,39 @@ public final class ContractCodec<T extends SpecificRecord> {
         };
     }
 
+    private SpecificRecord newRecord(Schema s) {
+        try {
+            return (SpecificRecord) constructors.get(s).newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a " + s.getFullName(), e);
+        }
+    }
+
+    /**
+     * Whether {@code s} matches {@link JsonSchemas#INTEGER_TEXT} ({@code \s*[-+]?[0-9]+\s*}).
+     * Hand-written: a regex Matcher per value was a third of the allocation of reading a time.
+     */
+    static boolean isIntegerText(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && isSpace(s.charAt(i))) i++;
+        if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) i++;
+        int digits = i;
+        while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
+        if (i == digits) return false;
+        while (i < n && isSpace(s.charAt(i))) i++;
+        return i == n;
+    }
+
+    /** {@code \s} of java.util.regex: space, \t, \n, \u000B, \f, \r. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
     private static Schema nonNull(Schema union) {
-        for (Schema branch : union.getTypes()) {
-            if (branch.getType() != Schema.Type.NULL) return branch;
+        List<Schema> types = union.getTypes();
+        for (int i = 0; i < types.size(); i++) { // indexed: no iterator per value
+            if (types.get(i).getType() != Schema.Type.NULL) return types.get(i);
         }
         throw new IllegalArgumentException("union without a non-null branch: " + union);
     }

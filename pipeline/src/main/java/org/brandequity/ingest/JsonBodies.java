@@ -33,8 +33,8 @@ import org.brandequity.model.FieldLimits;
  * ({@link FieldLimits#NUMERIC_TEXT_MAX_CHARS}), strings and names ({@link FieldLimits#STRING_MAX_CHARS}),
  * nesting ({@link FieldLimits#NESTING_MAX_DEPTH}) and the body's length.
  *
- * <p>Duplicate field names in an object are malformed JSON here (Jackson's strict duplicate detection):
- * which of two values a client meant cannot be guessed.
+ * <p>A contract field given twice in an object is malformed JSON here: which of two values a
+ * client meant cannot be guessed.
  */
 public final class JsonBodies {
     /** The media types this service reads, for error messages and documentation. */
@@ -62,7 +62,8 @@ public final class JsonBodies {
         this.maxBodyBytes = maxBodyBytes;
         this.maxItems = maxItems;
         this.factory = JsonFactory.builder()
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                // No STRICT_DUPLICATE_DETECTION here: ContractCodec finds a contract field given twice
+                // without a HashSet per object (an unknown name given twice is refused as unknown).
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 // Interning would put every distinct name a client sends into the JVM's string table.
                 .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -112,7 +113,7 @@ public final class JsonBodies {
                 items = item(p, t, items, codec, nowMs, problems, records);
             }
             if (!ndjson && p.nextToken() != null) throw malformed(-1, "more than one JSON value; send an array, or NDJSON as application/x-ndjson");
-        } catch (ContractCodec.ValueRefused e) {
+        } catch (ContractCodec.ReadingStopped e) {
             throw new BodyException(400, e.problem());
         } catch (StreamConstraintsException e) {
             if (e.getOriginalMessage().startsWith("Document length")) throw tooLarge(maxBodyBytes);
@@ -135,7 +136,8 @@ public final class JsonBodies {
                     "more than " + maxItems + " items in one request; at most " + maxItems + " (ingest.max.items): split it"));
         }
         if (t != JsonToken.START_OBJECT) {
-            problems.add(new Problem(index, null, Problem.Code.NOT_AN_OBJECT,
+            if (problems.full()) problems.count(index);
+            else problems.add(new Problem(index, null, Problem.Code.NOT_AN_OBJECT,
                     "item " + index + " is a JSON " + ContractCodec.kind(t) + ", not an object"));
             p.skipChildren();
             return index + 1;

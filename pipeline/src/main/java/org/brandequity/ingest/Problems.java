@@ -16,12 +16,25 @@ public final class Problems {
     private int lastItem = Integer.MIN_VALUE;
 
     public void add(Problem p) {
-        total++;
-        if (p.item() != lastItem) {
-            invalidItems++;
-            lastItem = p.item();
-        }
         if (listed.size() < FieldLimits.PROBLEMS_LISTED_MAX) listed.add(p);
+        count(p.item());
+    }
+
+    /**
+     * Whether the listing is full: a caller then {@link #count}s a problem instead of building
+     * it, so that a body of many small problems (unknown keys) costs no text per problem.
+     */
+    public boolean full() {
+        return listed.size() >= FieldLimits.PROBLEMS_LISTED_MAX;
+    }
+
+    /** Counts a problem of {@code item} that is not listed. */
+    public void count(int item) {
+        total++;
+        if (item != lastItem) {
+            invalidItems++;
+            lastItem = item;
+        }
     }
 
     /** Every problem added, listed or not. */
