@@ -295,7 +295,10 @@ public final class ContractCodec<T extends SpecificRecord> {
                     }
                     continue;
                 }
-                record.put(f.pos(), read(f.schema(), p, t, path(path, f), item, problems));
+                Object value = read(f.schema(), p, t, path(path, f), item, problems);
+                // Null here is a value with a problem (the record is dropped): a primitive field of
+                // a generated record (spend.amount) throws on null.
+                if (value != null) record.put(f.pos(), value);
             }
         } catch (StreamConstraintsException e) {
             // Jackson reads a value ahead when it returns the field's name, so the context's name is
