@@ -51,6 +51,11 @@ import org.brandequity.model.Violation;
  * read here without a change. Avro's own JSON decoder is not used because its encoding wraps union
  * values ({@code {"int": 5}}) and knows timestamps only as numbers.
  *
+ * <p>Reads from Jackson's token stream straight into the record (the HTTP body, streamed); the
+ * file import's rows, built as trees by its mapping, are read through the same tokens
+ * ({@link JsonNode#traverse()}). Every text is bounded before it is parsed
+ * ({@link FieldLimits}): numbers as strings, times, and, through the parser's constraints, any string.
+ *
  * @param <T> the contract's generated class
  */
 public final class ContractCodec<T extends SpecificRecord> {
@@ -256,8 +261,15 @@ public final class ContractCodec<T extends SpecificRecord> {
         List<Schema.Field> fields = s.getFields();
         long seen = 0; // a bit per field position (the constructor checks there are fewer than 64)
         int count = 0;
+        String current = null; // the field whose value is being read, null while reading a name
+        String last = null;
         try {
-            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            while (true) {
+                last = current != null ? current : last;
+                current = null;
+                String name = p.nextFieldName();
+                if (name == null) break;
+                current = name;
                 JsonToken t = p.nextToken();
                 if (++count > FieldLimits.FIELDS_PER_OBJECT_MAX) {
                     // Reading stops here: the rest of a hostile object is not even tokenised.
@@ -301,10 +313,12 @@ public final class ContractCodec<T extends SpecificRecord> {
                 if (value != null) record.put(f.pos(), value);
             }
         } catch (StreamConstraintsException e) {
-            // Jackson reads a value ahead when it returns the field's name, so the context's name is
-            // the field whose value was refused.
-            String name = p.getParsingContext().getCurrentName();
-            Schema.Field f = name == null ? null : s.getField(name);
+            // Jackson reads a number ahead when it returns the field's name: then the context has
+            // the new name already. Still the previous name (or none): it was the name itself that
+            // was refused, which is the body's answer, not a field's.
+            String name = current != null ? current : p.getParsingContext().getCurrentName();
+            if (current == null && (name == null || name.equals(last))) throw e;
+            Schema.Field f = s.getField(name);
             if (f == null) throw e; // not a field's value: the body's answer
             throw refused(path(path, f), Fields.nonNull(f.schema()), item, e);
         }

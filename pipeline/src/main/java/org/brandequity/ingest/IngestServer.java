@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/profiles} (JSON object, array or NDJSON), {@code GET /health}, {@code GET /metrics}.
  *
  * <p>A request is all or nothing: every item is decoded and validated ({@link ContractCodec}, the
- * pipeline's own rules) before anything is sent; one invalid item refuses the request (400, every
- * problem listed). A valid request's records are serialized (registering the schema on first use),
+ * pipeline's own rules) before anything is sent; one invalid item refuses the request (400, the
+ * first 100 problems listed, the rest counted). The body is read streamed ({@link JsonBodies}),
+ * stopping at the first bound it passes. A valid request's records are serialized (registering the schema on first use),
  * sent, and answered 202 only once Kafka acknowledged every one ({@code acks=all}, idempotent
  * producer). Kafka or the registry not answering within {@code ingest.request.timeout}: 503 with
  * {@code Retry-After}; some records may still land later, and the client's retry of the same body

@@ -144,11 +144,13 @@ class JsonBodiesTest {
     }
 
     @Test
-    void aDigitStringOver32CharactersAsEventTimeIsABadTimeWithoutBeingParsed() throws BodyException {
-        bodies.read(new ByteArrayInputStream(INTERACTION.replace("\"2026-12-01T11:00:00Z\"", "\"" + "1".repeat(33) + "\"")
+    void aNumberSentAsAStringOver32CharactersIsAWrongTypeEvenWhenItWouldParse() throws BodyException {
+        String sentiment = "0." + "0".repeat(FieldLimits.NUMERIC_TEXT_MAX_CHARS - 2) + "1"; // 33 characters, 1e-31
+        String ltr = " ".repeat(FieldLimits.NUMERIC_TEXT_MAX_CHARS - 2) + "007"; // 33 characters, 7
+        bodies.read(new ByteArrayInputStream(INTERACTION.replace("}", ",\"sentiment\":\"" + sentiment + "\",\"likelihoodToRecommend\":\"" + ltr + "\"}")
                 .getBytes(UTF_8)), "application/json", interactions, NOW, problems);
-        assertEquals(Problem.Code.BAD_TIME, problems.listed().get(0).code());
-        assertEquals("eventTime", problems.listed().get(0).field());
+        assertEquals(List.of("sentiment", "likelihoodToRecommend"), problems.listed().stream().map(Problem::field).toList());
+        assertEquals(List.of(Problem.Code.WRONG_TYPE, Problem.Code.WRONG_TYPE), problems.listed().stream().map(Problem::code).toList());
     }
 
     @Test
@@ -197,5 +199,19 @@ class JsonBodiesTest {
         assertEquals(FieldLimits.PROBLEMS_LISTED_MAX, problems.listed().size());
         assertEquals(500 - FieldLimits.PROBLEMS_LISTED_MAX, problems.more());
         assertEquals(500, problems.invalidItems());
+    }
+
+    @Test
+    void aFieldNameOverTheParsersBoundIsMalformedNotBlamedOnThePreviousField() {
+        BodyException e = refused("{\"customerId\":\"c1\",\"" + "n".repeat(FieldLimits.STRING_MAX_CHARS + 1) + "\":1}", "application/json");
+        assertEquals(400, e.status());
+        assertEquals(null, e.problems().get(0).field());
+        assertEquals(Problem.Code.MALFORMED_JSON, e.problems().get(0).code());
+    }
+
+    @Test
+    void aLongNumberAfterAnotherFieldNamesItsOwnField() {
+        BodyException e = refused("{\"customerId\":\"c1\",\"valueWeight\":" + "1".repeat(100) + "}", "application/json");
+        assertEquals("valueWeight", e.problems().get(0).field());
     }
 }
