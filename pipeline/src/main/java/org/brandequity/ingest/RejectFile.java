@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * a clean import leaves none.
  *
  * <p>What is at the path before the import: a reject file of an earlier run (its first line is
- * this file's header) is removed at start, so that a clean re-run leaves no stale rejects; any
+ * this file's header), or an empty file, is removed at start, so that a clean re-run leaves no stale rejects; any
  * other file is never removed nor overwritten ({@link #check} refuses the import before it reads a
  * row), nor is an input file.
  */
@@ -62,9 +62,13 @@ final class RejectFile implements AutoCloseable {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
-    /** Whether {@code path} is a regular file whose first line is {@link #HEADER}. */
+    /**
+     * Whether {@code path} is a regular file whose first line is {@link #HEADER}, or an empty one
+     * (nothing to lose: a path made beforehand with {@code mktemp} or {@code createTempFile}).
+     */
     private static boolean isRejectFile(Path path) throws IOException {
         if (!Files.isRegularFile(path)) return false;
+        if (Files.size(path) == 0) return true;
         try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             char[] first = new char[HEADER.length() + 2];
             int n = r.read(first);

@@ -105,4 +105,13 @@ class RejectFileTest {
         assertTrue(text.contains("--rejects"), text);
         assertEquals("{}\n", Files.readString(input));
     }
+
+    @Test
+    void anEmptyFileAtTheRejectPathIsAccepted() throws Exception {
+        Path input = Files.writeString(dir.resolve("in.csv"), "a\n1\n");
+        Path empty = Files.createFile(dir.resolve("made-by-mktemp.csv"));
+        FileImport.checkRejectPaths(List.of(input), empty);
+        new RejectFile(empty).close();
+        assertFalse(Files.exists(empty));
+    }
 }
