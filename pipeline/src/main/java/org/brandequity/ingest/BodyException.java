@@ -3,8 +3,10 @@ package org.brandequity.ingest;
 import java.util.List;
 
 /**
- * A request body that cannot be read as items at all: not JSON ({@code 400}) or of a content type
- * this service does not read ({@code 415}). Carries the problems to report.
+ * A request body that cannot be read as items to the end: not JSON or past a parser limit
+ * ({@code 400}), too large ({@code 413}), or of a content type this service does not read
+ * ({@code 415}). Carries the one problem that stopped reading: the problems of items read before
+ * it are not reported, as a malformed body's never were.
  */
 public final class BodyException extends Exception {
     private final int status;
@@ -16,11 +18,12 @@ public final class BodyException extends Exception {
         this.problems = List.of(problem);
     }
 
-    /** The HTTP status to answer with: 400 or 415. */
+    /** The HTTP status to answer with: 400, 413 or 415. */
     public int status() {
         return status;
     }
 
+    /** The one problem that ended reading. */
     public List<Problem> problems() {
         return problems;
     }

@@ -1,7 +1,9 @@
 package org.brandequity.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -11,26 +13,41 @@ import java.io.InputStreamReader;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.brandequity.model.FieldLimits;
 
 /**
  * A CSV file with a header row, parsed by Jackson's CSV dataformat (RFC 4180 quoting, fields over
  * several lines). A row the parser cannot read, or one with a different number of fields than the
  * header, is reported as malformed and reading goes on with the next line.
+ *
+ * <p>Read token by token rather than as a {@code String[]} per row: only the mapping's cells become
+ * strings, and a row with more cells than the header is counted, not held (a line of commas would
+ * otherwise be an array as long as the line). A cell is bounded by Jackson's
+ * {@link StreamReadConstraints} at {@link FieldLimits#ROW_MAX_CHARS}, a mapped cell at
+ * {@link FieldLimits#STRING_MAX_CHARS}, a row at {@link FieldLimits#ROW_MAX_CHARS}, the header at
+ * {@link FieldLimits#CSV_COLUMNS_MAX} columns; a breach is a rejected row.
  */
 final class CsvRows implements RowSource {
-    private static final CsvMapper CSV = CsvMapper.builder()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+    private static final CsvMapper CSV = CsvMapper.builder(new com.fasterxml.jackson.dataformat.csv.CsvFactoryBuilder(
+                    new com.fasterxml.jackson.dataformat.csv.CsvFactory())
+                    // A cell cannot be longer than a row; past this the parser stops holding it.
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(FieldLimits.ROW_MAX_CHARS).build())
+                    .build())
             .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
             .build();
 
     private final Path file;
     private final FileChannel channel;
     private final RecordingReader reader;
-    private final MappingIterator<String[]> rows;
+    private final JsonParser rows;
     private final int columns;
-    private final int[] indexOfSlot;
+    /** For each column, the mapping's slot it fills, or -1. */
+    private final int[] slotOfColumn;
+    private final List<String> header;
+    private final int slots;
     private String[] values;
     private String malformed;
     private long row;
@@ -39,38 +56,47 @@ final class CsvRows implements RowSource {
     private long start;
     private long end;
 
-    CsvRows(Path file, List<String> slots, char separator) throws IOException {
+    CsvRows(Path file, List<String> slotNames, char separator) throws IOException {
         this.file = file;
         FileInputStream in = new FileInputStream(file.toFile());
         this.channel = in.getChannel();
         this.reader = new RecordingReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         CsvSchema schema = CsvSchema.emptySchema().withColumnSeparator(separator);
-        this.rows = CSV.readerFor(String[].class).with(schema).readValues(reader);
-        String[] header;
+        this.rows = CSV.reader(schema).createParser(reader);
+        List<String> names = new ArrayList<>();
         try {
-            header = rows.hasNextValue() ? rows.nextValue() : null;
+            if (rows.nextToken() == JsonToken.START_ARRAY) {
+                for (JsonToken t = rows.nextToken(); t == JsonToken.VALUE_STRING; t = rows.nextToken()) {
+                    if (names.size() == FieldLimits.CSV_COLUMNS_MAX) {
+                        close();
+                        throw new IllegalArgumentException(file + ": the header row has more than " + FieldLimits.CSV_COLUMNS_MAX + " columns");
+                    }
+                    names.add(rows.getText().trim());
+                }
+            }
         } catch (JsonProcessingException e) {
             close();
             throw new IllegalArgumentException(file + ": unreadable header row: " + e.getOriginalMessage());
         }
-        if (header == null) {
+        if (names.isEmpty()) {
             close();
             throw new IllegalArgumentException(file + ": empty file, expected a header row");
         }
-        if (header.length > 0 && !header[0].isEmpty() && header[0].charAt(0) == '\uFEFF') header[0] = header[0].substring(1); // UTF-8 BOM
-        for (int i = 0; i < header.length; i++) header[i] = header[i].trim();
-        this.columns = header.length;
-        List<String> names = Arrays.asList(header);
-        this.indexOfSlot = new int[slots.size()];
-        for (int s = 0; s < slots.size(); s++) {
-            int i = names.indexOf(slots.get(s));
+        if (names.get(0).startsWith("\uFEFF")) names.set(0, names.get(0).substring(1).trim()); // UTF-8 BOM
+        this.columns = names.size();
+        this.header = names;
+        this.slotOfColumn = new int[columns];
+        Arrays.fill(slotOfColumn, -1);
+        for (int s = 0; s < slotNames.size(); s++) {
+            int i = names.indexOf(slotNames.get(s));
             if (i < 0) {
                 close();
-                throw new IllegalArgumentException(file + ": no column '" + slots.get(s) + "' in the header " + names);
+                throw new IllegalArgumentException(file + ": no column '" + slotNames.get(s) + "' in the header " + names);
             }
-            indexOfSlot[s] = i;
+            slotOfColumn[i] = s;
         }
-        this.previousEnd = rows.getCurrentLocation().getCharOffset();
+        this.slots = slotNames.size();
+        this.previousEnd = rows.currentLocation().getCharOffset();
     }
 
     @Override
@@ -78,29 +104,63 @@ final class CsvRows implements RowSource {
         values = null;
         malformed = null;
         start = previousEnd + 1;
-        String[] fields;
+        String[] mapped = new String[slots];
+        int cells = 0;
+        String tooLong = null;
         try {
-            if (!rows.hasNextValue()) return false;
-            fields = rows.nextValue();
+            if (rows.nextToken() == null) return false;
+            for (JsonToken t = rows.nextToken(); t != JsonToken.END_ARRAY && t != null; t = rows.nextToken()) {
+                int slot = cells < columns ? slotOfColumn[cells] : -1;
+                if (slot >= 0) {
+                    String text = rows.getText();
+                    if (text.length() > FieldLimits.STRING_MAX_CHARS && tooLong == null) {
+                        tooLong = "column '" + header.get(cells) + "' holds more than " + FieldLimits.STRING_MAX_CHARS + " characters";
+                    }
+                    mapped[slot] = text;
+                }
+                cells++; // cells past the header are counted, not held
+            }
         } catch (JsonProcessingException e) {
-            // The parser skips to the next line; the row ends at the line end after the error.
+            // The row ends at the line end after the error; the rest of the row's tokens are passed over.
             row++;
             end = reader.lineEnd(e.getLocation() == null ? start : e.getLocation().getCharOffset());
             previousEnd = end;
             malformed = "malformed CSV: " + e.getOriginalMessage().split("\n")[0]
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")");
+            resync();
             return true;
         }
         row++;
-        end = rows.getCurrentLocation().getCharOffset();
+        end = rows.currentLocation().getCharOffset();
         previousEnd = end;
-        if (fields.length != columns) {
-            malformed = "the row has " + fields.length + " fields, the header " + columns;
-            return true;
+        if (cells != columns) {
+            malformed = "the row has " + cells + " fields, the header " + columns;
+        } else if (end - start > FieldLimits.ROW_MAX_CHARS) {
+            malformed = "the row is longer than " + FieldLimits.ROW_MAX_CHARS + " characters";
+        } else if (tooLong != null) {
+            malformed = tooLong;
+        } else {
+            values = mapped;
         }
-        values = new String[indexOfSlot.length];
-        for (int s = 0; s < indexOfSlot.length; s++) values[s] = fields[indexOfSlot[s]];
         return true;
+    }
+
+    /**
+     * After an error, to the end of the row: what Jackson's MappingIterator does after a failed
+     * value. Stops when the parser no longer moves (a second error at the same place).
+     */
+    private void resync() throws IOException {
+        long at = -1;
+        while (true) {
+            try {
+                JsonToken t = rows.nextToken();
+                if (t == null || (t == JsonToken.END_ARRAY)) return;
+            } catch (JsonProcessingException again) {
+                long now = rows.currentLocation().getCharOffset();
+                if (now == at) return;
+                at = now;
+            }
+        }
     }
 
     @Override

@@ -65,6 +65,7 @@ public final class FileImport<T extends SpecificRecord> {
 
     /** Imports {@code options.files()} in order with {@code producer}, which the caller closes. */
     public Summary run(Options options, Producer<String, byte[]> producer, PrintStream progressOut, PrintStream out) throws IOException {
+        checkRejectPaths(options.files(), options.rejects());
         long startNs = System.nanoTime();
         RowMapper mapper = new RowMapper(mapping);
         long shiftMs = 0;
@@ -155,6 +156,21 @@ public final class FileImport<T extends SpecificRecord> {
     /** FILE.rejects.csv next to FILE. */
     public static Path rejectPath(Path file) {
         return file.resolveSibling(file.getFileName() + ".rejects.csv");
+    }
+
+    /**
+     * Refuses, before a row is read, reject paths that would destroy a file: an input, or a file
+     * that is not a reject file of an earlier import ({@link RejectFile#check}).
+     *
+     * @param rejects {@code --rejects}, or null for FILE.rejects.csv next to each file
+     * @throws IllegalArgumentException one line naming {@code --rejects} (exit status 2)
+     */
+    public static void checkRejectPaths(List<Path> files, Path rejects) throws IOException {
+        if (rejects != null) {
+            RejectFile.check(rejects, files, "--rejects");
+            return;
+        }
+        for (Path f : files) RejectFile.check(rejectPath(f), files, "--rejects (default " + f.getFileName() + ".rejects.csv)");
     }
 
     /**

@@ -52,7 +52,8 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
     @Option(names = "--format", paramLabel = "FORMAT", description = "csv or ndjson; default: by extension.")
     String format;
 
-    @Option(names = "--rejects", paramLabel = "PATH", description = "One reject file for all inputs; default FILE.rejects.csv next to each FILE.")
+    @Option(names = "--rejects", paramLabel = "PATH", description = "One reject file for all inputs; default FILE.rejects.csv next to each FILE. Never an input file;"
+                    + " an existing file there must be a reject file of an earlier import (it is replaced), else the import refuses to start.")
     Path rejects;
 
     @Option(names = "--allow-rejects", description = "Exit 0 even when some rows were rejected.")
@@ -81,6 +82,7 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
         for (Path f : files) {
             if (!Files.isReadable(f)) throw new IllegalArgumentException("cannot read " + f);
         }
+        FileImport.checkRejectPaths(files, rejects);
         RowSource.Format fixed = format == null ? null : switch (format.toLowerCase(Locale.ROOT)) {
             case "csv" -> RowSource.Format.CSV;
             case "ndjson", "jsonl" -> RowSource.Format.NDJSON;

@@ -1,6 +1,5 @@
 package org.brandequity.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/profiles} (JSON object, array or NDJSON), {@code GET /health}, {@code GET /metrics}.
  *
  * <p>A request is all or nothing: every item is decoded and validated ({@link ContractCodec}, the
- * pipeline's own rules) before anything is sent; one invalid item refuses the request (400, every
- * problem listed). A valid request's records are serialized (registering the schema on first use),
+ * pipeline's own rules) before anything is sent; one invalid item refuses the request (400, the
+ * first 100 problems listed, the rest counted). The body is read streamed ({@link JsonBodies}),
+ * stopping at the first bound it passes. A valid request's records are serialized (registering the schema on first use),
  * sent, and answered 202 only once Kafka acknowledged every one ({@code acks=all}, idempotent
  * producer). Kafka or the registry not answering within {@code ingest.request.timeout}: 503 with
  * {@code Retry-After}; some records may still land later, and the client's retry of the same body
@@ -69,6 +69,7 @@ public final class IngestServer implements AutoCloseable {
     private final IngestMetrics metrics;
     private final LongSupplier clock;
     private final Javalin app;
+    private final JsonBodies bodies;
     /** Jetty's request threads (bounded, {@code http.max.threads}); the sending and the answers run here too. */
     private final QueuedThreadPool workers;
 
@@ -97,6 +98,7 @@ public final class IngestServer implements AutoCloseable {
         this.metrics = new IngestMetrics(meters);
         this.clock = clock;
         this.workers = HttpServers.threadPool("ingest-http", config.http());
+        this.bodies = new JsonBodies(config.maxBodyBytes(), config.maxItems());
         long timeoutMs = config.requestTimeout().toMillis();
         MetricsServer.Credentials scrapers = config.metricsAuthenticated()
                 ? new MetricsServer.Credentials(config.metricsUser(), config.metricsPassword()) : null;
@@ -104,7 +106,8 @@ public final class IngestServer implements AutoCloseable {
             // The setup every port shares: bounded pool, one connector (https only with tls), idle
             // timeout, connection limit.
             HttpServers.configure(c, workers, config.host(), config.port(), tls, config.http());
-            // Javalin reads at most this many bytes of a body (413 beyond), whatever Content-Length says.
+            // Javalin's bound for the bodies it reads itself (413 beyond, whatever Content-Length
+            // says); the ingestion routes stream theirs and stop at the same bound (JsonBodies).
             c.http.maxRequestSize = config.maxBodyBytes();
             // Graceful stop, Jetty's way: stop accepting, let requests in flight (waiting for their
             // acknowledgements) finish for up to one request timeout and a margin, then close.
@@ -185,20 +188,16 @@ public final class IngestServer implements AutoCloseable {
     private <T extends SpecificRecord> void ingest(Context ctx, Route<T> route) throws BodyException {
         long declared = ctx.req().getContentLengthLong();
         if (declared > config.maxBodyBytes()) throw new Refusal(413, tooLarge(), Map.of(), List.of());
-        List<JsonNode> items = JsonBodies.items(ctx.bodyAsBytes(), ctx.contentType());
-        if (items.size() > config.maxItems()) {
-            throw new Refusal(413, items.size() + " items in one request; at most " + config.maxItems()
-                    + " (ingest.max.items): split it", Map.of(), List.of());
-        }
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         long now = clock.getAsLong();
-        List<Problem> problems = new ArrayList<>();
-        List<T> records = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) records.add(route.codec().decode(items.get(i), i, now, problems));
+        Problems problems = new Problems();
+        // Streamed from the request: no copy of the body, no tree; stops at the first limit.
+        JsonBodies.Read<T> read = bodies.read(ctx.bodyInputStream(), ctx.contentType(), route.codec(), now, problems);
         if (!problems.isEmpty()) {
-            long invalid = problems.stream().mapToInt(Problem::item).distinct().count();
-            throw new Refusal(400, invalid + " of " + items.size() + " items are invalid; nothing was sent", Map.of(), problems);
+            throw new Refusal(400, problems.invalidItems() + " of " + read.items() + " items are invalid; nothing was sent",
+                    Map.of(), problems.listed(), problems.more());
         }
+        List<T> records = read.records();
         ctx.future(() -> send(route, records, deadline)
                 .handleAsync((sent, failure) -> {
                     if (failure == null) {
@@ -248,7 +247,10 @@ public final class IngestServer implements AutoCloseable {
 
     private void answerFailure(Context ctx, Route<?> route, Throwable failure) {
         if (failure instanceof RecordTooLargeException) {
-            json(ctx, 413, error("a record is larger than the producer or broker accepts: " + failure.getMessage()));
+            // The broker's or producer's text names its limits and addresses: it goes to the log, not to the client.
+            log.warn("{}: 413, a record was refused as too large: {}", route.path(), failure.getMessage());
+            json(ctx, 413, error("a record is larger than Kafka accepts (producer max.request.size or the topic's max.message.bytes)")
+                    .put("code", "RECORD_TOO_LARGE"));
             return;
         }
         if (unavailable(failure)) {
@@ -299,6 +301,8 @@ public final class IngestServer implements AutoCloseable {
                 o.put("reason", p.reason());
                 metrics.problem(route, p.code());
             }
+            // Beyond FieldLimits.PROBLEMS_LISTED_MAX, problems are counted, not listed: the answer stays small.
+            if (e.more > 0) body.put("more", e.more);
         }
         json(ctx, e.status, body);
     }
@@ -324,12 +328,19 @@ public final class IngestServer implements AutoCloseable {
         final int status;
         final transient Map<String, String> headers;
         final transient List<Problem> problems;
+        /** Problems found beyond the listed ones. */
+        final long more;
 
         Refusal(int status, String message, Map<String, String> headers, List<Problem> problems) {
+            this(status, message, headers, problems, 0);
+        }
+
+        Refusal(int status, String message, Map<String, String> headers, List<Problem> problems, long more) {
             super(message, null, false, false);
             this.status = status;
             this.headers = headers;
             this.problems = problems;
+            this.more = more;
         }
     }
 }

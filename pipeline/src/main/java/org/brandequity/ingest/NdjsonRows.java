@@ -1,30 +1,51 @@
 package org.brandequity.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import java.io.BufferedReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.brandequity.model.FieldLimits;
 
 /**
  * A file of one JSON object per line. Each line is parsed on its own (Jackson's tree reader), not
  * with one MappingIterator over the whole stream: after a malformed line a streaming parser
  * cannot be trusted to find the next object, and one bad line must not cost the rest of the file.
  * Blank lines are skipped; the row number is the line number.
+ *
+ * <p>Bounds, each a rejected row: a line longer than {@link FieldLimits#ROW_MAX_CHARS} is passed
+ * over without being held; within a line, Jackson's {@link StreamReadConstraints} refuse a number
+ * longer than {@link FieldLimits#NUMERIC_TEXT_MAX_CHARS}, a string or name longer than
+ * {@link FieldLimits#STRING_MAX_CHARS} and nesting deeper than {@link FieldLimits#NESTING_MAX_DEPTH}.
  */
 final class NdjsonRows implements RowSource {
-    private static final ObjectReader JSON = new ObjectMapper().readerFor(JsonNode.class);
+    private static final ObjectReader JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(FieldLimits.NUMERIC_TEXT_MAX_CHARS)
+                            .maxStringLength(FieldLimits.STRING_MAX_CHARS)
+                            .maxNameLength(FieldLimits.STRING_MAX_CHARS)
+                            .maxNestingDepth(FieldLimits.NESTING_MAX_DEPTH)
+                            .build())
+                    .build())
+            .build().readerFor(JsonNode.class);
+    private static final String NOT_KEPT = "(line not kept: longer than " + FieldLimits.ROW_MAX_CHARS + " characters)";
 
     private final FileChannel channel;
-    private final BufferedReader reader;
+    private final Reader reader;
     private final String[][] paths;
+    private final StringBuilder buffer = new StringBuilder();
+    private final char[] chars = new char[1 << 16];
+    private int pos;
+    private int limit;
     private String line;
     private long lineNumber;
     private String[] values;
@@ -33,7 +54,7 @@ final class NdjsonRows implements RowSource {
     NdjsonRows(Path file, List<String> slots) throws IOException {
         FileInputStream in = new FileInputStream(file.toFile());
         this.channel = in.getChannel();
-        this.reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        this.reader = new InputStreamReader(in, StandardCharsets.UTF_8);
         this.paths = slots.stream().map(s -> s.split("\\.")).toArray(String[][]::new);
     }
 
@@ -42,15 +63,19 @@ final class NdjsonRows implements RowSource {
         values = null;
         malformed = null;
         do {
-            line = reader.readLine();
+            line = readLine();
             if (line == null) return false;
             lineNumber++;
         } while (line.isBlank());
+        if (line == NOT_KEPT) {
+            malformed = "the line is longer than " + FieldLimits.ROW_MAX_CHARS + " characters";
+            return true;
+        }
         JsonNode node;
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            malformed = "malformed JSON: " + e.getOriginalMessage() + " (column " + e.getLocation().getColumnNr() + ")";
+            malformed = "malformed JSON: " + e.getOriginalMessage() + (e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")");
             return true;
         }
         if (node == null || !node.isObject()) {
@@ -65,6 +90,48 @@ final class NdjsonRows implements RowSource {
             values[s] = v.isValueNode() ? v.asText() : v.toString();
         }
         return true;
+    }
+
+    /**
+     * The next line without its end ({@code \n}, {@code \r\n} or {@code \r}, as
+     * {@link java.io.BufferedReader#readLine}), null at the end, or {@link #NOT_KEPT} for a line longer than
+     * {@link FieldLimits#ROW_MAX_CHARS}, read to its end but not held. Hand-written:
+     * {@code readLine} has no bound and holds any line whole.
+     */
+    private String readLine() throws IOException {
+        buffer.setLength(0);
+        boolean tooLong = false;
+        int c = read();
+        if (c < 0) return null;
+        for (; c >= 0 && c != '\n'; c = read()) {
+            if (c == '\r') {
+                if (peek() == '\n') pos++;
+                break;
+            }
+            if (tooLong) continue;
+            if (buffer.length() == FieldLimits.ROW_MAX_CHARS) {
+                tooLong = true;
+                buffer.setLength(0);
+                buffer.trimToSize();
+                continue;
+            }
+            buffer.append((char) c);
+        }
+        return tooLong ? NOT_KEPT : buffer.toString();
+    }
+
+    private int read() throws IOException {
+        return pos < limit || fill() ? chars[pos++] : -1;
+    }
+
+    private int peek() throws IOException {
+        return pos < limit || fill() ? chars[pos] : -1;
+    }
+
+    private boolean fill() throws IOException {
+        limit = Math.max(0, reader.read(chars, 0, chars.length));
+        pos = 0;
+        return limit > 0;
     }
 
     @Override

@@ -32,12 +32,16 @@ public record Problem(int item, String field, Code code, String reason) {
         UNKNOWN_SYMBOL,
         /** A time that is neither ISO-8601 with an offset nor epoch milliseconds. */
         BAD_TIME,
+        /** An object with more than {@link org.brandequity.model.FieldLimits#FIELDS_PER_OBJECT_MAX} fields; the rest is not read. */
+        TOO_MANY_FIELDS,
         MISSING_FIELD,
         OUT_OF_RANGE,
         INVALID_ID,
         KEY_MISMATCH,
         FUTURE_EVENT_TIME,
-        NULL_KEY;
+        NULL_KEY,
+        /** A string longer than its bound in {@link org.brandequity.model.FieldLimits}. */
+        TOO_LONG;
 
         static Code of(DeadLetterReason reason) {
             return valueOf(reason.name());

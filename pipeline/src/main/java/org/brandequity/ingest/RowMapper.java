@@ -11,6 +11,7 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.brandequity.ingest.ImportMapping.Contract;
 import org.brandequity.ingest.ImportMapping.Rule;
+import org.brandequity.model.FieldLimits;
 
 /**
  * A mapping compiled once per file: turns the raw values of its columns into the contract's JSON
@@ -159,7 +160,7 @@ public final class RowMapper {
             case STRING, ENUM -> JSON.textNode(raw);
             case BOOLEAN -> booleanOf(raw);
             case TIMESTAMP -> JSON.numberNode(c.rule.time().parse(raw));
-            case INT, LONG, DOUBLE -> number(c, raw);
+            case INT, LONG, DOUBLE -> number(c, numericText(raw));
         };
     }
 
@@ -182,6 +183,17 @@ public final class RowMapper {
             case LONG -> JSON.numberNode(Math.round(y));
             default -> JSON.numberNode(y);
         };
+    }
+
+    /**
+     * {@code raw}, when it is short enough to be a number: the length is checked before any parse,
+     * which costs time in the length of the text.
+     */
+    private static String numericText(String raw) {
+        if (raw.length() > FieldLimits.NUMERIC_TEXT_MAX_CHARS) {
+            throw new IllegalArgumentException("a number of more than " + FieldLimits.NUMERIC_TEXT_MAX_CHARS + " characters is not read");
+        }
+        return raw;
     }
 
     private static int wholeNumber(String raw) {

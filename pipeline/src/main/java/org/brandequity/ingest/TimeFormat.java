@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
+import org.brandequity.model.FieldLimits;
 
 /**
  * How a time column is written, compiled once per mapping: {@code iso} (ISO-8601, with or without
@@ -72,6 +73,10 @@ public final class TimeFormat {
      * @throws DateTimeException with a message naming the expected format
      */
     public long parse(String value) {
+        // Bounded before any parse: a parse costs time in the length of the text, and the message
+        // below would echo it whole.
+        int max = kind == Kind.EPOCH_MILLIS || kind == Kind.EPOCH_SECONDS ? FieldLimits.NUMERIC_TEXT_MAX_CHARS : FieldLimits.TIME_TEXT_MAX_CHARS;
+        if (value.length() > max) throw new DateTimeException("a time of more than " + max + " characters is not read (format " + text + ")");
         try {
             return switch (kind) {
                 case EPOCH_MILLIS -> Long.parseLong(value);

@@ -48,9 +48,30 @@ public final class FieldLimits {
     /**
      * A number written as text (JSON numbers, CSV cells, times as epoch numbers): parsing a long
      * digit string costs time quadratic in its length, so it is refused before it is parsed.
-     * 32 characters hold every long, every double's shortest form and every ISO-8601 instant.
+     * 32 characters hold every long and every double's shortest form.
      */
     public static final int NUMERIC_TEXT_MAX_CHARS = 32;
+    /**
+     * A time written as text (ISO-8601, or an import's own pattern): the longest ISO-8601 instant,
+     * with nanoseconds and an offset in seconds, has 38 characters; room for a spelt-out pattern.
+     */
+    public static final int TIME_TEXT_MAX_CHARS = 64;
+    /**
+     * Any one JSON string or CSV cell, and any JSON field name. Four times the longest bounded
+     * field (ids, 256 bytes), so that a string a little over its bound still reaches the
+     * validators and gets their exact answer; beyond this the parser stops reading it (Jackson's
+     * {@code StreamReadConstraints}) before it holds a copy of a hostile string.
+     */
+    public static final int STRING_MAX_CHARS = 1024;
+    /** Nesting of JSON arrays and objects; the contracts need 3 (array, item, spend). */
+    public static final int NESTING_MAX_DEPTH = 16;
+    /**
+     * One line of an imported NDJSON file, or the fields of one CSV row (header included): a
+     * row longer than this is a rejected row, read no further. Room for a wide survey export.
+     */
+    public static final int ROW_MAX_CHARS = 1 << 20;
+    /** Columns of an imported CSV file's header (and so cells of any row). */
+    public static final int CSV_COLUMNS_MAX = 4096;
     /** Fields in one JSON object of a request body; the contracts have at most 12. */
     public static final int FIELDS_PER_OBJECT_MAX = 64;
     /** Problems listed in one 400 answer or rejected row; the rest are counted, not listed. */
@@ -66,6 +87,13 @@ public final class FieldLimits {
             new Limit("spend.currency", CURRENCY_MAX_CHARS, Unit.CHARACTERS, "carried to consumers"),
             new Limit("numeric text (JSON number, CSV cell)", NUMERIC_TEXT_MAX_CHARS, Unit.CHARACTERS,
                     "parsing long digit strings costs quadratic time"),
+            new Limit("time text (ISO-8601, import pattern)", TIME_TEXT_MAX_CHARS, Unit.CHARACTERS,
+                    "the longest ISO-8601 instant has 38; refused before it is parsed"),
+            new Limit("any JSON string or name, CSV cell", STRING_MAX_CHARS, Unit.CHARACTERS,
+                    "the parser stops before it holds a copy of a longer one"),
+            new Limit("JSON nesting depth", NESTING_MAX_DEPTH, Unit.COUNT, "the contracts need 3"),
+            new Limit("imported row (NDJSON line, CSV row)", ROW_MAX_CHARS, Unit.CHARACTERS, "read no further: a rejected row"),
+            new Limit("imported CSV columns", CSV_COLUMNS_MAX, Unit.COUNT, "cells of any one row"),
             new Limit("fields per JSON object", FIELDS_PER_OBJECT_MAX, Unit.COUNT, "the contracts have at most 12"),
             new Limit("problems listed per answer", PROBLEMS_LISTED_MAX, Unit.COUNT, "the rest are counted"));
 

@@ -155,4 +155,18 @@ class ContractCodecTest {
         CustomerProfile p = new CustomerProfile("c1", "high-value", "gold", 2.5, Instant.parse("2020-01-01T00:00:00Z"));
         assertEquals(p, profiles.decode(profiles.encode(p), 0, NOW, problems));
     }
+
+    @Test
+    void aWrongTypeForANestedPrimitiveIsAProblemNotACrash() {
+        // Found by DoorsFuzzTest: a null put into spend.amount (a primitive double) threw, a 500.
+        assertNull(decode("{" + MINIMAL + ",'spend':{'amount':'plenty','currency':'EUR'}}"));
+        assertEquals(List.of("spend.amount"), problems.stream().map(Problem::field).toList());
+        assertEquals(Problem.Code.WRONG_TYPE, problems.get(0).code());
+    }
+
+    @Test
+    void aNumberTooLargeForADoubleIsAWrongType() {
+        assertNull(decode("{" + MINIMAL + ",'spend':{'amount':1e999,'currency':'EUR'}}"));
+        assertEquals(Problem.Code.WRONG_TYPE, problems.get(0).code());
+    }
 }
