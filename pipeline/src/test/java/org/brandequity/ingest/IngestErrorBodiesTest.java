@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -99,6 +100,17 @@ class IngestErrorBodiesTest {
         assertEquals(503, r.statusCode(), r.body());
         JsonNode body = JSON.readTree(r.body());
         assertEquals("UNAVAILABLE", body.path("code").asText(), r.body());
+        assertNoInternals(r, failure);
+    }
+
+    @Test
+    void aRecordKafkaRefusesAsTooLargeIsAnswered413WithAProblemCodeAndNoBrokerText() throws Exception {
+        RecordTooLargeException failure = new RecordTooLargeException("The request included a message larger than the max message size the server "
+                + BROKER + " will accept.");
+        HttpResponse<String> r = postFailingWith(failure);
+
+        assertEquals(413, r.statusCode(), r.body());
+        assertEquals("RECORD_TOO_LARGE", JSON.readTree(r.body()).path("code").asText(), r.body());
         assertNoInternals(r, failure);
     }
 }
