@@ -62,6 +62,13 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     static final int UNKNOWN_ID_CACHE_SIZE = 1_000;
     /** Unknown schema ids and when the registry said so (System.nanoTime); bounded, shared by threads. */
     private final Cache<Integer, Long> unknownIds = new SynchronizedCache<>(new LRUCache<>(UNKNOWN_ID_CACHE_SIZE));
+    /** System.nanoTime, or a test's clock. */
+    private volatile java.util.function.LongSupplier nanoClock = System::nanoTime;
+
+    /** For tests: the clock the unknown-id expiry reads, in nanoseconds. */
+    void nanoClock(java.util.function.LongSupplier clock) {
+        this.nanoClock = clock;
+    }
 
     /** Schema id of {@link #readerSchema} per topic, so the registry is asked once per topic. */
     private final ConcurrentHashMap<String, Integer> idsByTopic = new ConcurrentHashMap<>();
@@ -194,7 +201,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         Decoding<T> decoding = decodings.get(id);
         if (decoding == null) {
             Long unknownSince = unknownIds.get(id);
-            if (unknownSince != null && System.nanoTime() - unknownSince < UNKNOWN_ID_RETRY_MS * 1_000_000L) {
+            if (unknownSince != null && nanoClock.getAsLong() - unknownSince < UNKNOWN_ID_RETRY_MS * 1_000_000L) {
                 throw new WireFormatException(WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
                         "Record on topic " + topic + " names schema id " + id + ", which the registry did not know "
                                 + "when last asked (asked again " + UNKNOWN_ID_RETRY_MS / 1000 + " s after that)");
@@ -203,7 +210,7 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
             try {
                 writerSchema = registry.schemaById(id);
             } catch (UnknownSchemaIdException e) {
-                unknownIds.put(id, System.nanoTime());
+                unknownIds.put(id, nanoClock.getAsLong());
                 throw new WireFormatException(WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
                         "Record on topic " + topic + " names schema id " + id + ", unknown to the registry: "
                                 + e.getMessage(), e);
