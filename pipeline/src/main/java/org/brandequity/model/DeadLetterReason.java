@@ -43,7 +43,13 @@ public enum DeadLetterReason {
      * processed and its state kept, that one record is lost. Never for a changelog record: that fails
      * the task (see {@code DeadLetterProductionHandler}).
      */
-    OUTPUT_REFUSED
+    OUTPUT_REFUSED,
+    /**
+     * The customer's ledger already remembers the most event ids it may (2,000 within dedup.horizon):
+     * a flood of distinct ids for one customer, which would grow the ledger's changelog record past
+     * the broker's limit. Dropped, counted nowhere.
+     */
+    TOO_MANY_EVENTS
     // No reason for "anything else a processor failed on": such a failure fails the task, so that
     // exactly-once rolls the event back instead of committing it half-applied (DeadLetterProcessingHandler).
 }

@@ -140,6 +140,22 @@ class HostileInputTopologyTest {
         assertEquals(100, pipeline.counters.deadLetters(DeadLetterReason.UNKNOWN_SCHEMA_ID));
     }
 
+    @Test
+    void aFloodOfDistinctEventIdsForOneCustomerIsCappedAndTheNextCustomersEventIsCounted() {
+        for (int i = 0; i < CustomerLedgers.MAX_REMEMBERED_EVENTS; i++) pipeline.send(rated("flood", minutes(1), 4));
+        assertTrue(pipeline.deadLetters.isEmpty(), "up to the cap, every event counts");
+        pipeline.send(rated("flood", minutes(1), 4));
+        TestRecord<byte[], byte[]> dead = pipeline.deadLetters.readRecord();
+        assertEquals(DeadLetterReason.TOO_MANY_EVENTS.name(), PipelineDriver.header(dead, DeadLetters.REASON_HEADER));
+
+        pipeline.send(rated("c1", minutes(2), 5));
+        pipeline.advanceStreamTime(minutes(12));
+        java.util.List<CustomerExperienceScore> scores = pipeline.customerScores.readValuesToList();
+        assertEquals(CustomerLedgers.MAX_REMEMBERED_EVENTS, scores.stream().filter(w -> w.getCustomerId().equals("flood"))
+                .mapToLong(CustomerExperienceScore::getEvents).sum());
+        assertEquals(1, scores.stream().filter(w -> w.getCustomerId().equals("c1")).mapToLong(CustomerExperienceScore::getEvents).sum());
+    }
+
     /** A valid event, the bad input, a valid event: one dead letter, both valid events counted. */
     private TestRecord<byte[], byte[]> deadLettered(DeadLetterReason reason, Runnable badInput) {
         pipeline.send(rated("c1", minutes(1), 5));
