@@ -35,6 +35,15 @@ class WireDecoderFuzzTest {
      */
     private static final long FIXED_ALLOWANCE = 1 << 20;
     private static final long PER_INPUT_BYTE = 16;
+    /**
+     * What a first decode down a new path may allocate once, then never again for the same input:
+     * class loading (about 1.6 MB seen) and the one-time explanation of why a writer schema cannot
+     * be read (Avro's compatibility check, about 50 MB, then kept per writer schema: bounded by the
+     * registry's schemas, not by input). Above this, even a one-off is a finding. Avro's scratch
+     * buffer, grown once per thread by a honoured prefix up to AvroLimits' 16 MiB, is below it:
+     * BoundedDecoderTest checks that case with a warm-up that cannot hide it.
+     */
+    private static final long ONE_TIME_MAX = 64 << 20;
 
     static {
         // Ids 1 (interactions) and 2 (profiles), the ids the seed inputs carry; resolving readers are
@@ -60,7 +69,7 @@ class WireDecoderFuzzTest {
         long allocated = allocationOfOneDecode(serde, topic, data);
         // The first decode down a path may load classes, compile code or fill a cache (a registry miss):
         // one-time costs. Only what the same input allocates again is held against it.
-        if (allocated > bound) allocated = allocationOfOneDecode(serde, topic, data);
+        if (allocated > bound && allocated <= ONE_TIME_MAX) allocated = allocationOfOneDecode(serde, topic, data);
         assertTrue(allocated <= bound, "decoding " + data.length + " bytes allocated " + allocated + " bytes");
     }
 
