@@ -90,7 +90,10 @@ public final class DeadLetters {
             if (!h.key().startsWith("__streams.errors.") && !budget.add(headers, h.key(), h.value())) dropped++;
         }
         if (dropped > 0) headers.add(DROPPED_HEADERS_HEADER, Integer.toString(dropped).getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(full.topic(), full.partition(), full.timestamp(), key, value, headers);
+        // Profiles are read with timestamp 0 (BrandEquityTopology): a dead letter stamped 1970 would be
+        // deleted by the topic's retention at once, so it takes the wall clock instead.
+        Long timestamp = full.timestamp() == null || full.timestamp() <= 0 ? Long.valueOf(System.currentTimeMillis()) : full.timestamp();
+        return new ProducerRecord<>(full.topic(), full.partition(), timestamp, key, value, headers);
     }
 
     private static byte[] cut(byte[] bytes, int max, String sizeHeader, String digestHeader, Headers headers, Budget budget) {

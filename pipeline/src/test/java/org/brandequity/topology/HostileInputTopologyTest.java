@@ -71,6 +71,8 @@ class HostileInputTopologyTest {
         TestRecord<byte[], byte[]> dead = deadLetteredProfile(DeadLetterReason.TOO_LONG,
                 () -> pipeline.profile(profile("c1", "x".repeat(10_000))));
         assertTrue(PipelineDriver.header(dead, DeadLetters.DETAIL_HEADER).contains("segment"));
+        // Profiles are processed at time 0; a dead letter stamped 1970 would be deleted by retention at once.
+        assertTrue(dead.timestamp() > 0, "stamped with the wall clock: " + dead.timestamp());
     }
 
     @Test
