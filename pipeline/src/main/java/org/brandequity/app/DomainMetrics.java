@@ -55,12 +55,21 @@ public final class DomainMetrics implements OutputWatcher.Listener {
     private final LongSupplier clock;
     private final Set<String> labelledSegments;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
-    /** The latest alert record per scope:subject. */
-    private final Map<String, ScoreDropAlert> alerts = new ConcurrentHashMap<>();
+    /**
+     * How many segments outside {@code metrics.segments} the segment maps below remember (issue 21:
+     * unbounded, they grew with every segment name a profile sent). Beyond it, the segment updated
+     * least recently is forgotten: {@value #OTHER}'s gauges then fold the latest windows and alerts of
+     * the 1,000 most recently active such segments. Labelled segments, touchpoints and the brand are
+     * never forgotten (their number is bounded by config and by the schema).
+     */
+    static final int MAX_UNLABELLED_SEGMENTS = 1_000;
+    /** The latest alert record per scope:subject; segment subjects outside metrics.segments bounded. */
+    private final Map<String, ScoreDropAlert> alerts = boundedByRecentUse(
+            key -> !key.startsWith(AlertScope.SEGMENT.name() + ":") || labelledSegments().contains(key.substring(key.indexOf(':') + 1)));
     private final Map<String, TouchpointContribution> touchpoints = new ConcurrentHashMap<>();
     private final Map<String, StageContribution> stages = new ConcurrentHashMap<>();
-    /** The latest window of every segment, each under its own name (folded into labels by {@link #refresh()}). */
-    private final Map<String, SegmentExperienceScore> segmentScores = new ConcurrentHashMap<>();
+    /** The latest window of each segment, under its own name (folded into labels by {@link #refresh()}); bounded. */
+    private final Map<String, SegmentExperienceScore> segmentScores = boundedByRecentUse(segment -> labelledSegments().contains(segment));
     private final AtomicBoolean scoresChanged = new AtomicBoolean();
     private final AtomicBoolean alertsChanged = new AtomicBoolean();
     private volatile BrandEquity equity;
@@ -247,6 +256,57 @@ public final class DomainMetrics implements OutputWatcher.Listener {
         alertsChanged.set(true);
     }
 
+    private Set<String> labelledSegments() {
+        return labelledSegments;
+    }
+
+    /**
+     * A map in least-recently-used order that keeps every key {@code kept} accepts and at most
+     * {@link #MAX_UNLABELLED_SEGMENTS} others, dropping the least recently used of those. Synchronized:
+     * the stream threads write it, the scrape reads it (iterate under its lock).
+     */
+    private static <V> Map<String, V> boundedByRecentUse(java.util.function.Predicate<String> kept) {
+        return java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<String, V>(64, 0.75f, true) {
+            private int others;
+
+            @Override
+            public V put(String key, V value) {
+                boolean added = !containsKey(key);
+                V old = super.put(key, value);
+                if (added && !kept.test(key) && ++others > MAX_UNLABELLED_SEGMENTS) {
+                    for (java.util.Iterator<String> it = keySet().iterator(); it.hasNext(); ) {
+                        if (!kept.test(it.next())) {
+                            it.remove();
+                            others--;
+                            break;
+                        }
+                    }
+                }
+                return old;
+            }
+
+            @Override
+            public V merge(String key, V value, java.util.function.BiFunction<? super V, ? super V, ? extends V> remap) {
+                V old = get(key);
+                V now = old == null ? value : remap.apply(old, value);
+                put(key, now);
+                return now;
+            }
+        });
+    }
+
+    /** A copy of {@code map}'s values, taken under its lock. */
+    private static <V> List<V> valuesOf(Map<String, V> map) {
+        synchronized (map) {
+            return new ArrayList<>(map.values());
+        }
+    }
+
+    /** How many segments' latest windows are remembered (labelled and others): for tests. */
+    int rememberedSegmentScores() {
+        return segmentScores.size();
+    }
+
     /** The label of {@code segment}: its name when {@code metrics.segments} names it, else {@value #OTHER}. */
     public String segmentLabel(String segment) {
         return labelledSegments.contains(segment) ? segment : OTHER;
@@ -297,7 +357,7 @@ public final class DomainMetrics implements OutputWatcher.Listener {
         // Per label, the latest windows of its segments that start at the newest start among them: a
         // segment whose latest window is older has no customers in the newest one.
         Map<String, List<SegmentExperienceScore>> newest = new TreeMap<>();
-        for (SegmentExperienceScore s : segmentScores.values()) {
+        for (SegmentExperienceScore s : valuesOf(segmentScores)) {
             newest.compute(segmentLabel(s.getSegment()), (label, members) -> {
                 int order = members == null ? 1 : s.getWindowStart().compareTo(members.get(0).getWindowStart());
                 if (order > 0) return new ArrayList<>(List.of(s));
@@ -312,7 +372,7 @@ public final class DomainMetrics implements OutputWatcher.Listener {
 
     private void foldAlerts() {
         Map<AlertKey, AlertFold> byKey = new java.util.HashMap<>();
-        for (ScoreDropAlert a : alerts.values()) {
+        for (ScoreDropAlert a : valuesOf(alerts)) {
             String subject = a.getScope() == AlertScope.SEGMENT ? segmentLabel(a.getSubject()) : a.getSubject();
             byKey.merge(new AlertKey(a.getScope().name(), subject),
                     new AlertFold(a.getState() == AlertState.FIRING ? 1 : 0, a.getDrop()), AlertFold::plus);

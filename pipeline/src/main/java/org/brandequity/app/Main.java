@@ -43,6 +43,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // First, before any Avro class checks a length: Avro reads its limits once (issue 21).
+        org.brandequity.wire.AvroLimits.apply();
         System.exit(commandLine("brand-equity.jar", Cli.system()).execute(args));
     }
 

@@ -62,7 +62,7 @@ public final class StoreQueries {
         this.streams = streams;
         this.config = config;
         this.self = self;
-        this.ledgers = new EquityLedgers(config.model());
+        this.ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
         this.windows = WindowGrid.of(config.windowSize(), config.windowAdvance(), config.windowGrace());
     }
 

@@ -42,6 +42,7 @@ public record PipelineConfig(
         Duration dedupHorizon,
         Duration maxFutureSkew,
         Duration equityFlushInterval,
+        int equityMaxSegments,
         String processingGuarantee,
         int streamThreads,
         int standbyReplicas,
@@ -258,6 +259,7 @@ public record PipelineConfig(
                 duration(c, DEDUP_HORIZON_CONFIG),
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
+                c.getInt(EQUITY_MAX_SEGMENTS_CONFIG),
                 c.getString(PROCESSING_GUARANTEE_CONFIG),
                 c.getInt(NUM_STREAM_THREADS_CONFIG),
                 c.getInt(NUM_STANDBY_REPLICAS_CONFIG),
@@ -334,6 +336,7 @@ public record PipelineConfig(
         p.put(DEDUP_HORIZON_CONFIG, Durations.format(dedupHorizon));
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
+        p.put(EQUITY_MAX_SEGMENTS_CONFIG, Integer.toString(equityMaxSegments));
         p.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
         p.put(NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));

@@ -38,6 +38,7 @@ public final class PipelineKeys {
     public static final String LATE_HORIZON_CONFIG = "late.horizon";
     public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
     public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
+    public static final String EQUITY_MAX_SEGMENTS_CONFIG = "equity.max.segments";
     public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
     public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
@@ -163,6 +164,13 @@ public final class PipelineKeys {
                 // delta records a second.
                 .define(EQUITY_FLUSH_INTERVAL_CONFIG, Type.STRING, "250ms", Validators.durationAtLeast(1), Importance.LOW,
                         "Wall-clock interval at which each task folds its pending experience into the brand.")
+                // Segment names are free strings from the profiles: uncapped, a flood of names grew the
+                // equity record (and its changelog and repartition records) without bound (issue 21).
+                // 1,000 segments x the touchpoint x stage cells that occur stay far under 1 MiB.
+                .define(EQUITY_MAX_SEGMENTS_CONFIG, Type.INT, 1000, Range.between(1, 10_000), Importance.LOW,
+                        "Most segments brand equity keeps cells of their own for, besides those named in model.segment.weights "
+                                + "and unassigned; beyond it, the smallest names (in String order) are kept and every other "
+                                + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged.")
                 .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                         ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
                         "Kafka Streams processing guarantee.")

@@ -26,7 +26,30 @@ public enum DeadLetterReason {
     /** The event arrived more than the grace period behind stream time; its windows are closed. */
     TOO_LATE,
     /** A string is longer than its bound in {@link FieldLimits}. */
-    TOO_LONG
+    TOO_LONG,
+    /**
+     * The record has a key and no value (a tombstone) on the interactions topic, where every record
+     * must be an event. (On the compacted profiles topic a tombstone deletes the customer's profile.)
+     */
+    TOMBSTONE,
+    /**
+     * The value is larger than an input record may be (64 KiB, far above any legitimate record) and was
+     * not decoded; the dead letter keeps only a prefix of it, with its size and SHA-256 digest.
+     */
+    OVERSIZED,
+    /**
+     * An output, repartition or dead-letter record that processing this input produced was refused for
+     * good (larger than the topic's {@code max.message.bytes}, or not serializable); the input was
+     * processed and its state kept, that one record is lost. Never for a changelog record: that fails
+     * the task (see {@code DeadLetterProductionHandler}).
+     */
+    OUTPUT_REFUSED,
+    /**
+     * The customer's ledger already remembers the most event ids it may (2,000 within dedup.horizon):
+     * a flood of distinct ids for one customer, which would grow the ledger's changelog record past
+     * the broker's limit. Dropped, counted nowhere.
+     */
+    TOO_MANY_EVENTS
     // No reason for "anything else a processor failed on": such a failure fails the task, so that
     // exactly-once rolls the event back instead of committing it half-applied (DeadLetterProcessingHandler).
 }

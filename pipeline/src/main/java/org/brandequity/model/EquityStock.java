@@ -4,7 +4,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.brandequity.avro.LifecycleStage;
@@ -35,11 +37,50 @@ import org.brandequity.avro.Touchpoint;
  * cells at most per brand: segments &times; touchpoints &times; stages that actually occur).
  */
 public final class EquityStock {
+    /**
+     * The segment that takes the cells of every segment beyond {@link SegmentCap#max()}: the same
+     * name as the metrics' fold label ({@code DomainMetrics.OTHER}). A profile segment literally named
+     * {@code other} shares it.
+     */
+    public static final String OVERFLOW_SEGMENT = "other";
+
+    /**
+     * How many segments the stock keeps cells of their own for (issue 21: segment names are free
+     * strings from the profiles, and without a cap the equity record grew with every one of them).
+     * Segments in {@code uncapped} (the operator's: those with a configured weight, and
+     * {@code unassigned}) always keep their own cells and do not count. Of the others, the stock
+     * keeps the {@code max} smallest names (String order) it has seen; every other segment's cells are
+     * summed into {@link #OVERFLOW_SEGMENT}. When a smaller name arrives at the cap, the largest kept
+     * one is folded into the overflow for good.
+     *
+     * <p>Why the smallest names and not the first to arrive: the kept set is then the same whatever
+     * order the deltas are merged in (no restored, merged or replayed stock disagrees with another),
+     * so a batch recomputation gets the same cells; and the sums are linear, so folding a segment
+     * later gives exactly the sums folding it at once would. The total and every touchpoint and stage
+     * view are unchanged by the cap; only segment breakdowns are folded.
+     */
+    public record SegmentCap(int max, Set<String> uncapped) {
+        public static final SegmentCap NONE = new SegmentCap(Integer.MAX_VALUE, Set.of());
+
+        public SegmentCap {
+            if (max < 0) throw new IllegalArgumentException("the segment cap must be >= 0: " + max);
+            uncapped = Set.copyOf(uncapped);
+        }
+
+        /** Whether {@code segment} is exempt from the cap (the overflow itself included). */
+        public boolean exempt(String segment) {
+            return segment.equals(OVERFLOW_SEGMENT) || uncapped.contains(segment);
+        }
+    }
+
     private final Decay decay;
+    private final SegmentCap cap;
     private long asOf = Long.MIN_VALUE;
     private long events;
     // Sorted, so every sum over the cells is taken in the same order however the stock was built.
-    private final Map<Cell, Sums> cells = new TreeMap<>();
+    private final TreeMap<Cell, Sums> cells = new TreeMap<>();
+    /** The capped segments that have cells of their own; the largest is the first folded. */
+    private final TreeSet<String> kept = new TreeSet<>();
 
     /** One (segment, touchpoint, stage) cell of the cross breakdown. */
     public record Cell(String segment, Touchpoint touchpoint, LifecycleStage stage) implements Comparable<Cell> {
@@ -100,8 +141,46 @@ public final class EquityStock {
         }
     }
 
+    /** A stock without a segment cap. */
     public EquityStock(Decay decay) {
+        this(decay, SegmentCap.NONE);
+    }
+
+    public EquityStock(Decay decay, SegmentCap cap) {
         this.decay = decay;
+        this.cap = cap;
+    }
+
+    /**
+     * The segment {@code segment}'s cells go under: itself, or {@link #OVERFLOW_SEGMENT} beyond the
+     * cap. May fold the largest kept segment into the overflow to make room for a smaller name.
+     */
+    private String segmentFor(String segment) {
+        if (cap.exempt(segment) || kept.contains(segment)) return segment;
+        if (kept.size() < cap.max()) {
+            kept.add(segment);
+            return segment;
+        }
+        if (kept.isEmpty() || segment.compareTo(kept.last()) > 0) return OVERFLOW_SEGMENT;
+        foldIntoOverflow(kept.pollLast());
+        kept.add(segment);
+        return segment;
+    }
+
+    /** Moves every cell of {@code segment} to the same touchpoint and stage of the overflow segment. */
+    private void foldIntoOverflow(String segment) {
+        Map<Cell, Sums> of = cells.subMap(new Cell(segment, Touchpoint.values()[0], LifecycleStage.values()[0]), true,
+                new Cell(segment, Touchpoint.values()[Touchpoint.values().length - 1],
+                        LifecycleStage.values()[LifecycleStage.values().length - 1]), true);
+        // A copy of the keys and values, not of the entries: TreeMap reuses an entry object when it deletes another.
+        Map<Cell, Sums> moved = new TreeMap<>(of);
+        of.clear();
+        moved.forEach((c, v) -> cells.merge(new Cell(OVERFLOW_SEGMENT, c.touchpoint(), c.stage()), v, Sums::plus));
+    }
+
+    private Cell capped(Cell c) {
+        String segment = segmentFor(c.segment());
+        return segment.equals(c.segment()) ? c : new Cell(segment, c.touchpoint(), c.stage());
     }
 
     /** The equity weight c = &omega;_segment &times; customer value weight &times; event weight. */
@@ -128,7 +207,8 @@ public final class EquityStock {
 
     /** Adds {@code sums} valued at {@code time} to one (segment, touchpoint, stage) cell. */
     public EquityStock add(String segment, Touchpoint touchpoint, LifecycleStage stage, long time, Sums sums, long eventCount) {
-        cells.merge(new Cell(segment, touchpoint, stage), align(time, sums), Sums::plus);
+        Sums aligned = align(time, sums);
+        cells.merge(new Cell(segmentFor(segment), touchpoint, stage), aligned, Sums::plus);
         events += eventCount;
         return this;
     }
@@ -138,7 +218,7 @@ public final class EquityStock {
         if (other.isEmpty()) return this;
         align(other.asOf, Sums.ZERO);
         double f = decay.factor(other.asOf, asOf);
-        other.cells.forEach((k, v) -> cells.merge(k, v.scaled(f), Sums::plus));
+        other.cells.forEach((k, v) -> cells.merge(capped(k), v.scaled(f), Sums::plus));
         events += other.events;
         return this;
     }
@@ -160,7 +240,10 @@ public final class EquityStock {
         this.asOf = asOf;
         this.events = events;
         this.cells.clear();
-        this.cells.putAll(cells);
+        this.kept.clear();
+        // Through the cap: a stock stored under a higher cap (or none) is folded to this one's.
+        // In cell order, so that the kept set and any folded sums come out the same however the map was built.
+        new TreeMap<>(cells).forEach((k, v) -> this.cells.merge(capped(k), v, Sums::plus));
         return this;
     }
 

@@ -23,6 +23,7 @@ public final class InteractionValidator {
     /** The first violation in check order, or null when {@code e} keyed by {@code key} can be counted. */
     public Violation validate(String key, CustomerInteraction e, long nowMs) {
         if (key == null) return nullKey();
+        if (e == null) return tombstone();
         if (blank(e.getEventId())) return missing("eventId");
         Violation v = FieldLimits.checkBytes("eventId", e.getEventId(), FieldLimits.ID_MAX_BYTES);
         if (v == null) v = customerIdViolation(key, e);
@@ -37,6 +38,10 @@ public final class InteractionValidator {
     public List<Violation> validateAll(String key, CustomerInteraction e, long nowMs) {
         List<Violation> all = new ArrayList<>(2);
         if (key == null) all.add(nullKey());
+        if (e == null) {
+            all.add(tombstone());
+            return all;
+        }
         if (blank(e.getEventId())) all.add(missing("eventId"));
         add(all, FieldLimits.checkBytes("eventId", e.getEventId(), FieldLimits.ID_MAX_BYTES));
         add(all, customerIdViolation(key, e));
@@ -51,6 +56,11 @@ public final class InteractionValidator {
         add(all, spendViolation(e));
         if (time == null) add(all, futureViolation(e, nowMs));
         return all;
+    }
+
+    /** A key and no value: a deletion marker, which means nothing on an event stream (issue 21). */
+    private static Violation tombstone() {
+        return new Violation(DeadLetterReason.TOMBSTONE, "record value is null (a tombstone); an interaction is never deleted");
     }
 
     private static Violation nullKey() {

@@ -5,9 +5,10 @@ import java.util.List;
 import org.brandequity.avro.CustomerProfile;
 
 /**
- * What a profile must satisfy to be taken in through the ingestion doors (HTTP and file import).
- * The topology itself applies any profile it can decode (the latest wins); these checks keep a
- * profile it would apply wrongly from being written at all: an empty customer id or segment, a NUL
+ * What a profile must satisfy to be taken in through the ingestion doors (HTTP and file import),
+ * and to be applied by the topology, which dead-letters a profile that breaks it (a producer can
+ * write the profiles topic directly) and keeps the customer's previous one. The checks refuse a
+ * profile that would be applied wrongly or grow state without bound: an empty customer id or segment, a NUL
  * in the id (state-store keys reserve it), or a value weight that is negative or not a number, which
  * would turn the customer's contribution to brand equity ({@code segment weight × value weight × w})
  * around or into NaN.

@@ -53,8 +53,9 @@ public final class AppSerdes {
     private final Serde<EquityWindowSamples> equitySamples = new AvroBinarySerde<>(EquityWindowSamples.class);
 
     public AppSerdes(SchemaRegistryClient registry) {
-        interaction = value(registry, CustomerInteraction.class);
-        profile = value(registry, CustomerProfile.class);
+        // Written by producers outside the pipeline: values over WireFormat.MAX_INPUT_VALUE_BYTES are refused unread.
+        interaction = ConfluentAvroSerde.input(registry, CustomerInteraction.class);
+        profile = ConfluentAvroSerde.input(registry, CustomerProfile.class);
         customerScore = value(registry, CustomerExperienceScore.class);
         segmentScore = value(registry, SegmentExperienceScore.class);
         touchpointScore = value(registry, TouchpointExperienceScore.class);

@@ -129,7 +129,7 @@ public final class BrandEquityTopology {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(StreamsSettings.of(config, counters))));
         PipelineConfig.Topics topics = config.topics();
         ScoringModel scoring = new ScoringModel(config.model());
-        EquityLedgers ledgers = new EquityLedgers(config.model());
+        EquityLedgers ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
 
         // Not cached: the working set is every active customer, far more than the record cache holds,
         // and a thrashing cache cost more than it saved (docs/benchmark.md).
@@ -246,7 +246,7 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
         KStream<String, EquityLedger> equityDeltas = scored
                 .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
-                                config.equityFlushInterval(), config.model()),
+                                config.equityFlushInterval(), config.model(), config.equityMaxSegments()),
                         Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
                 .repartition(Repartitioned.<String, EquityLedger>as(EQUITY_DELTAS)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()));

@@ -149,6 +149,11 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
             counters.countDuplicate();
             return;
         }
+        if ((!late || grid.paneStart(t) >= oldestLivePaneStart)
+                && CustomerLedgers.remembered(ledger, hotMemoryFrom(oldestLivePaneStart)) >= CustomerLedgers.MAX_REMEMBERED_EVENTS) {
+            throw new RejectedInteractionException(new Violation(DeadLetterReason.TOO_MANY_EVENTS, "customer already has "
+                    + CustomerLedgers.MAX_REMEMBERED_EVENTS + " events within dedup.horizon in their ledger"));
+        }
         // Everything that can reject or fail on the event happens above this line, before the first
         // store write: a rejection is dead-lettered with nothing of the event kept, and any failure
         // below fails the task so that exactly-once rolls back what was written.

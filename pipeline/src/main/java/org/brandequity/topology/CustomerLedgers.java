@@ -53,6 +53,26 @@ public final class CustomerLedgers {
         return hasSeen(ledger.getSeen(), eventId, eventTime, horizonMs);
     }
 
+    /**
+     * The most event ids one customer's ledger remembers (those within dedup.horizon and grace of
+     * stream time); an event beyond it is dead-lettered {@code TOO_MANY_EVENTS} before anything is
+     * written (issue 21). Why: the ledger is one changelog record; at 256 UTF-8 bytes an id, 2,000 ids
+     * are about 540 KB, so one customer flooded with distinct ids cannot grow the record past the
+     * broker's 1 MiB {@code max.message.bytes} (which would fail the task on every restart), nor make
+     * each event's duplicate check (a scan of the ids) arbitrarily slow. A real customer has far fewer
+     * interactions in a couple of hours.
+     */
+    static final int MAX_REMEMBERED_EVENTS = 2_000;
+
+    /** The ids the ledger remembers at or after {@code rememberFrom}: what is left after {@link #prune}. */
+    static int remembered(CustomerLedger ledger, long rememberFrom) {
+        List<SeenEvent> seen = ledger.getSeen();
+        if (seen.size() < MAX_REMEMBERED_EVENTS) return seen.size(); // the common case: no scan
+        int n = 0;
+        for (SeenEvent e : seen) if (e.getEventTime() >= rememberFrom) n++;
+        return n;
+    }
+
     /** Whether {@code seen} holds {@code eventId} at an event time within {@code horizonMs} of {@code eventTime}. */
     static boolean hasSeen(List<SeenEvent> seen, String eventId, long eventTime, long horizonMs) {
         for (SeenEvent s : seen) {

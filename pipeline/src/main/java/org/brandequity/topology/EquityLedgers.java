@@ -28,14 +28,28 @@ import org.brandequity.model.Sums;
 public final class EquityLedgers {
     private final Decay decay;
     private final ModelConfig model;
+    private final EquityStock.SegmentCap cap;
 
-    public EquityLedgers(ModelConfig model) {
+    /**
+     * @param maxSegments {@code equity.max.segments}: segments beyond it fold into
+     *     {@value EquityStock#OVERFLOW_SEGMENT} ({@link EquityStock.SegmentCap}); those with a
+     *     configured weight and {@code unassigned} are exempt
+     */
+    public EquityLedgers(ModelConfig model, int maxSegments) {
         this.model = model;
         this.decay = new Decay(model.halfLife());
+        this.cap = segmentCap(model, maxSegments);
+    }
+
+    /** The cap of {@code equity.max.segments}: the segments with a configured weight and {@code unassigned} are exempt. */
+    public static EquityStock.SegmentCap segmentCap(ModelConfig model, int maxSegments) {
+        java.util.Set<String> uncapped = new java.util.HashSet<>(model.segmentWeight().keySet());
+        uncapped.add(BrandEquityTopology.UNASSIGNED_SEGMENT);
+        return new EquityStock.SegmentCap(maxSegments, uncapped);
     }
 
     EquityStock newStock() {
-        return new EquityStock(decay);
+        return new EquityStock(decay, cap);
     }
 
     /** The brand's running total folded with one more delta; the same in any order. */

@@ -60,12 +60,13 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
     private ProcessorContext<String, EquityLedger> context;
     private KeyValueStore<String, PendingContribution> pending;
 
-    EquityPreAggregator(String storeName, String brandId, Duration flushInterval, ModelConfig model) {
+    EquityPreAggregator(String storeName, String brandId, Duration flushInterval, ModelConfig model, int maxSegments) {
         this.storeName = storeName;
         this.brandId = brandId;
         this.flushInterval = flushInterval;
         this.model = model;
-        this.ledgers = new EquityLedgers(model);
+        // Capped here too, so that a delta record stays small whatever a flood of segment names sends.
+        this.ledgers = new EquityLedgers(model, maxSegments);
         this.decay = new Decay(model.halfLife());
     }
 

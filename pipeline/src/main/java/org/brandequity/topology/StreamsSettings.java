@@ -37,6 +37,8 @@ public final class StreamsSettings {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, c.topics().deadLetters());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        // Records the producer refuses for good: dead-lettered, or the task fails for changelogs (see the class).
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class);
         // Not a string: Kafka Streams configures the handlers with the original config map, so they
         // count into this instance's counters rather than into process-wide state.
         p.put(Counters.CONFIG, counters);

@@ -7,7 +7,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.Violation;
 
-/** Rejects events that cannot be counted (null key, missing field, out of range, far future). */
+/** Rejects events that cannot be counted (null key, tombstone, missing field, too long, out of range, far future). */
 final class ValidateInteraction implements FixedKeyProcessor<String, CustomerInteraction, CustomerInteraction> {
     private final InteractionValidator validator;
     private FixedKeyProcessorContext<String, CustomerInteraction> context;

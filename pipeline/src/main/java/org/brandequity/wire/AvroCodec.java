@@ -24,9 +24,15 @@ final class AvroCodec {
 
     private static final ThreadLocal<AvroCodec> LOCAL = ThreadLocal.withInitial(AvroCodec::new);
 
+    static {
+        // Before this class's first decode: Avro reads its limits once, when it first checks one.
+        AvroLimits.apply();
+    }
+
     private Output out = new Output(INITIAL_BUFFER);
     private BinaryEncoder encoder;
     private BinaryDecoder decoder;
+    private final BoundedDecoder bounded = new BoundedDecoder();
 
     private AvroCodec() {}
 
@@ -52,6 +58,14 @@ final class AvroCodec {
     BinaryDecoder decoder(byte[] bytes, int offset, int length) {
         decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
         return decoder;
+    }
+
+    /**
+     * A decoder over {@code length} bytes of {@code bytes} at {@code offset} that checks every length
+     * prefix against the bytes left before allocating: for bytes from outside ({@link BoundedDecoder}).
+     */
+    BoundedDecoder boundedDecoder(byte[] bytes, int offset, int length) {
+        return bounded.reset(decoder(bytes, offset, length));
     }
 
     /** ByteArrayOutputStream without its synchronized methods, which the hot path does not need. */

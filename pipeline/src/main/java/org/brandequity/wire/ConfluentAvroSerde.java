@@ -10,11 +10,13 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 import org.apache.avro.SchemaParseException;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.cache.Cache;
+import org.apache.kafka.common.cache.LRUCache;
+import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -30,6 +32,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * record fail with a {@link WireFormatException}; registry outages fail with a
  * {@link SchemaRegistryException}, which is not one, so that they are not mistaken for bad records.
  *
+ * <p>Hostile bytes cannot take the decoder down (issue 21): a serde made with {@link #input} refuses
+ * a value longer than {@link WireFormat#MAX_INPUT_VALUE_BYTES} before reading it ({@code OVERSIZED});
+ * every length prefix is checked against the bytes left before anything is allocated
+ * ({@link BoundedDecoder}); and an id the registry does not know is remembered for
+ * {@link #UNKNOWN_ID_RETRY_MS}, so a flood of records naming unknown ids costs one registry round
+ * trip per id and minute, not one per record on the stream thread.
+ *
  * <p>The registry client is shared and owned by the caller: closing the serde does not close it.
  */
 public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde<T> {
@@ -39,6 +48,27 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final Schema readerSchema;
     private final SpecificData model;
     private final SpecificDatumWriter<T> writer;
+    /** Longer values are refused unread ({@code OVERSIZED}); {@link Integer#MAX_VALUE} but for {@link #input}. */
+    private final int maxValueBytes;
+
+    /**
+     * How long an id the registry said it does not know is answered from memory. Long enough that a
+     * flood of such records costs a registry request a minute per id; short enough that a schema
+     * registered in the meantime (a producer racing ahead of its own registration, an id copied from
+     * another registry that is then imported) is found within a minute.
+     */
+    static final long UNKNOWN_ID_RETRY_MS = 60_000;
+    /** At most this many unknown ids are remembered; the least recently seen is forgotten first. */
+    static final int UNKNOWN_ID_CACHE_SIZE = 1_000;
+    /** Unknown schema ids and when the registry said so (System.nanoTime); bounded, shared by threads. */
+    private final Cache<Integer, Long> unknownIds = new SynchronizedCache<>(new LRUCache<>(UNKNOWN_ID_CACHE_SIZE));
+    /** System.nanoTime, or a test's clock. */
+    private volatile java.util.function.LongSupplier nanoClock = System::nanoTime;
+
+    /** For tests: the clock the unknown-id expiry reads, in nanoseconds. */
+    void nanoClock(java.util.function.LongSupplier clock) {
+        this.nanoClock = clock;
+    }
 
     /** Schema id of {@link #readerSchema} per topic, so the registry is asked once per topic. */
     private final ConcurrentHashMap<String, Integer> idsByTopic = new ConcurrentHashMap<>();
@@ -51,7 +81,16 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     private final Deserializer<T> deserializer = new WireDeserializer();
 
     public ConfluentAvroSerde(SchemaRegistryClient registry, Class<T> type, boolean isKey) {
-        this(registry, SpecificData.getForClass(Objects.requireNonNull(type, "type")), type, isKey);
+        this(registry, SpecificData.getForClass(Objects.requireNonNull(type, "type")), type, isKey, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The value serde of a topic that producers outside the pipeline write (interactions, profiles):
+     * values over {@link WireFormat#MAX_INPUT_VALUE_BYTES} are refused before they are decoded.
+     */
+    public static <T extends SpecificRecord> ConfluentAvroSerde<T> input(SchemaRegistryClient registry, Class<T> type) {
+        return new ConfluentAvroSerde<>(registry, SpecificData.getForClass(Objects.requireNonNull(type, "type")), type, false,
+                WireFormat.MAX_INPUT_VALUE_BYTES);
     }
 
     /**
@@ -60,15 +99,17 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
      */
     public ConfluentAvroSerde(SchemaRegistryClient registry, Schema readerSchema, boolean isKey) {
         this(registry, SpecificData.getForSchema(Objects.requireNonNull(readerSchema, "readerSchema")),
-                readerSchema, isKey);
+                readerSchema, isKey, Integer.MAX_VALUE);
     }
 
-    private ConfluentAvroSerde(SchemaRegistryClient registry, SpecificData model, Class<T> type, boolean isKey) {
-        this(registry, model, model.getSchema(type), isKey);
+    private ConfluentAvroSerde(SchemaRegistryClient registry, SpecificData model, Class<T> type, boolean isKey, int maxValueBytes) {
+        this(registry, model, model.getSchema(type), isKey, maxValueBytes);
     }
 
-    private ConfluentAvroSerde(SchemaRegistryClient registry, SpecificData model, Schema readerSchema, boolean isKey) {
+    private ConfluentAvroSerde(SchemaRegistryClient registry, SpecificData model, Schema readerSchema, boolean isKey,
+                               int maxValueBytes) {
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.maxValueBytes = maxValueBytes;
         this.readerSchema = readerSchema;
         this.isKey = isKey;
         this.model = model;
@@ -125,10 +166,14 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
     }
 
     private T deserialize(String topic, byte[] data, int offset, int length) {
+        if (length > maxValueBytes) {
+            throw new WireFormatException(WireFormatException.Reason.OVERSIZED, "Value of " + length + " bytes on topic "
+                    + topic + " is over the " + maxValueBytes + "-byte limit of an input record");
+        }
         int id = WireFormat.schemaId(data, offset, length);
         Decoding<T> decoding = decodingFor(topic, id);
-        BinaryDecoder decoder =
-                AvroCodec.local().decoder(data, offset + WireFormat.HEADER_SIZE, length - WireFormat.HEADER_SIZE);
+        BoundedDecoder decoder =
+                AvroCodec.local().boundedDecoder(data, offset + WireFormat.HEADER_SIZE, length - WireFormat.HEADER_SIZE);
         T value;
         try {
             value = decoding.reader.read(null, decoder);
@@ -155,10 +200,17 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         }
         Decoding<T> decoding = decodings.get(id);
         if (decoding == null) {
+            Long unknownSince = unknownIds.get(id);
+            if (unknownSince != null && nanoClock.getAsLong() - unknownSince < UNKNOWN_ID_RETRY_MS * 1_000_000L) {
+                throw new WireFormatException(WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
+                        "Record on topic " + topic + " names schema id " + id + ", which the registry did not know "
+                                + "when last asked (asked again " + UNKNOWN_ID_RETRY_MS / 1000 + " s after that)");
+            }
             Schema writerSchema;
             try {
                 writerSchema = registry.schemaById(id);
             } catch (UnknownSchemaIdException e) {
+                unknownIds.put(id, nanoClock.getAsLong());
                 throw new WireFormatException(WireFormatException.Reason.UNKNOWN_SCHEMA_ID,
                         "Record on topic " + topic + " names schema id " + id + ", unknown to the registry: "
                                 + e.getMessage(), e);
@@ -187,23 +239,36 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
         }
 
         /**
+         * Why this writer schema cannot be read, worked out on the first failure and kept: the answer
+         * depends on the two schemas only, and working it out is costly (the fuzz target found a
+         * 28-byte record naming another topic's schema id allocating 48 MB a time in the check).
+         */
+        private volatile Failure failure;
+
+        private record Failure(WireFormatException.Reason reason, String message) {}
+
+        /**
          * Avro reports every resolution error as one AvroTypeException; the compatibility checker
-         * tells a missing required field apart from other mismatches. It runs only on failure.
+         * tells a missing required field apart from other mismatches. It runs once per writer schema,
+         * on the first failure.
          */
         WireFormatException resolutionFailure(String topic, AvroTypeException cause) {
+            Failure f = failure;
+            if (f == null) failure = f = explain();
+            return new WireFormatException(f.reason(), "Writer schema id " + id + " of a record on topic " + topic + " " + f.message()
+                    + ": " + cause.getMessage(), cause);
+        }
+
+        private Failure explain() {
             for (Incompatibility incompatibility : SchemaCompatibility
                     .checkReaderWriterCompatibility(readerSchema, writerSchema).getResult().getIncompatibilities()) {
                 if (incompatibility.getType() == SchemaIncompatibilityType.READER_FIELD_MISSING_DEFAULT_VALUE) {
-                    return new WireFormatException(WireFormatException.Reason.MISSING_FIELD,
-                            "Writer schema id " + id + " of a record on topic " + topic + " lacks field '"
-                                    + incompatibility.getMessage() + "' (at " + incompatibility.getLocation()
-                                    + ") that reader " + readerSchema.getFullName() + " requires and has no default for",
-                            cause);
+                    return new Failure(WireFormatException.Reason.MISSING_FIELD, "lacks field '"
+                            + incompatibility.getMessage() + "' (at " + incompatibility.getLocation()
+                            + ") that reader " + readerSchema.getFullName() + " requires and has no default for");
                 }
             }
-            return new WireFormatException(WireFormatException.Reason.UNDECODABLE,
-                    "Writer schema id " + id + " of a record on topic " + topic + " cannot be read as "
-                            + readerSchema.getFullName() + ": " + cause.getMessage(), cause);
+            return new Failure(WireFormatException.Reason.UNDECODABLE, "cannot be read as " + readerSchema.getFullName());
         }
     }
 

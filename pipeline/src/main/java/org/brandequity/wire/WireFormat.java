@@ -11,6 +11,14 @@ public final class WireFormat {
     public static final byte MAGIC_BYTE = 0;
     public static final int ID_SIZE = 4;
     public static final int HEADER_SIZE = 1 + ID_SIZE;
+    /**
+     * The largest value accepted on a topic that producers outside the pipeline write (interactions,
+     * profiles); larger ones are dead-lettered as {@code OVERSIZED} without being decoded. Every
+     * string of those records is bounded by FieldLimits to a few hundred bytes, so a legitimate
+     * record is well under 4 KiB; 64 KiB leaves room for fields added later and still keeps a hostile
+     * near-1 MiB value from being decoded at all.
+     */
+    public static final int MAX_INPUT_VALUE_BYTES = 64 * 1024;
 
     private static final String KEY_SUFFIX = "-key";
     private static final String VALUE_SUFFIX = "-value";

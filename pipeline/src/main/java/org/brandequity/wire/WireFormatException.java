@@ -18,7 +18,9 @@ public class WireFormatException extends SerializationException {
         /** Too short, truncated, trailing bytes, garbage, or a writer schema the reader cannot resolve. */
         UNDECODABLE,
         /** The writer schema lacks a field that the reader requires and that has no default. */
-        MISSING_FIELD
+        MISSING_FIELD,
+        /** The value is longer than an input record may be ({@link WireFormat#MAX_INPUT_VALUE_BYTES}); not decoded. */
+        OVERSIZED
     }
 
     private final Reason reason;

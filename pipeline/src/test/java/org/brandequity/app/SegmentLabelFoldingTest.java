@@ -124,6 +124,21 @@ class SegmentLabelFoldingTest {
         assertTrue(s.keySet().stream().filter(k -> k.startsWith("brandequity_segment_contribution")).count() == 1, s.keySet().toString());
     }
 
+    @Test
+    void aFloodOf5000SegmentNamesLeavesTheSegmentMapsBoundedAndTheLabelledSegmentKept() {
+        metrics.onSegmentScore(score("high-value", 60_000, 10, 6, 1));
+        for (int i = 0; i < 5_000; i++) {
+            metrics.onSegmentScore(score("flood-" + i, 60_000, 10, 1, 1));
+            metrics.onAlert(alert(AlertScope.SEGMENT, "flood-" + i, AlertState.FIRING, 5));
+        }
+        Map<String, Double> s = scrape();
+
+        assertEquals(1 + DomainMetrics.MAX_UNLABELLED_SEGMENTS, metrics.rememberedSegmentScores(),
+                "the labelled segment plus the most recent unlabelled ones");
+        assertEquals(10.0, s.get("brandequity_segment_sample_size{segment=\"high-value\"}"), "never forgotten");
+        assertEquals(10.0 * DomainMetrics.MAX_UNLABELLED_SEGMENTS, s.get("brandequity_segment_sample_size{segment=\"other\"}"));
+    }
+
     private Map<String, Double> scrape() {
         metrics.refresh();
         return parse(registry.scrape());

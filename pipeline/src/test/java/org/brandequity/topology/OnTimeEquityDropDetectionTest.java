@@ -227,7 +227,7 @@ class OnTimeEquityDropDetectionTest {
             StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
             KStream<String, ScoredInteraction> in = builder.stream(SCORED_TOPIC,
                     Consumed.with(serdes.string(), serdes.scored()).withName("read-scored-interactions"));
-            BrandEquityTopology.brandEquity(builder, in, config, serdes, new EquityLedgers(config.model()), config.alerts())
+            BrandEquityTopology.brandEquity(builder, in, config, serdes, new EquityLedgers(config.model(), config.equityMaxSegments()), config.alerts())
                     .to(config.topics().alerts(), Produced.with(serdes.string(), serdes.alert()).withName("write-score-drop-alerts"));
             driver = new TopologyTestDriver(builder.build(), props, Events.T0.plus(Duration.ofDays(1)));
             scored = driver.createInputTopic(SCORED_TOPIC, serdes.string().serializer(), serdes.scored().serializer());

@@ -111,6 +111,30 @@ final class ReferenceModel {
         this.grace = config.windowGrace().toMillis();
         this.dedupHorizon = config.dedupHorizon().toMillis();
         this.lateHorizon = config.lateHorizon().toMillis();
+        this.maxSegments = config.equityMaxSegments();
+    }
+
+    /** equity.max.segments. */
+    private final int maxSegments;
+    /** The overflow segment of the cap, written out here rather than taken from EquityStock. */
+    static final String OTHER = "other";
+
+    /**
+     * Issue 21's segment cap, from its statement alone: of the counted events' segments that have no
+     * configured weight and are not unassigned (or other), the equity.max.segments smallest names keep
+     * their own entry; every other one is summed into "other". Segment name -> the segment it counts in.
+     */
+    Map<String, String> equitySegmentOf() {
+        java.util.SortedSet<String> capped = new java.util.TreeSet<>();
+        Map<String, String> of = new HashMap<>();
+        for (Counted e : counted) {
+            String s = e.segment();
+            if (model.segmentWeight().containsKey(s) || s.equals(UNASSIGNED) || s.equals(OTHER)) of.put(s, s);
+            else capped.add(s);
+        }
+        int i = 0;
+        for (String s : capped) of.put(s, i++ < maxSegments ? s : OTHER);
+        return of;
     }
 
     void profile(CustomerProfile p) {
@@ -323,13 +347,14 @@ final class ReferenceModel {
         Map<String, double[]> seg = new TreeMap<>();
         Map<Touchpoint, double[]> tp = new TreeMap<>();
         Map<LifecycleStage, double[]> st = new TreeMap<>();
+        Map<String, String> segmentOf = equitySegmentOf();
         for (Counted e : counted) {
             double c = model.weightOfSegment(e.segment()) * e.valueWeight() * e.w();
             double decay = Math.pow(2, -(asOf - e.time()) / halfLife);
             double be = c * e.x() * decay, v = c * decay;
             stock += be;
             volume += v;
-            add(seg.computeIfAbsent(e.segment(), k -> new double[2]), be, v);
+            add(seg.computeIfAbsent(segmentOf.get(e.segment()), k -> new double[2]), be, v);
             add(tp.computeIfAbsent(e.event().getTouchpoint(), k -> new double[2]), be, v);
             add(st.computeIfAbsent(e.event().getStage(), k -> new double[2]), be, v);
         }
@@ -349,10 +374,11 @@ final class ReferenceModel {
         long asOf = streamTime;
         double halfLife = model.halfLife().toMillis();
         Map<CellKey, double[]> cells = new LinkedHashMap<>();
+        Map<String, String> segmentOf = equitySegmentOf();
         for (Counted e : counted) {
             double c = model.weightOfSegment(e.segment()) * e.valueWeight() * e.w();
             double decay = Math.pow(2, -(asOf - e.time()) / halfLife);
-            add(cells.computeIfAbsent(new CellKey(e.segment(), e.event().getTouchpoint(), e.event().getStage()), k -> new double[2]),
+            add(cells.computeIfAbsent(new CellKey(segmentOf.get(e.segment()), e.event().getTouchpoint(), e.event().getStage()), k -> new double[2]),
                     c * e.x() * decay, c * decay);
         }
         return sums(cells);

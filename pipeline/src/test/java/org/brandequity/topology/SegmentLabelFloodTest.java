@@ -48,8 +48,12 @@ class SegmentLabelFloodTest {
             metrics.onEquity(equity);
             metrics.refresh();
 
-            // high-value, the flood, and unassigned (the profile-less customer that moves stream time).
-            assertEquals(FLOOD + 2, equity.getSegments().size(), "the equity topic keeps every segment");
+            // Issue 21: the equity record keeps equity.max.segments (1,000) flood names, high-value,
+            // unassigned (the profile-less customer that moves stream time) and other, which sums the
+            // rest; every event is still counted. (Before the cap it kept all 5,002.)
+            assertEquals(p.config.equityMaxSegments() + 3, equity.getSegments().size(), "the equity topic keeps the capped segments and other");
+            assertTrue(equity.getSegments().stream().anyMatch(x -> x.getSegment().equals(org.brandequity.model.EquityStock.OVERFLOW_SEGMENT)));
+            assertEquals(FLOOD + 2, equity.getEvents(), "every event counted");
             assertEquals(FLOOD + 1, segmentScores, "the segment-score topic keeps every segment: one record each");
             Set<String> names = new TreeSet<>();
             Set<String> labels = new TreeSet<>();

@@ -98,8 +98,19 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         return put(subject, schema);
     }
 
+    /** Calls of {@link #schemaById} by id, whether answered or not: how often a client asked. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> schemaByIdCalls =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many times {@link #schemaById} was called for {@code id}. */
+    public int schemaByIdCalls(int id) {
+        java.util.concurrent.atomic.AtomicInteger n = schemaByIdCalls.get(id);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public Schema schemaById(int id) {
+        schemaByIdCalls.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
         Schema schema = schemasById.get(id);
         if (schema == null) throw new UnknownSchemaIdException("memory://", id, 404, 40403);
         return schema;
