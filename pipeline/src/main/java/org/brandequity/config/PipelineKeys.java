@@ -166,11 +166,17 @@ public final class PipelineKeys {
                         "Wall-clock interval at which each task folds its pending experience into the brand.")
                 // Segment names are free strings from the profiles: uncapped, a flood of names grew the
                 // equity record (and its changelog and repartition records) without bound (issue 21).
-                // 1,000 segments x the touchpoint x stage cells that occur stay far under 1 MiB.
-                .define(EQUITY_MAX_SEGMENTS_CONFIG, Type.INT, 1000, Range.between(1, 10_000), Importance.LOW,
+                // The equity record writes a segment's name once per cell and per two-way view, about
+                // 16 KB per segment when a segment has experience at all 152 touchpoint x stage pairs
+                // under a name of the longest length (FieldLimits): 32 segments, the configured ones and
+                // other stay under the brokers' default 1 MiB (WorstCaseRecordSizeTest). Above it, raise
+                // max.message.bytes on the equity topic and the equity stores' changelogs first.
+                .define(EQUITY_MAX_SEGMENTS_CONFIG, Type.INT, 32, Range.between(1, 10_000), Importance.LOW,
                         "Most segments brand equity keeps cells of their own for, besides those named in model.segment.weights "
                                 + "and unassigned; beyond it, the smallest names (in String order) are kept and every other "
-                                + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged.")
+                                + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged. "
+                                + "Above the default, raise max.message.bytes on the brand-equity topic and the equity changelogs first "
+                                + "(a segment can cost about 16 KB in the equity record).")
                 .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                         ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
                         "Kafka Streams processing guarantee.")

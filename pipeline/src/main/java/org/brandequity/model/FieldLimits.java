@@ -37,8 +37,13 @@ public final class FieldLimits {
 
     /** Event ids and customer ids: state-store keys and record keys. */
     public static final int ID_MAX_BYTES = 256;
-    /** Segment names: keys of equity cells, segment windows and metric labels. */
-    public static final int SEGMENT_MAX_CHARS = 128;
+    /**
+     * Segment names: keys of equity cells, segment windows and metric labels. In bytes, since a
+     * name is written once per equity cell (152 touchpoint x stage pairs) and per two-way view: with
+     * {@code equity.max.segments} at its default, the worst-case equity record must stay under the
+     * brokers' 1 MiB ({@code WorstCaseRecordSizeTest}).
+     */
+    public static final int SEGMENT_MAX_BYTES = 64;
     /** A profile's tier (e.g. gold, platinum). */
     public static final int TIER_MAX_CHARS = 64;
     /** An interaction's channel (web, app, store, phone...). */
@@ -81,7 +86,7 @@ public final class FieldLimits {
     public static final List<Limit> ALL = List.of(
             new Limit("eventId", ID_MAX_BYTES, Unit.UTF8_BYTES, "state-store key (deduplication) and record key"),
             new Limit("customerId", ID_MAX_BYTES, Unit.UTF8_BYTES, "state-store key (the customer ledger) and record key"),
-            new Limit("segment", SEGMENT_MAX_CHARS, Unit.CHARACTERS, "key of equity cells, segment windows and metric labels"),
+            new Limit("segment", SEGMENT_MAX_BYTES, Unit.UTF8_BYTES, "key of equity cells, segment windows and metric labels; written once per equity cell"),
             new Limit("tier", TIER_MAX_CHARS, Unit.CHARACTERS, "kept in the customer ledger"),
             new Limit("channel", CHANNEL_MAX_CHARS, Unit.CHARACTERS, "carried to consumers"),
             new Limit("spend.currency", CURRENCY_MAX_CHARS, Unit.CHARACTERS, "carried to consumers"),

@@ -29,7 +29,7 @@ public final class ProfileValidator {
         if (p.getSegment() == null || p.getSegment().isBlank()) {
             all.add(new Violation(DeadLetterReason.MISSING_FIELD, "segment", "segment is empty"));
         } else {
-            add(all, FieldLimits.checkChars("segment", p.getSegment(), FieldLimits.SEGMENT_MAX_CHARS));
+            add(all, FieldLimits.checkBytes("segment", p.getSegment(), FieldLimits.SEGMENT_MAX_BYTES));
         }
         add(all, FieldLimits.checkChars("tier", p.getTier(), FieldLimits.TIER_MAX_CHARS));
         if (!(p.getValueWeight() >= 0 && Double.isFinite(p.getValueWeight()))) {

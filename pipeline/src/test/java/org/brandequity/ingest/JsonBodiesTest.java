@@ -162,7 +162,7 @@ class JsonBodiesTest {
 
     @Test
     void aStringOverItsFieldLimitButUnderTheParsersIsTheValidatorsTooLong() throws BodyException {
-        read("{\"customerId\":\"c1\",\"segment\":\"" + "s".repeat(FieldLimits.SEGMENT_MAX_CHARS + 1) + "\"}", "application/json");
+        read("{\"customerId\":\"c1\",\"segment\":\"" + "s".repeat(FieldLimits.SEGMENT_MAX_BYTES + 1) + "\"}", "application/json");
         assertEquals(List.of("segment"), problems.listed().stream().map(Problem::field).toList());
         assertEquals(Problem.Code.TOO_LONG, problems.listed().get(0).code());
     }

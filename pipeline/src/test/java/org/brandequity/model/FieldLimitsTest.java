@@ -31,7 +31,7 @@ class FieldLimitsTest {
     @Test
     void aNameOverItsCharacterLimitIsTooLongAndTheDetailCarriesNoValue() {
         String segment = "x".repeat(600_000);
-        Violation v = FieldLimits.checkChars("segment", segment, FieldLimits.SEGMENT_MAX_CHARS);
+        Violation v = FieldLimits.checkBytes("segment", segment, FieldLimits.SEGMENT_MAX_BYTES);
         assertEquals(DeadLetterReason.TOO_LONG, v.reason());
         assertTrue(v.detail().length() < 100, v.detail());
     }

@@ -48,7 +48,7 @@ class SegmentLabelFloodTest {
             metrics.onEquity(equity);
             metrics.refresh();
 
-            // Issue 21: the equity record keeps equity.max.segments (1,000) flood names, high-value,
+            // Issue 21: the equity record keeps equity.max.segments (32 by default) flood names, high-value,
             // unassigned (the profile-less customer that moves stream time) and other, which sums the
             // rest; every event is still counted. (Before the cap it kept all 5,002.)
             assertEquals(p.config.equityMaxSegments() + 3, equity.getSegments().size(), "the equity topic keeps the capped segments and other");
