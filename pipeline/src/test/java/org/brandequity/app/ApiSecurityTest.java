@@ -17,11 +17,8 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.wire.TestTls;
 import org.junit.jupiter.api.AfterEach;
@@ -47,12 +44,7 @@ class ApiSecurityTest {
 
     @BeforeEach
     void streams() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "api-security-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new KafkaStreams(builder.build(), p);
+        streams = UnstartedStreams.of("api-security-test");
     }
 
     @AfterEach

@@ -11,10 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.EquityCell;
 import org.brandequity.avro.LifecycleStage;
@@ -96,13 +93,8 @@ class EquityCellQueryTest {
 
     @Test
     void overHttpABadFilterIs400AndAGoodOneWaitsForTheStoresLikeEveryQuery() throws Exception {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "equity-cells-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
         PipelineConfig config = PipelineConfig.defaults().with(Map.of("api.host", "127.0.0.1", "api.port", "0"));
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), p); QueryApi api = QueryApi.bind(config.api())) {
+        try (KafkaStreams streams = UnstartedStreams.of("equity-cells-test"); QueryApi api = QueryApi.bind(config.api())) {
             api.start(streams, config.with(Map.of("api.port", Integer.toString(api.port()))));
             String base = "http://127.0.0.1:" + api.port();
 

@@ -10,10 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.topology.Counters;
@@ -27,14 +24,9 @@ import org.junit.jupiter.api.Test;
 class MetricsServerTest {
     @Test
     void endpointServesPipelineCountersByBoundedLabelsAndTheBinders() throws Exception {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-server-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Counters counters = new Counters(registry);
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), p);
+        try (KafkaStreams streams = UnstartedStreams.of("metrics-server-test");
              MetricsServer server = new MetricsServer("127.0.0.1", 0, streams, registry, null)) {
             String before = get(server, "/metrics");
             assertFalse(before.contains("touchpoint=\"RENEWAL\",stage=\"DISPOSAL\"") || before.contains("stage=\"DISPOSAL\",touchpoint=\"RENEWAL\""),

@@ -17,12 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.brandequity.app.MetricsServer;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.app.UnstartedStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,12 +48,7 @@ class ConnectionLimitTest {
 
     @Test
     void atTheConnectionLimitSilentClientsAreDroppedAfterTheShortIdleTimeoutAndHealthIsAnsweredAgain() throws Exception {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "connection-limit-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new KafkaStreams(builder.build(), p);
+        streams = UnstartedStreams.of("connection-limit-test");
         PipelineConfig config = PipelineConfig.defaults().with(Map.of("metrics.port", "0", "http.max.connections", "16",
                 "http.idle.timeout", "30s", "http.idle.timeout.at.limit", "1s"));
         metrics = new MetricsServer(config.metrics(), config.http(), streams, registry, null);

@@ -18,13 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.brandequity.app.BearerTokens;
 import org.brandequity.app.MetricsServer;
 import org.brandequity.app.QueryApi;
@@ -36,6 +33,7 @@ import org.brandequity.ingest.IngestConfig;
 import org.brandequity.ingest.IngestServer;
 import org.brandequity.wire.ConfluentAvroSerde;
 import org.brandequity.wire.InMemorySchemaRegistry;
+import org.brandequity.app.UnstartedStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,12 +70,7 @@ class SlowClientsTest {
                         new ConfluentAvroSerde<>(registry, CustomerProfile.class, false).serializer())),
                 producer, meters, System::currentTimeMillis);
 
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "slow-clients-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new KafkaStreams(builder.build(), p);
+        streams = UnstartedStreams.of("slow-clients-test");
         PipelineConfig config = PipelineConfig.defaults().with(Map.of("api.host", "127.0.0.1", "api.port", "0",
                 "metrics.host", "127.0.0.1", "metrics.port", "0"));
         api = QueryApi.bind(config.api(), config.http());
