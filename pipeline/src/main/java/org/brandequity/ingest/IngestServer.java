@@ -192,8 +192,16 @@ public final class IngestServer implements AutoCloseable {
         long now = clock.getAsLong();
         Problems problems = new Problems();
         // Streamed from the request: no copy of the body, no tree; stops at the first limit.
-        JsonBodies.Read<T> read = bodies.read(ctx.bodyInputStream(), ctx.contentType(), route.codec(), now, problems);
+        java.io.InputStream body = ctx.bodyInputStream();
+        JsonBodies.Read<T> read;
+        try {
+            read = bodies.read(body, ctx.contentType(), route.codec(), now, problems);
+        } catch (BodyException | RuntimeException e) {
+            swallowRest(body);
+            throw e;
+        }
         if (!problems.isEmpty()) {
+            swallowRest(body);
             throw new Refusal(400, problems.invalidItems() + " of " + read.items() + " items are invalid; nothing was sent",
                     Map.of(), problems.listed(), problems.more());
         }
@@ -208,6 +216,24 @@ public final class IngestServer implements AutoCloseable {
                     }
                     return null;
                 }, workers));
+    }
+
+    /**
+     * Reads and discards what is left of a refused request's body, up to {@code ingest.max.body.bytes}
+     * in all, before the answer is written. Answering while the client is still sending makes Jetty
+     * close the connection with the body unread, and the kernel then resets it: the client sees a
+     * broken connection instead of its 400 (seen with 4 MB bodies refused at their first field).
+     * Tomcat's {@code maxSwallowSize} does the same for the same reason; Jetty has no such setting,
+     * so it is written here. A body over the limit is not swallowed past it.
+     */
+    private void swallowRest(java.io.InputStream body) {
+        byte[] sink = new byte[8192];
+        long left = config.maxBodyBytes();
+        try {
+            for (int n; left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) left -= n;
+        } catch (java.io.IOException | RuntimeException e) {
+            // The client went away or the body broke off: nothing left to answer politely.
+        }
     }
 
     /**
