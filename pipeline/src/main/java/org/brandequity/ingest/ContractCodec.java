@@ -342,7 +342,7 @@ public final class ContractCodec<T extends SpecificRecord> {
             case LONG -> Fields.isTimestamp(type) ? Problem.Code.BAD_TIME : Problem.Code.WRONG_TYPE;
             default -> Problem.Code.WRONG_TYPE;
         };
-        return new ReadingStopped(new Problem(item, fieldPath, code, fieldPath + " is refused unread: " + e.getOriginalMessage()), e);
+        return new ReadingStopped(new Problem(item, fieldPath, code, fieldPath + " is refused unread: " + JsonBodies.refusal(e)), e);
     }
 
     private String path(String parent, Schema.Field f) {

@@ -118,14 +118,30 @@ public final class JsonBodies {
         } catch (StreamConstraintsException e) {
             if (e.getOriginalMessage().startsWith("Document length")) throw tooLarge(maxBodyBytes);
             throw new BodyException(400, new Problem(ndjson ? items : -1, null, Problem.Code.MALFORMED_JSON,
-                    "refused unread: " + where(e) + e.getOriginalMessage()));
+                    "refused unread: " + where(e) + refusal(e)));
         } catch (JsonProcessingException e) {
             throw new BodyException(400, new Problem(ndjson ? items : -1, null, Problem.Code.MALFORMED_JSON,
                     "malformed JSON: " + where(e) + e.getOriginalMessage()));
         } catch (IOException e) {
-            throw malformed(-1, e.getMessage());
+            // The connection's text (a timeout, an early end of stream) is for the log, not the client.
+            throw malformed(-1, "the body could not be read to its end");
         }
         return new Read<>(problems.isEmpty() ? records : List.of(), items);
+    }
+
+    /**
+     * What a {@code StreamReadConstraints} refusal means, in the client's terms: Jackson's own text
+     * names its configuration API, which an answer must not carry. Jackson gives the kind of
+     * constraint only in its message, hence the prefixes.
+     */
+    static String refusal(StreamConstraintsException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        // Jackson counts a very long number against the string bound first: "value", not "string".
+        if (m.startsWith("String value length")) return "a value longer than " + FieldLimits.STRING_MAX_CHARS + " characters";
+        if (m.startsWith("Number value length")) return "a number longer than " + FieldLimits.NUMERIC_TEXT_MAX_CHARS + " characters";
+        if (m.startsWith("Name length")) return "a field name longer than " + FieldLimits.STRING_MAX_CHARS + " characters";
+        if (m.startsWith("Document nesting depth")) return "nesting deeper than " + FieldLimits.NESTING_MAX_DEPTH + " levels";
+        return "a value beyond the limits in docs/ingest.md";
     }
 
     /** One item at {@code t}; returns the items read so far. */

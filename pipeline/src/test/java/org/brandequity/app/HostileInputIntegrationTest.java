@@ -226,6 +226,7 @@ class HostileInputIntegrationTest {
         Timed<HttpResponse<String>> answer = timed(() -> post("/v1/interactions", body));
         assertEquals(400, answer.value.statusCode(), answer.value.body().substring(0, Math.min(500, answer.value.body().length())));
         assertTrue(answer.value.body().contains("BAD_TIME") && answer.value.body().contains("eventTime"), answer.value.body());
+        assertTrue(!answer.value.body().contains("StreamReadConstraints"), "the parser's own text is not in the answer: " + answer.value.body());
         assertTrue(answer.value.body().length() < 2_000, "the answer does not echo the value: " + answer.value.body().length() + " characters");
         answer.assertWithin(ANSWER);
     }

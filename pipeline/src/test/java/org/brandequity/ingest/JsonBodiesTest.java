@@ -161,6 +161,19 @@ class JsonBodiesTest {
     }
 
     @Test
+    void aRefusalByTheParsersBoundsIsToldInTheClientsTermsNotTheParsersApi() {
+        String string = refused("{\"customerId\":\"c1\",\"segment\":\"" + "s".repeat(100_000) + "\"}", "application/json").problems().get(0).reason();
+        String number = refused("{\"customerId\":\"c1\",\"valueWeight\":" + "7".repeat(100) + "}", "application/json").problems().get(0).reason();
+        String nesting = refused("{\"customerId\":\"c1\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}", "application/json").problems().get(0).reason();
+        assertTrue(string.contains("a value longer than " + FieldLimits.STRING_MAX_CHARS + " characters"), string);
+        assertTrue(number.contains("longer than " + FieldLimits.NUMERIC_TEXT_MAX_CHARS + " characters"), number);
+        assertTrue(nesting.contains("deeper than " + FieldLimits.NESTING_MAX_DEPTH), nesting);
+        for (String reason : List.of(string, number, nesting)) {
+            assertTrue(!reason.contains("StreamReadConstraints") && !reason.contains("exceeds the maximum"), reason);
+        }
+    }
+
+    @Test
     void aStringOverItsFieldLimitButUnderTheParsersIsTheValidatorsTooLong() throws BodyException {
         read("{\"customerId\":\"c1\",\"segment\":\"" + "s".repeat(FieldLimits.SEGMENT_MAX_BYTES + 1) + "\"}", "application/json");
         assertEquals(List.of("segment"), problems.listed().stream().map(Problem::field).toList());
@@ -172,7 +185,7 @@ class JsonBodiesTest {
         BodyException e = refused("{\"customerId\":\"c1\",\"segment\":\"s\",\"x\":" + "[".repeat(FieldLimits.NESTING_MAX_DEPTH + 1)
                 + "]".repeat(FieldLimits.NESTING_MAX_DEPTH + 1) + "}", "application/json");
         assertEquals(400, e.status());
-        assertTrue(e.getMessage().contains("nesting depth"), e.getMessage());
+        assertTrue(e.getMessage().contains("nesting deeper than " + FieldLimits.NESTING_MAX_DEPTH), e.getMessage());
     }
 
     @Test
