@@ -115,13 +115,7 @@ class DeadLetterTopologyTest {
     }
 
     private void assertDeadLettered(DeadLetterReason reason, Runnable badInput) {
-        pipeline.send(rated("c1", minutes(1), 5));
-        badInput.run();
-        pipeline.send(rated("c1", minutes(3), 1));
-        pipeline.advanceStreamTime(minutes(12));
-
-        TestRecord<byte[], byte[]> dead = pipeline.deadLetters.readRecord();
-        assertEquals(reason.name(), PipelineDriver.header(dead, DeadLetters.REASON_HEADER));
+        TestRecord<byte[], byte[]> dead = pipeline.deadLetterBetweenTwoValidEvents(reason, badInput);
         assertEquals(pipeline.config.topics().interactions(), PipelineDriver.header(dead, "__streams.errors.topic"));
         assertEquals("1", PipelineDriver.header(dead, "__streams.errors.offset"), "the bad record was the second on the topic");
         assertTrue(pipeline.deadLetters.isEmpty(), "one bad record, one dead letter");

@@ -160,13 +160,7 @@ class HostileInputTopologyTest {
 
     /** A valid event, the bad input, a valid event: one dead letter, both valid events counted. */
     private TestRecord<byte[], byte[]> deadLettered(DeadLetterReason reason, Runnable badInput) {
-        pipeline.send(rated("c1", minutes(1), 5));
-        badInput.run();
-        pipeline.send(rated("c1", minutes(3), 1));
-        pipeline.advanceStreamTime(minutes(12));
-
-        TestRecord<byte[], byte[]> dead = pipeline.deadLetters.readRecord();
-        assertEquals(reason.name(), PipelineDriver.header(dead, DeadLetters.REASON_HEADER));
+        TestRecord<byte[], byte[]> dead = pipeline.deadLetterBetweenTwoValidEvents(reason, badInput);
         assertEquals(1, pipeline.counters.deadLetters(reason));
         CustomerExperienceScore score = pipeline.customerScores.readValue();
         assertEquals(2, score.getEvents(), "the valid events around the bad one are both counted");

@@ -134,6 +134,20 @@ final class PipelineDriver implements AutoCloseable {
         send(Events.interaction("clock", time).build());
     }
 
+    /**
+     * A valid event of customer c1, then {@code badInput}, then another valid event of c1, and stream
+     * time past their window: the one dead letter the bad input became, its reason checked.
+     */
+    TestRecord<byte[], byte[]> deadLetterBetweenTwoValidEvents(org.brandequity.model.DeadLetterReason reason, Runnable badInput) {
+        send(Events.rated("c1", Events.minutes(1), 5));
+        badInput.run();
+        send(Events.rated("c1", Events.minutes(3), 1));
+        advanceStreamTime(Events.minutes(12));
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        org.junit.jupiter.api.Assertions.assertEquals(reason.name(), header(dead, DeadLetters.REASON_HEADER));
+        return dead;
+    }
+
     static String header(TestRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
