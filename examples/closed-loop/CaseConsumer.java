@@ -1,6 +1,6 @@
 // Turns the pipeline's at-risk customer alerts into CRM cases (docs/closed-loop.md).
 //
-//   java -cp pipeline/target/brand-equity.jar examples/closed-loop/CaseConsumer.java \
+//   java -cp service/target/brand-equity.jar examples/closed-loop/CaseConsumer.java \
 //        localhost:9092 http://localhost:8081/apis/ccompat/v7 [--topic customer-alerts] [--group crm-cases] [--exit-when-idle 10s]
 //
 // One case per alertId: FIRING opens it (or updates it if it is open), RESOLVED closes it. The key

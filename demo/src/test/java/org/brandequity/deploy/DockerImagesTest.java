@@ -28,17 +28,17 @@ class DockerImagesTest {
     static final Path DEMO_DOCKERFILE = Tools.ROOT.resolve("deploy/docker/demo.Dockerfile");
     /** Jars the Maven build writes (shade plugin finalName), by the module that writes them. */
     private static final Map<String, String> BUILD_OUTPUTS = Map.of(
-            "pipeline/target/brand-equity.jar", "pipeline",
+            "service/target/brand-equity.jar", "service",
             "demo/target/brand-equity-demo.jar", "demo");
 
     @Test
     void productionImageHoldsThePipelineJarAndNoOtherJar() throws Exception {
         DockerImage image = DockerImage.parse(PIPELINE_DOCKERFILE);
         List<String> jars = image.copies().values().stream().filter(s -> s.endsWith(".jar")).toList();
-        assertEquals(List.of("pipeline/target/brand-equity.jar"), jars);
+        assertEquals(List.of("service/target/brand-equity.jar"), jars);
         assertEquals(List.of("-jar", "/opt/brand-equity/brand-equity.jar"),
                 image.entrypoint().subList(image.entrypoint().size() - 2, image.entrypoint().size()));
-        assertEquals("pipeline/target/brand-equity.jar", image.sourceOf("/opt/brand-equity/brand-equity.jar"));
+        assertEquals("service/target/brand-equity.jar", image.sourceOf("/opt/brand-equity/brand-equity.jar"));
     }
 
     @Test
