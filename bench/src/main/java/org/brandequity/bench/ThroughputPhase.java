@@ -238,8 +238,8 @@ final class ThroughputPhase extends Phase {
 
     /**
      * The Kafka Streams floor ({@link StreamsFloor}) on the preloaded input. It gets the pipeline's
-     * own Kafka Streams settings (processing guarantee, commit interval, every kafka.* override) with
-     * one stream thread, and a fresh application id, state directory and dead-letter topic so that it
+     * own Kafka Streams settings (processing guarantee, commit interval, stream threads, every kafka.*
+     * override), and a fresh application id, state directory and dead-letter topic so that it
      * shares no offsets, state or topics with the pipeline but its input. Timed from construction until
      * the processor has counted every record the baseline counts; CPU is read at that moment, as for
      * the pipeline.
