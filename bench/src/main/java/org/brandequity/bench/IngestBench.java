@@ -138,8 +138,8 @@ final class IngestBench {
         r.put("batch", batch);
         r.put("seconds", round((t1 - t0) / 1e9, 3));
         r.put("eventsPerSecond", Math.round(timedEvents / ((t1 - t0) / 1e9)));
-        r.put("p50Ms", round(Bench.quantile(timed, 0.50) / 1e6, 1));
-        r.put("p99Ms", round(Bench.quantile(timed, 0.99) / 1e6, 1));
+        r.put("p50Ms", round(Phase.quantile(timed, 0.50) / 1e6, 1));
+        r.put("p99Ms", round(Phase.quantile(timed, 0.99) / 1e6, 1));
         r.put("maxMs", round(timed[timed.length - 1] / 1e6, 1));
         return r;
     }
@@ -215,11 +215,11 @@ final class IngestBench {
     /** Records on {@code topic}: the sum of its partitions' end offsets. */
     static long endOffsets(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            return Bench.endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+            return Phase.endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
     private static double round(double x, int digits) {
-        return Bench.round(x, digits);
+        return Phase.round(x, digits);
     }
 }
