@@ -8,6 +8,6 @@ class ConfigReadmeTest {
 
     @Test
     void theReadmesBenchTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,local-cluster,pipeline,demo,bench", "org.brandequity.bench.ConfigReadmeTest");
+        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,local-cluster,topology,service,demo,bench", "org.brandequity.bench.ConfigReadmeTest");
     }
 }

@@ -5,7 +5,7 @@ import org.brandequity.sim.SimulatorKeys;
 import org.junit.jupiter.api.Test;
 
 class ConfigReadmeTest {
-    private static final String MODULES = "schemas,local-cluster,pipeline,demo";
+    private static final String MODULES = "schemas,local-cluster,topology,service,demo";
 
     @Test
     void theReadmesSimulatorTableIsTheOneTheDefinitionsGenerate() {

@@ -24,7 +24,7 @@ import org.brandequity.sim.SimulationConfig;
  * <p>Mostly promoters, except a cluster of detractors in the last 40 minutes: high-value customers
  * unhappy with Delivery.
  *
- * <p>Regenerate: {@code mvn -B -q -pl schemas,local-cluster,pipeline,demo test-compile} then run
+ * <p>Regenerate: {@code mvn -B -q -pl schemas,local-cluster,topology,service,demo test-compile} then run
  * this class's main with the demo module's test classpath (or: {@code ExamplesTest} prints a diff).
  */
 public final class SurveyExportExample {

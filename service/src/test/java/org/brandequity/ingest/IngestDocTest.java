@@ -74,7 +74,7 @@ class IngestDocTest {
             return;
         }
         assertEquals(generated, text.substring(from + begin.length(), to), "docs/ingest.md's JSON Schema of " + avro.getName()
-                + " differs from what the contract derives; regenerate it with\n  mvn -B -pl schemas,local-cluster,pipeline test"
+                + " differs from what the contract derives; regenerate it with\n  mvn -B -pl service -am test"
                 + " -Dtest=IngestDocTest -Dsurefire.failIfNoSpecifiedTests=false -D" + ReadmeTables.REGENERATE + "=true");
     }
 }

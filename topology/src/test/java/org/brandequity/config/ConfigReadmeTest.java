@@ -6,11 +6,11 @@ class ConfigReadmeTest {
 
     @Test
     void theReadmesPipelineTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
+        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,topology", "ConfigReadmeTest");
     }
 
     @Test
     void theReadmesIngestTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(IngestKeys.SECTION, "schemas,local-cluster,pipeline", "ConfigReadmeTest");
+        ReadmeTables.assertUpToDate(IngestKeys.SECTION, "schemas,local-cluster,topology", "ConfigReadmeTest");
     }
 }

@@ -40,7 +40,7 @@ class FieldLimitsDocTest {
             return;
         }
         assertEquals(generated, text.substring(from + BEGIN.length(), to), "docs/security.md's limits table differs from FieldLimits.ALL. Regenerate it with\n"
-                + "  mvn -B -pl schemas,local-cluster,pipeline test -Dtest=FieldLimitsDocTest -Dsurefire.failIfNoSpecifiedTests=false -D"
+                + "  mvn -B -pl topology -am test -Dtest=FieldLimitsDocTest -Dsurefire.failIfNoSpecifiedTests=false -D"
                 + ReadmeTables.REGENERATE + "=true");
     }
 }

@@ -16,7 +16,7 @@ import org.brandequity.avro.CustomerProfile;
  *
  * <p>{@code mvn verify} replays the committed inputs (the seeds and every crash found) from
  * {@code src/test/resources/org/brandequity/wire/WireDecoderFuzzTestInputs/<method>/}. To fuzz:
- * {@code JAZZER_FUZZ=1 mvn -B -pl schemas,local-cluster,pipeline test -Dtest=WireDecoderFuzzTest
+ * {@code JAZZER_FUZZ=1 mvn -B -pl topology -am test -Dtest=WireDecoderFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false}; each target runs for its {@code maxDuration}, and a
  * crashing input is written to that directory, to be committed.
  */
