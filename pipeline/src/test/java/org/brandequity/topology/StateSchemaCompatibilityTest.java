@@ -56,7 +56,7 @@ class StateSchemaCompatibilityTest {
     static final String RECORD = "record.state.schemas";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HOW_TO_RECORD =
-            "mvn -B -pl schemas,local-cluster,pipeline test -Dtest=StateSchemaCompatibilityTest -D" + RECORD + "=true";
+            "mvn -B -pl schemas,local-cluster,pipeline test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=StateSchemaCompatibilityTest -D" + RECORD + "=true";
 
     /** How the bytes of a key or value are written. */
     record Encoding(String format, Schema schema) {
