@@ -26,8 +26,9 @@ import org.brandequity.config.PipelineConfig;
  * <ul>
  *   <li>input topics (interactions, profiles): Read (implies Describe, which {@link TopicAdmin}'s
  *       partition check needs);</li>
- *   <li>output topics (customer, segment and touchpoint scores, equity, alerts, customer alerts): Write, and Read because the
- *       instance's {@link OutputWatcher} reads them for its gauges; the dead-letter topic: Write;</li>
+ *   <li>output topics (customer, segment and touchpoint scores, equity, alerts, customer alerts): Write;
+ *       Read only on those the instance's {@link OutputWatcher} reads ({@link OutputWatcher#topics}: equity,
+ *       segment scores and alerts for its gauges, customer scores only counted); the dead-letter topic: Write;</li>
  *   <li>the same nine topics: Create, because {@code run} creates those that are missing
  *       ({@link TopicAdmin}); left out when the topics are created beforehand;</li>
  *   <li>topics prefixed {@code <application.id>-} (Kafka Streams' repartition and changelog topics):
@@ -59,9 +60,10 @@ public final class DeploymentAcls {
         for (String input : List.of(t.interactions(), t.profiles())) {
             acls.add(allow(p, topic(input), AclOperation.READ));
         }
+        List<String> watched = OutputWatcher.topics(t);
         for (String output : outputs(c)) {
             acls.add(allow(p, topic(output), AclOperation.WRITE));
-            acls.add(allow(p, topic(output), AclOperation.READ));
+            if (watched.contains(output)) acls.add(allow(p, topic(output), AclOperation.READ));
         }
         acls.add(allow(p, topic(t.deadLetters()), AclOperation.WRITE));
         if (createsTopics) {

@@ -79,7 +79,7 @@ public final class OutputWatcher implements AutoCloseable {
     private void poll() {
         PipelineConfig.Topics t = config.topics();
         try {
-            consumer.subscribe(List.of(t.equity(), t.segmentScores(), t.customerScores(), t.alerts()));
+            consumer.subscribe(topics(t));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     records.incrementAndGet();
@@ -101,6 +101,15 @@ public final class OutputWatcher implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * The output topics the watcher reads, hence the only ones the pipeline's principal needs Read on
+     * ({@link DeploymentAcls}): equity, segment scores and score-drop alerts for the gauges, customer
+     * scores only counted ({@link #records()}, the demo's status line). Touchpoint scores and customer alerts are not read.
+     */
+    public static List<String> topics(PipelineConfig.Topics t) {
+        return List.of(t.equity(), t.segmentScores(), t.customerScores(), t.alerts());
     }
 
     /** The config it reads the output topics with. */

@@ -96,7 +96,7 @@ public final class Pipeline implements AutoCloseable {
      * with one line instead of killing a stream thread minutes later. Internal topics and stores
      * use the registry-free binary encoding, so these are all the subjects the pipeline writes.
      */
-    static void registerOutputSchemas(SchemaRegistryClient registry, PipelineConfig.Topics t) {
+    public static void registerOutputSchemas(SchemaRegistryClient registry, PipelineConfig.Topics t) {
         registry.register(WireFormat.subject(t.customerScores(), false), CustomerExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.segmentScores(), false), SegmentExperienceScore.getClassSchema());
         registry.register(WireFormat.subject(t.touchpointScores(), false), TouchpointExperienceScore.getClassSchema());
