@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class ConfigReadmeTest {
 
     @Test
-    void theReadmesBenchTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,local-cluster,pipeline,demo,bench -Pbench", "org.brandequity.bench.ConfigReadmeTest");
+    void theConfigurationPagesBenchTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,registry,local-cluster,topology,service,demo,bench -Pbench", "org.brandequity.bench.ConfigReadmeTest");
     }
 }

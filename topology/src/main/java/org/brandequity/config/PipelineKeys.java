@@ -11,7 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Every key of the pipeline, one definition each (type, default, validator, importance,
- * documentation), in the style of Kafka's {@link StreamsConfig}. The README's pipeline config table
+ * documentation), in the style of Kafka's {@link StreamsConfig}. docs/configuration.md's pipeline config table
  * is generated from it ({@link ConfigTable}; {@code ConfigReadmeTest} keeps them equal).
  */
 public final class PipelineKeys {
