@@ -49,7 +49,7 @@ public final class Bench {
     @Command(name = "brand-equity-bench.jar", description = {"The benchmark (docs/benchmark.md).",
             "Options are config keys: bench.* (phases, events, rates...), pipeline keys for every phase, simulator keys."},
             footer = {"", "Config, later sources winning: defaults < --config FILE < BRANDEQUITY_* environment variables < --set KEY=VALUE < --label.",
-                    "`java -jar service/target/brand-equity.jar config` and the README list every key."})
+                    "`java -jar service/target/brand-equity.jar config` and docs/configuration.md list every key."})
     static final class Main extends Cli.ConfiguredCommand {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;

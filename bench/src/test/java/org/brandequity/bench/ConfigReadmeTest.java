@@ -3,11 +3,11 @@ package org.brandequity.bench;
 import org.brandequity.config.ReadmeTables;
 import org.junit.jupiter.api.Test;
 
-/** Part of a plain `mvn -B verify` (the bench module is compiled and tested there); starts nothing. */
+/** Runs only with -Pbench (the module is not in a plain build); starts nothing. */
 class ConfigReadmeTest {
 
     @Test
-    void theReadmesBenchTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,local-cluster,topology,service,demo,bench", "org.brandequity.bench.ConfigReadmeTest");
+    void theConfigurationPagesBenchTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(BenchKeys.SECTION, "schemas,registry,local-cluster,topology,service,demo,bench", "org.brandequity.bench.ConfigReadmeTest");
     }
 }

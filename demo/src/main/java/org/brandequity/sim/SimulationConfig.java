@@ -12,7 +12,7 @@ import org.brandequity.model.Durations;
 
 /**
  * What the customer simulator produces and how fast: the {@code simulator.*} keys, defined with
- * their defaults and documentation in {@link SimulatorKeys} (and listed in the README).
+ * their defaults and documentation in {@link SimulatorKeys} (and listed in docs/configuration.md).
  *
  * @param start fixed event time of the first interaction, or null to start {@code startBeforeNow}
  *     before the wall clock at the beginning of the run

@@ -5,15 +5,15 @@ import org.brandequity.sim.SimulatorKeys;
 import org.junit.jupiter.api.Test;
 
 class ConfigReadmeTest {
-    private static final String MODULES = "schemas,local-cluster,topology,service,demo";
+    private static final String MODULES = "schemas,registry,local-cluster,topology,service,demo";
 
     @Test
-    void theReadmesSimulatorTableIsTheOneTheDefinitionsGenerate() {
+    void theConfigurationPagesSimulatorTableIsTheOneTheDefinitionsGenerate() {
         ReadmeTables.assertUpToDate(SimulatorKeys.SECTION, MODULES, "org.brandequity.demo.ConfigReadmeTest");
     }
 
     @Test
-    void theReadmesDemoTableIsTheOneTheDefinitionsGenerate() {
+    void theConfigurationPagesDemoTableIsTheOneTheDefinitionsGenerate() {
         ReadmeTables.assertUpToDate(DemoMain.DEMO_SECTION, MODULES, "org.brandequity.demo.ConfigReadmeTest");
     }
 }

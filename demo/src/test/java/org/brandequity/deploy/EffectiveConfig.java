@@ -28,7 +28,7 @@ final class EffectiveConfig {
     static Properties of(List<String> args, Map<String, String> env, Function<String, String> fileInContainer) {
         String configPath = null;
         Map<String, String> sets = new LinkedHashMap<>();
-        // The two options of the pipeline's command line (README, "Running it").
+        // The two options of the pipeline's command line (README, "Running it"; docs/configuration.md).
         for (int i = 1; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--config" -> configPath = args.get(++i);

@@ -18,7 +18,7 @@ import org.brandequity.model.Durations;
 
 /**
  * Customer equity's index prior and the closed loop's at-risk alerts ({@link ClosedLoopConfig};
- * the rule and its formulas in the README's model section §8).
+ * the rule and its formulas in docs/model.md §8).
  */
 public final class ClosedLoopKeys {
     public static final String CUSTOMER_INDEX_PRIOR_CONFIG = "model.customer.index.prior";

@@ -13,7 +13,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The config definitions as text: the README's markdown tables ({@code config} command) and the
+ * The config definitions as text: docs/configuration.md's markdown tables ({@code config} command) and the
  * effective values of a command ({@code config --effective}), passwords masked.
  *
  * <p>Hand-written: {@link ConfigDef} renders HTML and reStructuredText tables, not markdown.

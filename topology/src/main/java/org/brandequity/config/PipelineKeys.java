@@ -11,7 +11,7 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Every key of the pipeline, one definition each (type, default, validator, importance,
- * documentation), in the style of Kafka's {@link StreamsConfig}. The README's pipeline config table
+ * documentation), in the style of Kafka's {@link StreamsConfig}. docs/configuration.md's pipeline config table
  * is generated from it ({@link ConfigTable}; {@code ConfigReadmeTest} keeps them equal).
  */
 public final class PipelineKeys {
@@ -148,8 +148,9 @@ public final class PipelineKeys {
                         "How far behind stream time an event may arrive and still be counted on time, in the windows it "
                                 + "belongs to before they close; later (up to late.horizon) it is counted late, as a revision.")
                 .define(SEGMENT_WINDOW_GRACE_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(0), Importance.LOW,
-                        "How long a segment window is kept once every interactions partition has emitted its customer windows "
-                                + "(its watermark passed the window end): for queries. Customer windows are never dropped for lateness.")
+                        "How long a segment window is kept, for queries, once every interactions partition has emitted its customer "
+                                + "windows (its watermark passed the window end); it is kept max(segment.window.grace, late.horizon), so that a "
+                                + "late event still finds it. Customer windows are never dropped for lateness.")
                 .define(LATE_HORIZON_CONFIG, Type.STRING, "7d", Validators.durationAtLeast(0), Importance.MEDIUM,
                         "How far behind stream time an event may arrive and still count (>= window.grace): beyond window.grace "
                                 + "it counts in equity at once and re-emits its closed customer and segment windows as revisions; "

@@ -4,7 +4,7 @@ import org.brandequity.avro.AtRiskTrigger;
 import org.brandequity.avro.Touchpoint;
 
 /**
- * The closed loop's at-risk rule (README §8), judged on every counted event of a customer, on
+ * The closed loop's at-risk rule (docs/model.md §8), judged on every counted event of a customer, on
  * time or late, after the event is in the customer's equity ({@link CustomerStock}).
  *
  * <p>Resolution, of the customer's open alert (whatever their segment is now):

@@ -10,7 +10,7 @@ import org.brandequity.avro.Touchpoint;
 /**
  * Customer equity and the closed loop's at-risk rule ({@code model.customer.index.prior} and the
  * {@code closedloop.*} keys, defined with their defaults in {@code org.brandequity.config.ClosedLoopKeys};
- * the rule is {@link AtRiskRule}'s, the formulas are in the README's model section §8).
+ * the rule is {@link AtRiskRule}'s, the formulas are in docs/model.md §8).
  *
  * @param customerIndexPrior K_c in a customer's index 100 · BE_c / (V_c + K_c), in units of event weight w
  * @param segments           segments whose customers get at-risk alerts (equity is kept for everyone)

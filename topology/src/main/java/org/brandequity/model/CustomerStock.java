@@ -1,7 +1,7 @@
 package org.brandequity.model;
 
 /**
- * One customer's equity: the brand-equity stock (README §4) restricted to the customer's own
+ * One customer's equity: the brand-equity stock (docs/model.md §4) restricted to the customer's own
  * events, valued at {@link #asOf} (the newest event time folded in).
  *
  * <pre>

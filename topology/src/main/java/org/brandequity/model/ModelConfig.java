@@ -10,7 +10,7 @@ import org.brandequity.avro.Touchpoint;
  * and optional brand promise (only the stages configured have one), per-segment weight, the polarity thresholds, the decay half-life and the index prior.
  *
  * <p>Configured with the {@code model.*} keys (defined, with their defaults, in
- * {@code org.brandequity.config.ModelKeys}; see the README's config table).
+ * {@code org.brandequity.config.ModelKeys}; see docs/configuration.md).
  */
 public record ModelConfig(
         Map<Touchpoint, Double> touchpointWeight,

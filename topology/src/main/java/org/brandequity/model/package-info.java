@@ -6,6 +6,6 @@
  * into an {@link org.brandequity.model.EquityStock}: exponentially decayed sums of
  * c&middot;x and c, where c = segment weight &times; customer value weight &times; w, kept per
  * segment, touchpoint and lifecycle stage so that every breakdown sums to the same total. The
- * formulas are in the README ("The model") and on each class.
+ * formulas are in docs/model.md and on each class.
  */
 package org.brandequity.model;

@@ -164,7 +164,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                     closePane(kv.key, kv.value, start);
                 }
                 boolean idle = tidy && isIdle(kv.value, oldestLivePane, rememberFrom);
-                // Customer equity whose decayed volume is negligible, with no alert open (README §8).
+                // Customer equity whose decayed volume is negligible, with no alert open (docs/model.md §8).
                 boolean faded = tidy && closedLoop.prunable(kv.value, streamTime);
                 if (idle) CustomerLedgers.prune(kv.value, rememberFrom, oldestLivePane);
                 if (faded) CustomerClosedLoop.prune(kv.value);

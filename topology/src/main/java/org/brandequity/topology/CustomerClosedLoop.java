@@ -59,7 +59,7 @@ final class CustomerClosedLoop {
     List<CustomerAlert> count(String customerId, CustomerLedger ledger, CustomerInteraction e, long t, ExperienceSignal s,
                               Polarity polarity) {
         CustomerStock before = stock(ledger);
-        // c = w: the customer's segment and value weights are constant for them (README §8).
+        // c = w: the customer's segment and value weights are constant for them (docs/model.md §8).
         CustomerStock after = before.plus(t, s.value(), s.weight(), decay);
         CustomerEquity equity = ledger.getEquity();
         if (equity == null) {
@@ -101,7 +101,7 @@ final class CustomerClosedLoop {
     /**
      * Whether the customer's closed-loop state can go: its decayed volume at {@code streamTime} is
      * below {@link CustomerStock#PRUNE_VOLUME}, no alert is open and the cooldown is over. A later
-     * event then starts a new stock (README §8, "Pruning").
+     * event then starts a new stock (docs/model.md §8, "Pruning").
      */
     boolean prunable(CustomerLedger ledger, long streamTime) {
         if (ledger.getEquity() == null && ledger.getRecent().isEmpty() && ledger.getLastResolvedAt() == null) return false;

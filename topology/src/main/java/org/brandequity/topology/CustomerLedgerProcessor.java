@@ -51,7 +51,7 @@ import org.brandequity.model.WindowGrid;
  * on-time event; the ids of closed panes are in the closed-pane store ({@link ClosedPanes}), read
  * only for late events, so the on-time path never touches it.
  *
- * <p>Closed loop (README §8): every counted event, on time or late, also updates the customer's
+ * <p>Closed loop (docs/model.md §8): every counted event, on time or late, also updates the customer's
  * equity and last interactions in the same ledger and is judged by the at-risk rule
  * ({@link CustomerClosedLoop}); the alert records it causes ride on the scored event
  * ({@link ScoredInteraction#getAlerts()}) to the {@code customer-alerts} sink, so they are written in

@@ -30,7 +30,7 @@ public final class CustomerLedgers {
                 null, null, new ArrayList<>(), null, null);
     }
 
-    /** Applies a profile (or its deletion, {@code null}) the way the README says events join it. */
+    /** Applies a profile (or its deletion, {@code null}) the way docs/model.md says events join it. */
     static void applyProfile(CustomerLedger ledger, CustomerProfile profile) {
         String segment = profile == null || profile.getSegment().isBlank() ? BrandEquityTopology.UNASSIGNED_SEGMENT : profile.getSegment();
         double valueWeight = profile == null ? 1.0 : profile.getValueWeight();

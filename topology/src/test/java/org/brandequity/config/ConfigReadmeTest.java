@@ -5,12 +5,12 @@ import org.junit.jupiter.api.Test;
 class ConfigReadmeTest {
 
     @Test
-    void theReadmesPipelineTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,local-cluster,topology", "ConfigReadmeTest");
+    void theConfigurationPagesPipelineTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(PipelineKeys.SECTION, "schemas,registry,local-cluster,topology", "ConfigReadmeTest");
     }
 
     @Test
-    void theReadmesIngestTableIsTheOneTheDefinitionsGenerate() {
-        ReadmeTables.assertUpToDate(IngestKeys.SECTION, "schemas,local-cluster,topology", "ConfigReadmeTest");
+    void theConfigurationPagesIngestTableIsTheOneTheDefinitionsGenerate() {
+        ReadmeTables.assertUpToDate(IngestKeys.SECTION, "schemas,registry,local-cluster,topology", "ConfigReadmeTest");
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/security.md's limits table is generated from {@link FieldLimits#ALL}, between
  * {@code <!-- field-limits begin -->} and {@code <!-- field-limits end -->}; regenerate it with
- * {@code -Dreadme.regenerate=true}, as the README's config tables.
+ * {@code -Dreadme.regenerate=true}, as docs/configuration.md's config tables.
  */
 class FieldLimitsDocTest {
     private static final String BEGIN = "<!-- field-limits begin -->\n";

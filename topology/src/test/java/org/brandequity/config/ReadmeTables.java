@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The README's config tables are generated from the {@link ConfigSection}s: each sits between
+ * The config tables of docs/configuration.md are generated from the {@link ConfigSection}s: each sits between
  * {@code <!-- config-table:NAME begin -->} and {@code <!-- config-table:NAME end -->}. Run a test
  * with {@code -Dreadme.regenerate=true} to rewrite them from the definitions.
  */
@@ -18,15 +18,15 @@ public final class ReadmeTables {
 
     private ReadmeTables() {}
 
-    /** The project's README, from a module directory (where surefire runs) or the root. */
+    /** docs/configuration.md, from a module directory (where surefire runs) or the root. */
     public static Path readme() {
-        Path here = Path.of("README.md");
-        Path up = Path.of("..", "README.md");
+        Path here = Path.of("docs", "configuration.md");
+        Path up = Path.of("..", "docs", "configuration.md");
         return Files.exists(up) && Files.exists(Path.of("..", "pom.xml")) && !Files.exists(here) ? up : here;
     }
 
     /**
-     * Asserts that the README's table of {@code section} is what its definition generates, or
+     * Asserts that docs/configuration.md's table of {@code section} is what its definition generates, or
      * rewrites it when {@code -Dreadme.regenerate=true}.
      */
     public static void assertUpToDate(ConfigSection section, String module, String testClass) {
@@ -41,7 +41,7 @@ public final class ReadmeTables {
         }
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
-        assertTrue(from >= 0 && to > from, "README.md has no " + begin.trim() + " ... " + end + " markers");
+        assertTrue(from >= 0 && to > from, "docs/configuration.md has no " + begin.trim() + " ... " + end + " markers");
         String current = text.substring(from + begin.length(), to);
         String generated = ConfigTable.markdown(section);
         if (Boolean.getBoolean(REGENERATE)) {
@@ -52,7 +52,7 @@ public final class ReadmeTables {
             }
             return;
         }
-        assertEquals(generated, current, "README.md's " + section.name() + " config table differs from its ConfigDef. Regenerate it with\n"
+        assertEquals(generated, current, "docs/configuration.md's " + section.name() + " config table differs from its ConfigDef. Regenerate it with\n"
                 + "  mvn -B -pl " + module + " test -Dtest=" + testClass + " -Dsurefire.failIfNoSpecifiedTests=false -D" + REGENERATE + "=true\n"
                 + "(or paste the output of `java -jar service/target/brand-equity.jar config`, `java -jar demo/target/brand-equity-demo.jar config --for demo`)");
     }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dead-letter reasons are a contract (dashboards and alert rules group by them): each one is
- * listed where consumers of the dead-letter topic look, and each one says in the README when it is given.
+ * listed where consumers of the dead-letter topic look, and each one says in docs/model.md when it is given.
  */
 class DeadLetterReasonsDocumentedTest {
 
@@ -24,12 +24,12 @@ class DeadLetterReasonsDocumentedTest {
     }
 
     @Test
-    void everyReasonAppearsInTheReadmesWhatIsCountedTable() throws IOException {
-        String readme = Files.readString(doc("README.md"));
-        Matcher section = Pattern.compile("### 5\\. What is counted, and what is not(.*?)\\n### ", Pattern.DOTALL).matcher(readme);
-        assertTrue(section.find(), "README section 5");
+    void everyReasonAppearsInTheModelPagesWhatIsCountedTable() throws IOException {
+        String model = Files.readString(doc("docs", "model.md"));
+        Matcher section = Pattern.compile("## 5\\. What is counted, and what is not(.*?)\\n## ", Pattern.DOTALL).matcher(model);
+        assertTrue(section.find(), "docs/model.md section 5");
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            assertTrue(section.group(1).contains("`" + r.name() + "`"), r + " is missing from README section 5");
+            assertTrue(section.group(1).contains("`" + r.name() + "`"), r + " is missing from docs/model.md section 5");
         }
     }
 

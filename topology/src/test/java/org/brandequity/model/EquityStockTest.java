@@ -1,9 +1,16 @@
 package org.brandequity.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Outcome;
@@ -17,8 +24,9 @@ class EquityStockTest {
         return org.brandequity.config.PipelineConfig.defaults().model();
     }
 
+    /** docs/model.md §4's worked example, computed by the model; the page's bold totals are checked too. */
     @Test
-    void theReadmeWorkedExample() throws Exception {
+    void theModelPagesWorkedExample() throws Exception {
         ModelConfig config = defaults();
         ScoringModel scoring = new ScoringModel(config);
         EquityStock stock = new EquityStock(new Decay(config.halfLife()));
@@ -45,6 +53,20 @@ class EquityStockTest {
         assertEquals(-1.0833, stock.segments().get("broad-base").signal(), 1e-4);
         assertEquals(-0.2, 0.8 - stock.touchpoints().get(Touchpoint.DELIVERY).perceived(), 1e-12);
         assertEquals(1.4333, 0.6 - stock.touchpoints().get(Touchpoint.SUPPORT_CONTACT).perceived(), 1e-4);
+
+        Path here = Path.of("docs", "model.md");
+        String page = Files.readString(Files.exists(here) ? here : Path.of("..", "docs", "model.md"));
+        Matcher day30 = Pattern.compile("\\*\\*BE = [^*]*= (-?[\\d.]+)\\*\\*, V = ([\\d.]+), \\*\\*index = [^*]*= (-?[\\d.]+)\\*\\*").matcher(page);
+        assertTrue(day30.find(), "docs/model.md §4 has no '**BE = ... = n**, V = n, **index = ... = n**' line");
+        assertShown(day30.group(1), total.signal(), "BE");
+        assertShown(day30.group(2), total.volume(), "V");
+        assertShown(day30.group(3), EquityStock.index(total, config.indexPrior()), "index");
+    }
+
+    /** A number as the page shows it equals the computed one rounded to as many decimals. */
+    private static void assertShown(String shown, double computed, String what) {
+        BigDecimal onPage = new BigDecimal(shown);
+        assertEquals(onPage, BigDecimal.valueOf(computed).setScale(onPage.scale(), RoundingMode.HALF_UP), "docs/model.md's " + what);
     }
 
     @Test

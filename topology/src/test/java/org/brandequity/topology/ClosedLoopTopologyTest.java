@@ -22,7 +22,7 @@ import org.brandequity.model.CustomerStock;
 import org.junit.jupiter.api.Test;
 
 /**
- * At-risk customer alerts (README §8) through the whole topology, with explicit event times.
+ * At-risk customer alerts (docs/model.md §8) through the whole topology, with explicit event times.
  * Half-life 30 days, so that minutes of decay do not blur the index arithmetic; K_c = 2 (default),
  * threshold -20, hysteresis 10, 3 events, detractor at -0.5 (defaults); cooldown 30 minutes.
  * Event weights at stage USAGE (1.2): survey response 1.2, checkout 1.2, delivery 1.44, app session 0.84.

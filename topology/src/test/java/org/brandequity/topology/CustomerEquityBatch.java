@@ -6,7 +6,7 @@ import java.util.Map;
 import org.brandequity.topology.ReferenceModel.Counted;
 
 /**
- * Customer equity (README §8) recomputed in one batch from the list of counted events, straight
+ * Customer equity (docs/model.md §8) recomputed in one batch from the list of counted events, straight
  * from the formulas and independently of the topology's incremental code: per customer, valued at
  * their newest counted event time, BE_c = Σ w·x·2^(−(asOf − t)/H), V_c = Σ w·2^(−(asOf − t)/H),
  * index_c = 100·BE_c/(V_c + K_c).

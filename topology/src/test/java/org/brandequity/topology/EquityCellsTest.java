@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14's cross breakdown: the brand's equity carries one cell per (segment, touchpoint, stage)
- * with experience, and every other breakdown is a sum of cells (README §4, "Where the experience breaks").
+ * with experience, and every other breakdown is a sum of cells (docs/model.md §4, "Where the experience breaks").
  */
 class EquityCellsTest {
     private static final double EXACT = 1e-12;

@@ -17,7 +17,7 @@ import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 
 /**
- * A batch recomputation of the README's model (sections 1 to 5), written without looking at the
+ * A batch recomputation of docs/model.md (sections 1 to 5), written without looking at the
  * topology, to check the streaming outputs against.
  *
  * <p>Only three things happen online, because they depend on arrival order by definition: the
@@ -36,7 +36,7 @@ final class ReferenceModel {
     enum Fate { COUNTED, DUPLICATE, TOO_LATE }
 
     /**
-     * A counted event, with what the README says it carries: x, w, and segment and value weight at
+     * A counted event, with what docs/model.md says it carries: x, w, and segment and value weight at
      * processing time; {@code late}: it was more than window.grace behind stream time (issue 11);
      * {@code streamTime}: the stream time once it was counted.
      */
@@ -207,7 +207,7 @@ final class ReferenceModel {
 
     /**
      * The latest record of every customer window whose end plus grace the stream time has reached
-     * (README §2): the window over every event counted in it, on time or late.
+     * (docs/model.md §2): the window over every event counted in it, on time or late.
      */
     Map<WindowKey, CustomerWindow> closedCustomerWindows() {
         Map<WindowKey, CustomerWindow> latest = new TreeMap<>(WINDOW_ORDER);
@@ -217,7 +217,7 @@ final class ReferenceModel {
 
     /**
      * Every record the customer-score topic should hold per closed customer window, in emission
-     * order (README §2 and issue 11). A window closes when stream time reaches its end plus grace.
+     * order (docs/model.md §2 and issue 11). A window closes when stream time reaches its end plus grace.
      * The events counted while it was open make one record (revision 0), written when it closes, if
      * there are any; then each event counted into it after it closed (a late event) writes one more
      * record over every event counted in it so far. So the record after k late events has revision
@@ -304,7 +304,7 @@ final class ReferenceModel {
             java.util.Comparator.comparing(SegmentKey::segment).thenComparingLong(SegmentKey::start);
 
     /**
-     * README §3 over the given closed customer windows (the latest record of each: a revision
+     * docs/model.md §3 over the given closed customer windows (the latest record of each: a revision
      * replaces the customer's earlier version, in the segment of its latest event). {@code polarity} classifies a customer score;
      * the caller decides it (see the test) because a score that lands on a threshold within rounding
      * error has no meaningful polarity to compare.
@@ -339,7 +339,7 @@ final class ReferenceModel {
         return scoring.polarity(x);
     }
 
-    /** README §4, valued at the newest counted event time, summed directly over the counted events (late ones too). */
+    /** docs/model.md §4, valued at the newest counted event time, summed directly over the counted events (late ones too). */
     Equity equity() {
         long asOf = streamTime;
         double halfLife = model.halfLife().toMillis();
@@ -366,7 +366,7 @@ final class ReferenceModel {
     record CellKey(String segment, Touchpoint touchpoint, LifecycleStage stage) {}
 
     /**
-     * README §4's cross breakdown, valued at the newest counted event time: per (segment, touchpoint,
+     * docs/model.md §4's cross breakdown, valued at the newest counted event time: per (segment, touchpoint,
      * stage) of the counted events (late ones too), BE and V summed directly over the events, like
      * {@link #equity()} and independently of it.
      */

@@ -47,11 +47,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random event streams through the topology must produce what a plain batch recomputation of the
- * README's model ({@link ReferenceModel}) produces: every record of every closed customer window
+ * model of docs/model.md ({@link ReferenceModel}) produces: every record of every closed customer window
  * (revisions included), the final record of every segment window, the dead letters, and the brand
  * equity at several points of the stream.
  *
- * <p>The first streams mix everything the README distinguishes on the on-time path, with
+ * <p>The first streams mix everything docs/model.md distinguishes on the on-time path, with
  * late.horizon = window.grace (no late path: an event behind the grace period is a TOO_LATE dead
  * letter, the behaviour before issue 11): customers with and without a profile, profile changes
  * mid-stream, events with and without signals, out-of-order arrivals inside the grace period,
@@ -283,7 +283,7 @@ class ReferenceModelTest {
 
         /**
          * {@code resendable}: whether a later duplicate may copy it. An event that reuses an id is not:
-         * which earlier time a third copy is measured against would be a guess beyond the README.
+         * which earlier time a third copy is measured against would be a guess beyond docs/model.md.
          */
         Fate send(CustomerInteraction e, boolean resendable) {
             p.send(e);
@@ -592,7 +592,7 @@ class ReferenceModelTest {
         }
 
         /**
-         * README §5 "counted once", and issue 11 "a copy of a counted event arriving anywhere inside
+         * docs/model.md §5 "counted once", and issue 11 "a copy of a counted event arriving anywhere inside
          * the horizon counts once": re-sending counted events that are still inside the horizon
          * (the oldest ones, right at its edge, and a random share of the others, on time and late)
          * emits nothing and leaves the equity as it was.
@@ -760,7 +760,7 @@ class ReferenceModelTest {
                     segmentRevisionsCountingLateFirstRecords, emptiedSegmentWindows);
         }
 
-        /** Compares the last record of every segment window (README §3), its revision, and that revisions never go down. */
+        /** Compares the last record of every segment window (docs/model.md §3), its revision, and that revisions never go down. */
         void compareSegmentScores(Map<WindowKey, List<CustomerWindow>> records,
                                    Map<WindowKey, List<CustomerExperienceScore>> actualCustomerRecords, Mismatches m) {
             drain();
@@ -792,7 +792,7 @@ class ReferenceModelTest {
         }
 
         /**
-         * README §3: a segment window's revision counts the late changes it took in: every
+         * docs/model.md §3: a segment window's revision counts the late changes it took in: every
          * customer-window revision applied to it (a revision whose customer moved segment is applied
          * to both windows: it leaves one and joins the other) and every customer window whose first
          * record is a late one (revision 0 on the customer topic, but a late change of the segment
@@ -966,7 +966,7 @@ class ReferenceModelTest {
             if (c != null) m.close(what + "stage " + s + " perceived", sums.stock() / sums.volume(), c.getPerceived());
         });
 
-        // Invariant of the output itself (README §4): each breakdown partitions the events.
+        // Invariant of the output itself (docs/model.md §4): each breakdown partitions the events.
         m.close(what + "Σ segment contributions = stock", a.getStock(), a.getSegments().stream().mapToDouble(SegmentContribution::getContribution).sum());
         m.close(what + "Σ touchpoint contributions = stock", a.getStock(), a.getTouchpoints().stream().mapToDouble(TouchpointContribution::getContribution).sum());
         m.close(what + "Σ stage contributions = stock", a.getStock(), a.getStages().stream().mapToDouble(StageContribution::getContribution).sum());

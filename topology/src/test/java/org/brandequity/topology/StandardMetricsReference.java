@@ -17,8 +17,8 @@ import org.brandequity.topology.ReferenceModel.SegmentKey;
 import org.brandequity.topology.ReferenceModel.WindowKey;
 
 /**
- * The batch recomputation of NPS, CSAT and CES (README "Standard metrics") from the reference
- * model's counted events, written from the README's formulas without the streaming code's helpers:
+ * The batch recomputation of NPS, CSAT and CES (docs/model.md §7, "Standard metrics") from the reference
+ * model's counted events, written from docs/model.md's formulas without the streaming code's helpers:
  *
  * <ul>
  *   <li>a segment window's answers are those of the events in its customers' windows (the latest

@@ -193,20 +193,20 @@ class StandardMetricsTopologyTest {
     }
 
     /**
-     * README §7's worked example: its table of answers is sent through the topology as written, and
-     * every number in bold must be what the segment window and the touchpoint window hold, rounded
-     * as the README rounds it.
+     * docs/model.md §7's worked example: its table of answers is sent through the topology as written,
+     * and every number in bold must be what the segment window and the touchpoint window hold, rounded
+     * as the page rounds it.
      */
     @Test
-    void theReadmeWorkedExampleIsWhatThePipelineComputes() throws java.io.IOException {
-        String block = readmeExample();
+    void theModelPagesWorkedExampleIsWhatThePipelineComputes() throws java.io.IOException {
+        String block = modelPageExample();
         java.util.regex.Matcher row = java.util.regex.Pattern
                 .compile("(?m)^\\| (c\\d+) \\| 00:(\\d\\d) \\|\\s*(\\d*)\\s*\\|\\s*(\\d*)\\s*\\|\\s*(\\d*)\\s*\\|$").matcher(block);
         List<Object[]> rows = new java.util.ArrayList<>();
         while (row.find()) {
             rows.add(new Object[] {row.group(1), Integer.parseInt(row.group(2)), number(row.group(3)), number(row.group(4)), number(row.group(5))});
         }
-        assertEquals(10, rows.size(), "the README's table of answers");
+        assertEquals(10, rows.size(), "docs/model.md's table of answers");
         try (PipelineDriver p = new PipelineDriver()) {
             for (Object[] r : rows) p.profile(profile((String) r[0], HV));
             for (Object[] r : rows) p.send(answer(r, Touchpoint.DELIVERY));
@@ -226,7 +226,7 @@ class StandardMetricsTopologyTest {
                 for (int i = 0; i < readme.size(); i++) {
                     java.math.BigDecimal shown = new java.math.BigDecimal(readme.get(i));
                     assertEquals(shown, java.math.BigDecimal.valueOf(w.get(i)).setScale(shown.scale(), java.math.RoundingMode.HALF_UP),
-                            "README number #" + i + " (" + readme.get(i) + ") against " + w.get(i));
+                            "docs/model.md number #" + i + " (" + readme.get(i) + ") against " + w.get(i));
                 }
             }
         }
@@ -238,18 +238,18 @@ class StandardMetricsTopologyTest {
 
     private static List<String> groups(String text, String regex) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
-        assertTrue(m.find(), "README worked example has no match for " + regex);
+        assertTrue(m.find(), "docs/model.md's worked example has no match for " + regex);
         List<String> out = new java.util.ArrayList<>();
         for (int i = 1; i <= m.groupCount(); i++) out.add(m.group(i));
         return out;
     }
 
-    private static String readmeExample() throws java.io.IOException {
-        java.nio.file.Path here = java.nio.file.Path.of("README.md");
-        String readme = java.nio.file.Files.readString(java.nio.file.Files.exists(here) ? here : java.nio.file.Path.of("..", "README.md"));
+    private static String modelPageExample() throws java.io.IOException {
+        java.nio.file.Path here = java.nio.file.Path.of("docs", "model.md");
+        String readme = java.nio.file.Files.readString(java.nio.file.Files.exists(here) ? here : java.nio.file.Path.of("..", "docs", "model.md"));
         int begin = readme.indexOf("<!-- standard-metrics-example begin -->");
         int end = readme.indexOf("<!-- standard-metrics-example end -->");
-        assertTrue(begin >= 0 && end > begin, "README.md has no standard-metrics-example block");
+        assertTrue(begin >= 0 && end > begin, "docs/model.md has no standard-metrics-example block");
         return readme.substring(begin, end);
     }
 

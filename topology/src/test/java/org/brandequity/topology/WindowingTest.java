@@ -127,7 +127,7 @@ class WindowingTest {
             p.advanceStreamTime(minutes(80));
             CustomerLedger fading = ledgers.get("gone");
             assertTrue(fading.getSeen().isEmpty() && fading.getPanes().isEmpty() && fading.getEquity() != null,
-                    "ids and panes forgotten; customer equity (README §8) stays until it fades");
+                    "ids and panes forgotten; customer equity (docs/model.md §8) stays until it fades");
             // Customer equity fades below its pruning epsilon after log2(1.2 / 0.001) = 10.2 half-lives (1h).
             p.advanceStreamTime(minutes(13 * 60));
 
