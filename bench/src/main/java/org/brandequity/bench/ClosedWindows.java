@@ -23,9 +23,9 @@ final class ClosedWindows {
     private int n;
 
     ClosedWindows(PipelineConfig config, int customers) {
-        this.sizeMs = config.windowSize().toMillis();
-        this.advanceMs = config.windowAdvance().toMillis();
-        this.graceMs = config.windowGrace().toMillis();
+        this.sizeMs = config.windows().size().toMillis();
+        this.advanceMs = config.windows().advance().toMillis();
+        this.graceMs = config.windows().grace().toMillis();
         this.partitions = config.topicPartitions();
         this.streamTime = new long[partitions];
         Arrays.fill(streamTime, Long.MIN_VALUE);

@@ -198,8 +198,8 @@ public final class DemoMain {
             out.println(ingestBanner(ingest, props));
             out.printf("Connection settings for `import` in %s (--config %s)%n", connection, connection);
             out.printf("Simulating %d customers at %.0f events/s; windows %s every %s, grace %s; equity half-life %s. Ctrl-C to stop.%n",
-                    simConfig.customers(), simConfig.rate(), Durations.format(config.windowSize()),
-                    Durations.format(config.windowAdvance()), Durations.format(config.windowGrace()),
+                    simConfig.customers(), simConfig.rate(), Durations.format(config.windows().size()),
+                    Durations.format(config.windows().advance()), Durations.format(config.windows().grace()),
                     Durations.format(config.model().halfLife()));
 
             CountDownLatch done = new CountDownLatch(1);

@@ -38,7 +38,7 @@ class DemoMainTest {
         Map<String, String> values = DemoMain.DEMO_KEYS.resolve(file, Map.of(), Map.of());
 
         assertEquals("1m", values.get("window.size"));
-        assertEquals(60_000, PipelineConfig.fromMap(values).windowSize().toMillis());
+        assertEquals(60_000, PipelineConfig.fromMap(values).windows().size().toMillis());
         assertEquals(50, SimulationConfig.fromMap(values).rate());
         assertEquals("5s", values.get("window.grace"), "the demo's default where the file says nothing");
     }

@@ -63,7 +63,7 @@ public final class StoreQueries {
         this.config = config;
         this.self = self;
         this.ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
-        this.windows = WindowGrid.of(config.windowSize(), config.windowAdvance(), config.windowGrace());
+        this.windows = config.windows().grid();
     }
 
     /** Where a keyed query is answered. */

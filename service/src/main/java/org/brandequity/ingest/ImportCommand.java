@@ -111,7 +111,7 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
             FileImport.Summary summary = mapping.contract() == ImportMapping.Contract.INTERACTIONS
                     ? run(new FileImport<>(mapping, ContractCodec.interactions(config.maxFutureSkew()),
                             new ConfluentAvroSerde<>(registry, CustomerInteraction.class, false).serializer(),
-                            config.topics().interactions(), System::currentTimeMillis, config.lateHorizon()), options, producer)
+                            config.topics().interactions(), System::currentTimeMillis, config.windows().lateHorizon()), options, producer)
                     : run(new FileImport<>(mapping, ContractCodec.profiles(),
                             new ConfluentAvroSerde<>(registry, CustomerProfile.class, false).serializer(),
                             config.topics().profiles(), System::currentTimeMillis, null), options, producer);
@@ -133,7 +133,7 @@ public final class ImportCommand extends Cli.ConfiguredCommand {
         if (s.tooOld() > 0) {
             cli.out().printf(Locale.ROOT, "import: warning: %,d imported events are older than late.horizon (%s): the pipeline"
                     + " dead-letters them TOO_LATE (--shift-to-now moves an old export to the present)%n",
-                    s.tooOld(), Durations.format(config.lateHorizon()));
+                    s.tooOld(), Durations.format(config.windows().lateHorizon()));
         }
         if (s.failure() != null) {
             cli.err().println("import: stopped: Kafka or the registry failed: " + s.failure()

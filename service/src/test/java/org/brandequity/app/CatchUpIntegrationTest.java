@@ -60,7 +60,7 @@ class CatchUpIntegrationTest {
             PipelineConfig.Topics t = config.topics();
             TopicAdmin.ensureTopics(config);
             AppSerdes serdes = new AppSerdes(cluster.registry);
-            WindowGrid grid = WindowGrid.of(config.windowSize(), config.windowAdvance(), config.windowGrace());
+            WindowGrid grid = config.windows().grid();
 
             Instant start = Instant.now().minus(HISTORY).minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
             Instant end = start.plus(HISTORY);
@@ -79,7 +79,7 @@ class CatchUpIntegrationTest {
             }
             backlog.sort(Comparator.comparing(CustomerInteraction::getEventTime));
             // One event per partition, past the end of every backlog window plus grace, closes them all.
-            Instant closeAll = end.plus(config.windowSize()).plus(config.windowGrace()).plus(config.windowAdvance());
+            Instant closeAll = end.plus(config.windows().size()).plus(config.windows().grace()).plus(config.windows().advance());
             List<CustomerInteraction> clocks = new ArrayList<>();
             for (int p = 0, k = 0; p < PARTITIONS; k++) {
                 if (partition("clock-" + k) == p) {

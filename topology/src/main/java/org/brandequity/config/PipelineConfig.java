@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.ClosedLoopConfig;
 import org.brandequity.model.Durations;
+import org.brandequity.model.WindowPolicy;
 import org.brandequity.model.ModelConfig;
 
 /**
@@ -33,12 +34,7 @@ public record PipelineConfig(
         Topics topics,
         int topicPartitions,
         short topicReplicationFactor,
-        Duration windowSize,
-        Duration windowAdvance,
-        Duration windowGrace,
-        Duration segmentWindowGrace,
-        Duration lateHorizon,
-        Duration dedupHorizon,
+        WindowPolicy windows,
         Duration maxFutureSkew,
         Duration equityFlushInterval,
         int equityMaxSegments,
@@ -165,11 +161,7 @@ public record PipelineConfig(
 
     /** Checks that relate several keys; each key's own range is checked by its validator. */
     public PipelineConfig {
-        require(windowAdvance.compareTo(windowSize) <= 0, "window.advance must be <= window.size");
-        require(windowSize.toMillis() % windowAdvance.toMillis() == 0,
-                "window.size must be a whole multiple of window.advance, so every event falls in the same number of windows");
-        require(lateHorizon.compareTo(windowGrace) >= 0, "late.horizon must be >= window.grace: an event within the grace "
-                + "period is counted on time, so no horizon can be shorter");
+        java.util.Objects.requireNonNull(windows, "windows");
         require(registry.basicUser().isEmpty() == registry.basicPassword().value().isEmpty(),
                 SCHEMA_REGISTRY_BASIC_USER_CONFIG + " and " + SCHEMA_REGISTRY_BASIC_PASSWORD_CONFIG + " are set together or not at all");
         boolean bearerKey = !registry.bearerToken().value().isBlank();
@@ -250,12 +242,9 @@ public record PipelineConfig(
                         c.getString(TOPIC_TOUCHPOINT_SCORES_CONFIG), c.getString(TOPIC_CUSTOMER_ALERTS_CONFIG)),
                 c.getInt(TOPIC_PARTITIONS_CONFIG),
                 c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
-                duration(c, WINDOW_SIZE_CONFIG),
-                duration(c, WINDOW_ADVANCE_CONFIG),
-                duration(c, WINDOW_GRACE_CONFIG),
-                duration(c, SEGMENT_WINDOW_GRACE_CONFIG),
-                duration(c, LATE_HORIZON_CONFIG),
-                duration(c, DEDUP_HORIZON_CONFIG),
+                new WindowPolicy(duration(c, WINDOW_SIZE_CONFIG), duration(c, WINDOW_ADVANCE_CONFIG),
+                        duration(c, WINDOW_GRACE_CONFIG), duration(c, SEGMENT_WINDOW_GRACE_CONFIG),
+                        duration(c, LATE_HORIZON_CONFIG), duration(c, DEDUP_HORIZON_CONFIG)),
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
                 c.getInt(EQUITY_MAX_SEGMENTS_CONFIG),
@@ -327,12 +316,12 @@ public record PipelineConfig(
         p.put(TOPIC_CUSTOMER_ALERTS_CONFIG, topics.customerAlerts());
         p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
         p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
-        p.put(WINDOW_SIZE_CONFIG, Durations.format(windowSize));
-        p.put(WINDOW_ADVANCE_CONFIG, Durations.format(windowAdvance));
-        p.put(WINDOW_GRACE_CONFIG, Durations.format(windowGrace));
-        p.put(SEGMENT_WINDOW_GRACE_CONFIG, Durations.format(segmentWindowGrace));
-        p.put(LATE_HORIZON_CONFIG, Durations.format(lateHorizon));
-        p.put(DEDUP_HORIZON_CONFIG, Durations.format(dedupHorizon));
+        p.put(WINDOW_SIZE_CONFIG, Durations.format(windows.size()));
+        p.put(WINDOW_ADVANCE_CONFIG, Durations.format(windows.advance()));
+        p.put(WINDOW_GRACE_CONFIG, Durations.format(windows.grace()));
+        p.put(SEGMENT_WINDOW_GRACE_CONFIG, Durations.format(windows.segmentGrace()));
+        p.put(LATE_HORIZON_CONFIG, Durations.format(windows.lateHorizon()));
+        p.put(DEDUP_HORIZON_CONFIG, Durations.format(windows.dedupHorizon()));
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
         p.put(EQUITY_MAX_SEGMENTS_CONFIG, Integer.toString(equityMaxSegments));

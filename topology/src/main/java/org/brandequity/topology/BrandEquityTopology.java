@@ -43,6 +43,7 @@ import org.brandequity.model.DropDetector;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.NetExperience;
 import org.brandequity.model.ScoringModel;
+import org.brandequity.model.WindowPolicy;
 
 /**
  * The brand-equity topology:
@@ -110,10 +111,6 @@ public final class BrandEquityTopology {
 
     private BrandEquityTopology() {}
 
-    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     /**
      * The topology of an instance whose counts nobody reads (they go to a registry of their own):
      * for describing it. A running instance uses {@link #build(PipelineConfig, AppSerdes, Counters)}.
@@ -141,11 +138,10 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(STREAM_TIME_STORE), serdes.string(), org.apache.kafka.common.serialization.Serdes.Long())
                 .withCachingEnabled());
         // On disk and changelogged; segments older than the retention are dropped whole (ClosedPanes).
-        long closedPaneRetention = ClosedPanes.retentionMs(config.lateHorizon().toMillis(), config.dedupHorizon().toMillis(),
-                config.windowSize().toMillis(), config.windowAdvance().toMillis());
+        WindowPolicy windows = config.windows();
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(CLOSED_PANE_STORE, java.time.Duration.ofMillis(closedPaneRetention),
-                        config.windowAdvance(), false), serdes.string(), serdes.closedPane()));
+                Stores.persistentWindowStore(CLOSED_PANE_STORE, windows.closedPaneRetention(), windows.advance(), false),
+                serdes.string(), serdes.closedPane()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEGMENT_DROP_STORE), serdes.string(), serdes.dropDetector()));
         // Written only when an alert fires or resolves; a few records per task.
@@ -169,8 +165,7 @@ public final class BrandEquityTopology {
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
                 .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
-                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, config.dedupHorizon(), config.lateHorizon(),
-                                config.windowGrace(), config.windowSize(), config.windowAdvance(), counters),
+                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, windows, counters),
                         Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
                         OPEN_CUSTOMER_ALERT_STORE);
 
@@ -181,8 +176,7 @@ public final class BrandEquityTopology {
 
         // Closed customer windows, each partition's watermark behind them.
         KStream<String, SegmentWindowInput> closed = scored.process(
-                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring, closedLoop,
-                        config.windowSize(), config.windowAdvance(), config.windowGrace(), config.dedupHorizon()),
+                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring, closedLoop, windows),
                 Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
         closed.flatMapValues(BrandEquityTopology::customerWindowOf, Named.as("customer-windows-only"))
                 .to(topics.customerScores(),
@@ -195,17 +189,16 @@ public final class BrandEquityTopology {
                         .withStreamPartitioner(new WindowsBySegmentWatermarksToAll()));
         // Touchpoint windows share the segment windows' topic and watermarks: see CloseCustomerWindows.
         windowUpdates
-                .process(TouchpointWindows.supplier(TOUCHPOINT_WINDOW_STORE, TOUCHPOINT_WATERMARK_STORE, serdes, config.windowSize(),
-                                max(config.segmentWindowGrace(), config.lateHorizon()), config.topicPartitions()),
+                .process(TouchpointWindows.supplier(TOUCHPOINT_WINDOW_STORE, TOUCHPOINT_WATERMARK_STORE, serdes, windows,
+                                config.topicPartitions()),
                         Named.as("score-touchpoint-window"))
                 .to(topics.touchpointScores(),
                         Produced.with(serdes.string(), serdes.touchpointScore()).withName("write-touchpoint-scores"));
         KStream<String, SegmentExperienceScore> segmentScores = windowUpdates
                 // The upstream partition count is the interactions topic's (checked at start, TopicAdmin).
-                // Kept for queries (segment.window.grace) and for revisions (late.horizon), whichever is longer.
                 .process(SegmentWindows.supplier(new SegmentWindows.Names(SEGMENT_WINDOW_STORE, SEGMENT_WATERMARK_STORE,
                                         SEGMENT_REVISION_STORE, WRITE_SEGMENT_SCORES, DETECT_SEGMENT_DROPS), serdes, scoring,
-                                config.windowSize(), max(config.segmentWindowGrace(), config.lateHorizon()), config.topicPartitions()),
+                                windows, config.topicPartitions()),
                         Named.as("score-segment-window"));
         segmentScores.to(topics.segmentScores(),
                 Produced.with(serdes.string(), serdes.segmentScore()).withName(WRITE_SEGMENT_SCORES));
@@ -261,7 +254,7 @@ public final class BrandEquityTopology {
                 .to(config.topics().equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
 
         return equityDeltas.process(
-                () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windowAdvance(), ledgers,
+                () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windows().advance(), ledgers,
                         new Decay(config.model().halfLife()),
                         new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
                 Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);

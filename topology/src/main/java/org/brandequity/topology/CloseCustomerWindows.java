@@ -27,6 +27,7 @@ import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.WindowGrid;
+import org.brandequity.model.WindowPolicy;
 
 /**
  * Emits each customer window ({@code window.size} long, one starting every {@code window.advance},
@@ -89,14 +90,14 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private long closedUntil;
 
     CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, ScoringModel scoring,
-                         CustomerClosedLoop closedLoop, Duration size, Duration advance, Duration grace, Duration dedupHorizon) {
+                         CustomerClosedLoop closedLoop, WindowPolicy windows) {
         this.closedLoop = closedLoop;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
         this.closedPaneStoreName = closedPaneStoreName;
         this.scoring = scoring;
-        this.grid = WindowGrid.of(size, advance, grace);
-        this.rememberMs = dedupHorizon.toMillis() + grid.graceMs();
+        this.grid = windows.grid();
+        this.rememberMs = windows.ledgerMemoryMs();
     }
 
     @Override

@@ -28,15 +28,6 @@ final class ClosedPanes {
         this.store = store;
     }
 
-    /**
-     * How long the store must keep a pane: a late event reaches back {@code lateHorizon}, its windows
-     * one {@code size} further, and the copies it is checked against another {@code dedupHorizon};
-     * plus one {@code advance} for the pane's own length.
-     */
-    static long retentionMs(long lateHorizonMs, long dedupHorizonMs, long sizeMs, long advanceMs) {
-        return lateHorizonMs + dedupHorizonMs + sizeMs + advanceMs;
-    }
-
     /** A pane holding nothing yet. */
     static ClosedPane empty() {
         return new ClosedPane(CustomerLedgers.emptyWindow(), new ArrayList<>(), new ArrayList<>());

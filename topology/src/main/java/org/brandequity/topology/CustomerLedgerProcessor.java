@@ -22,6 +22,7 @@ import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.Violation;
 import org.brandequity.model.WindowGrid;
+import org.brandequity.model.WindowPolicy;
 
 /**
  * Admits, scores and records one interaction in its customer's ledger: rejects an event more than
@@ -73,6 +74,8 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final long horizonMs;
     private final long lateHorizonMs;
     private final long graceMs;
+    /** {@link WindowPolicy#ledgerMemoryMs()}. */
+    private final long memoryMs;
     private final WindowGrid grid;
     private final Counters counters;
     private FixedKeyProcessorContext<String, ScoredInteraction> context;
@@ -85,8 +88,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private long streamTime = Long.MIN_VALUE;
 
     CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, String openAlertStoreName,
-                            ScoringModel scoring, CustomerClosedLoop closedLoop, Duration dedupHorizon, Duration lateHorizon,
-                            Duration grace, Duration windowSize, Duration windowAdvance, Counters counters) {
+                            ScoringModel scoring, CustomerClosedLoop closedLoop, WindowPolicy windows, Counters counters) {
         this.counters = counters;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
@@ -94,10 +96,11 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         this.openAlertStoreName = openAlertStoreName;
         this.scoring = scoring;
         this.closedLoop = closedLoop;
-        this.horizonMs = dedupHorizon.toMillis();
-        this.lateHorizonMs = lateHorizon.toMillis();
-        this.graceMs = grace.toMillis();
-        this.grid = WindowGrid.of(windowSize, windowAdvance, grace);
+        this.horizonMs = windows.dedupHorizon().toMillis();
+        this.lateHorizonMs = windows.lateHorizon().toMillis();
+        this.graceMs = windows.grace().toMillis();
+        this.memoryMs = windows.ledgerMemoryMs();
+        this.grid = windows.grid();
     }
 
     @Override
@@ -213,6 +216,6 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
      */
     private long hotMemoryFrom(long oldestLivePaneStart) {
         return streamTime == Long.MIN_VALUE ? Long.MIN_VALUE
-                : Math.min(streamTime - horizonMs - graceMs, oldestLivePaneStart);
+                : Math.min(streamTime - memoryMs, oldestLivePaneStart);
     }
 }

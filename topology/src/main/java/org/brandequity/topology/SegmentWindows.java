@@ -23,6 +23,7 @@ import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
+import org.brandequity.model.WindowPolicy;
 
 /**
  * Segment windows: adds each closed customer window to its segment's window with the same start and
@@ -96,7 +97,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     /** Store keys of the windows changed since the last emission; sorted, so emission goes by window start. */
     private final TreeSet<String> changed = new TreeSet<>();
 
-    SegmentWindows(Names names, ScoringModel scoring, Duration windowSize, Duration retention, int upstreamPartitions) {
+    SegmentWindows(Names names, ScoringModel scoring, WindowPolicy windows, int upstreamPartitions) {
         if (upstreamPartitions < 1) throw new IllegalArgumentException("upstream partitions must be >= 1, got " + upstreamPartitions);
         this.windowStoreName = names.windowStore();
         this.watermarkStoreName = names.watermarkStore();
@@ -104,8 +105,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         this.outputName = names.output();
         this.detectorName = names.detector();
         this.scoring = scoring;
-        this.sizeMs = windowSize.toMillis();
-        this.retentionMs = retention.toMillis();
+        this.sizeMs = windows.size().toMillis();
+        // Kept for queries (segment.window.grace) and for revisions (late.horizon), whichever is longer.
+        this.retentionMs = windows.segmentRetention().toMillis();
         this.upstreamPartitions = upstreamPartitions;
     }
 
@@ -126,7 +128,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
      * one changelog record per segment window, not one per customer.
      */
     static ProcessorSupplier<String, SegmentWindowInput, String, SegmentExperienceScore> supplier(
-            Names names, AppSerdes serdes, ScoringModel scoring, Duration windowSize, Duration retention, int upstreamPartitions) {
+            Names names, AppSerdes serdes, ScoringModel scoring, WindowPolicy windows, int upstreamPartitions) {
         StoreBuilder<KeyValueStore<String, SegmentWindowAggregate>> windowStore = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(names.windowStore()), serdes.string(), serdes.segmentWindow()).withCachingEnabled();
         StoreBuilder<KeyValueStore<String, Long>> watermarkStore = Stores.keyValueStoreBuilder(
@@ -137,7 +139,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SegmentWindowInput, String, SegmentExperienceScore> get() {
-                return new SegmentWindows(names, scoring, windowSize, retention, upstreamPartitions);
+                return new SegmentWindows(names, scoring, windows, upstreamPartitions);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package org.brandequity.topology;
 
+import org.brandequity.model.WindowPolicy;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
@@ -55,13 +56,12 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
     /** Store keys of the windows changed since the last emission ({@link SegmentWindowKey}, by start). */
     private final TreeSet<String> changed = new TreeSet<>();
 
-    private TouchpointWindows(String windowStoreName, String watermarkStoreName, Duration windowSize, Duration retention,
-                              int upstreamPartitions) {
+    private TouchpointWindows(String windowStoreName, String watermarkStoreName, WindowPolicy windows, int upstreamPartitions) {
         if (upstreamPartitions < 1) throw new IllegalArgumentException("upstream partitions must be >= 1, got " + upstreamPartitions);
         this.windowStoreName = windowStoreName;
         this.watermarkStoreName = watermarkStoreName;
-        this.sizeMs = windowSize.toMillis();
-        this.retentionMs = retention.toMillis();
+        this.sizeMs = windows.size().toMillis();
+        this.retentionMs = windows.segmentRetention().toMillis();
         this.upstreamPartitions = upstreamPartitions;
     }
 
@@ -70,8 +70,7 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
      * window six times) and every upstream partition's latest watermark. Both changelogged.
      */
     static ProcessorSupplier<String, SegmentWindowInput, String, TouchpointExperienceScore> supplier(
-            String windowStoreName, String watermarkStoreName, AppSerdes serdes, Duration windowSize, Duration retention,
-            int upstreamPartitions) {
+            String windowStoreName, String watermarkStoreName, AppSerdes serdes, WindowPolicy windows, int upstreamPartitions) {
         StoreBuilder<KeyValueStore<String, TouchpointWindowAggregate>> windowStore = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(windowStoreName), serdes.string(), serdes.touchpointWindow()).withCachingEnabled();
         StoreBuilder<KeyValueStore<String, Long>> watermarkStore = Stores.keyValueStoreBuilder(
@@ -79,7 +78,7 @@ final class TouchpointWindows implements Processor<String, SegmentWindowInput, S
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, SegmentWindowInput, String, TouchpointExperienceScore> get() {
-                return new TouchpointWindows(windowStoreName, watermarkStoreName, windowSize, retention, upstreamPartitions);
+                return new TouchpointWindows(windowStoreName, watermarkStoreName, windows, upstreamPartitions);
             }
 
             @Override

@@ -29,9 +29,9 @@ class PipelineConfigTest {
                 Map.of("BRANDEQUITY_BRAND_ID", "from-env", "HOME", "/root"),
                 Map.of("window.grace", "1m"));
 
-        assertEquals(Duration.ofMinutes(30), c.windowSize());
+        assertEquals(Duration.ofMinutes(30), c.windows().size());
         assertEquals("from-env", c.brandId());
-        assertEquals(Duration.ofMinutes(1), c.windowGrace());
+        assertEquals(Duration.ofMinutes(1), c.windows().grace());
     }
 
     @Test

@@ -106,11 +106,11 @@ final class ReferenceModel {
     ReferenceModel(PipelineConfig config) {
         this.model = config.model();
         this.scoring = new ScoringModel(model);
-        this.size = config.windowSize().toMillis();
-        this.advance = config.windowAdvance().toMillis();
-        this.grace = config.windowGrace().toMillis();
-        this.dedupHorizon = config.dedupHorizon().toMillis();
-        this.lateHorizon = config.lateHorizon().toMillis();
+        this.size = config.windows().size().toMillis();
+        this.advance = config.windows().advance().toMillis();
+        this.grace = config.windows().grace().toMillis();
+        this.dedupHorizon = config.windows().dedupHorizon().toMillis();
+        this.lateHorizon = config.windows().lateHorizon().toMillis();
         this.maxSegments = config.equityMaxSegments();
     }
 

@@ -256,19 +256,19 @@ class ReferenceModelTest {
         }
 
         long grace() {
-            return p.config.windowGrace().toMillis();
+            return p.config.windows().grace().toMillis();
         }
 
         long horizon() {
-            return p.config.lateHorizon().toMillis();
+            return p.config.windows().lateHorizon().toMillis();
         }
 
         long size() {
-            return p.config.windowSize().toMillis();
+            return p.config.windows().size().toMillis();
         }
 
         long advance() {
-            return p.config.windowAdvance().toMillis();
+            return p.config.windows().advance().toMillis();
         }
 
         void profile(CustomerProfile profile) {
@@ -551,7 +551,7 @@ class ReferenceModelTest {
 
         /** Reuses the id of an event counted more than the dedup horizon ago: a new event, counted. */
         boolean reuseIdAfterHorizon() {
-            long horizon = p.config.dedupHorizon().toMillis();
+            long horizon = p.config.windows().dedupHorizon().toMillis();
             for (Counted c : ref.counted()) {
                 if (c.time() >= cursor - horizon - MINUTE) break;
                 String id = c.event().getEventId();

@@ -156,7 +156,7 @@ class SegmentWindowsTest {
         Processor<String, SegmentWindowInput, String, SegmentExperienceScore> processor = SegmentWindows.supplier(
                 new SegmentWindows.Names(BrandEquityTopology.SEGMENT_WINDOW_STORE, BrandEquityTopology.SEGMENT_WATERMARK_STORE,
                         BrandEquityTopology.SEGMENT_REVISION_STORE, "write-segment-scores", "detect-segment-score-drops"), p.serdes,
-                new ScoringModel(p.config.model()), p.config.windowSize(), p.config.segmentWindowGrace(), 2).get();
+                new ScoringModel(p.config.model()), p.config.windows(), 2).get();
         processor.init(context);
         return processor;
     }

@@ -98,7 +98,7 @@ final class StandardMetricsReference {
 
     /** Per touchpoint window closed by the end of the stream, its answers and revision. */
     static Map<TouchpointKey, Tally> touchpointWindows(ReferenceModel ref, PipelineConfig config) {
-        long size = config.windowSize().toMillis(), grace = config.windowGrace().toMillis();
+        long size = config.windows().size().toMillis(), grace = config.windows().grace().toMillis();
         Map<TouchpointKey, Tally> out = new TreeMap<>(java.util.Comparator.comparing((TouchpointKey k) -> k.touchpoint().name())
                 .thenComparingLong(TouchpointKey::start));
         for (Counted c : ref.counted()) {
@@ -142,7 +142,7 @@ final class StandardMetricsReference {
             if (a == null) return;
             String what = "touchpoint window " + k + " ";
             if (a.getRevision() != e.revision) out.add(what + "revision: expected " + e.revision + ", got " + a.getRevision());
-            if (a.getWindowEnd().toEpochMilli() != k.start() + config.windowSize().toMillis()) out.add(what + "end: got " + a.getWindowEnd());
+            if (a.getWindowEnd().toEpochMilli() != k.start() + config.windows().size().toMillis()) out.add(what + "end: got " + a.getWindowEnd());
             compare(what, e, a.getNpsResponses(), a.getNpsPromoters(), a.getNpsPassives(), a.getNpsDetractors(), a.getNps(),
                     a.getNpsMarginOfError(), a.getCsatResponses(), a.getCsatSatisfied(), a.getCsat(), a.getCsatLower(), a.getCsatUpper(),
                     a.getCesResponses(), a.getCes(), a.getCesLower(), a.getCesUpper(), out);

@@ -173,7 +173,7 @@ class WindowingTest {
             KeyValueStore<String, CustomerLedger> ledgers = p.driver.getKeyValueStore(BrandEquityTopology.CUSTOMER_LEDGER_STORE);
 
             List<CustomerExperienceScore> windows = CustomerLedgers.windowsOf(ledgers.get("c1"), "c1", minutes(8).toEpochMilli(),
-                    WindowGrid.of(p.config.windowSize(), p.config.windowAdvance(), p.config.windowGrace()));
+                    p.config.windows().grid());
 
             assertEquals(List.of(minutes(5), minutes(0), minutes(-5)), windows.stream().map(CustomerExperienceScore::getWindowStart).toList());
             assertEquals(List.of(1L, 2L, 1L), windows.stream().map(CustomerExperienceScore::getEvents).toList());
