@@ -60,7 +60,7 @@ class ProductionJarIT {
                     .toList();
             assertEquals(List.of(), offending.stream().limit(20).toList(),
                     offending.size() + " broker, registry or demo classes in " + jar
-                            + "; the pipeline module must not depend on them (only the local-cluster and demo modules do)");
+                            + "; the service module must not depend on them (only the local-cluster and demo modules do)");
         }
     }
 
