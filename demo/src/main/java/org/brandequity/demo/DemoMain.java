@@ -1,5 +1,7 @@
 package org.brandequity.demo;
 
+import org.brandequity.cluster.ClientProperties;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -128,7 +130,7 @@ public final class DemoMain {
             PipelineConfig config = PipelineConfig.fromMap(values);
             SimulationConfig simulation = SimulationConfig.fromMap(values);
             try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
-                 Simulator simulator = new Simulator(simulation, Main.producerProps(config), registry,
+                 Simulator simulator = new Simulator(simulation, ClientProperties.producer(config), registry,
                          config.topics().interactions(), config.topics().profiles())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
                 TopicAdmin.ensureTopics(config);
@@ -180,7 +182,7 @@ public final class DemoMain {
             MetricsServer metrics = started(started, new MetricsServer(config.metrics(), pipeline, watcher));
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
-            Simulator simulator = started(started, new Simulator(simConfig, Main.producerProps(config), registry,
+            Simulator simulator = started(started, new Simulator(simConfig, ClientProperties.producer(config), registry,
                     config.topics().interactions(), config.topics().profiles()));
             StatusLine status = new StatusLine(out, watcher, pipeline.counters(), simulator::sent, simConfig.totalEvents());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

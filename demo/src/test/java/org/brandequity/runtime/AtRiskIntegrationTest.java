@@ -1,6 +1,7 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cli.Main;
+import org.brandequity.cluster.ClientProperties;
+
 import org.brandequity.cluster.TopicAdmin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -110,7 +111,7 @@ class AtRiskIntegrationTest {
                 highValue.size(), affected.size(), unaffectedHighValue.size(), eventIds.size());
 
         TopicAdmin.ensureTopics(config);
-        try (Simulator simulator = new Simulator(simulation, Main.producerProps(config), cluster.registry,
+        try (Simulator simulator = new Simulator(simulation, ClientProperties.producer(config), cluster.registry,
                 config.topics().interactions(), config.topics().profiles())) {
             assertEquals(EVENTS, simulator.run());
         }

@@ -1,6 +1,7 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cli.Main;
+import org.brandequity.cluster.ClientProperties;
+
 import org.brandequity.cluster.TopicAdmin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -265,7 +266,7 @@ class BackfillBesideLiveTrafficTest {
         Map<String, String> all = new HashMap<>(settings);
         all.put("simulator.customers", Integer.toString(CUSTOMERS));
         all.put("simulator.incidents.default", "false");
-        return new Simulator(SimulationConfig.fromMap(all), Main.producerProps(config), cluster.registry,
+        return new Simulator(SimulationConfig.fromMap(all), ClientProperties.producer(config), cluster.registry,
                 config.topics().interactions(), profilesTopic);
     }
 

@@ -1,6 +1,7 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cli.Main;
+import org.brandequity.cluster.ClientProperties;
+
 import org.brandequity.metrics.MetricsServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -78,7 +79,7 @@ class DashboardQueriesTest {
                 prometheus = startPrometheus(prometheusBinary, work, metrics.port(), prometheusPort);
                 URI api = URI.create("http://127.0.0.1:" + prometheusPort + "/api/v1/");
 
-                simulator = new Simulator(SimulationConfig.fromProperties(props), Main.producerProps(config), cluster.registry,
+                simulator = new Simulator(SimulationConfig.fromProperties(props), ClientProperties.producer(config), cluster.registry,
                         config.topics().interactions(), config.topics().profiles());
                 Thread producer = new Thread(simulator::run, "simulator");
                 producer.setDaemon(true);

@@ -1,6 +1,7 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cli.Main;
+import org.brandequity.cluster.ClientProperties;
+
 import org.brandequity.metrics.MetricsServer;
 import org.brandequity.cluster.TopicAdmin;
 
@@ -79,7 +80,7 @@ class IncidentAlertIntegrationTest {
                     + ";start=12m;duration=30m;failure=0.9;shift=-1.2");
         }
         TopicAdmin.ensureTopics(config);
-        try (Simulator simulator = new Simulator(SimulationConfig.fromProperties(sim), Main.producerProps(config), cluster.registry,
+        try (Simulator simulator = new Simulator(SimulationConfig.fromProperties(sim), ClientProperties.producer(config), cluster.registry,
                 config.topics().interactions(), config.topics().profiles())) {
             assertEquals(45000, simulator.run());
         }

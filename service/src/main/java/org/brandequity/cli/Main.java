@@ -12,9 +12,7 @@ import org.brandequity.query.QueryApi;
 import org.brandequity.cluster.SchemaRegistries;
 
 import java.io.PrintStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
@@ -279,13 +277,5 @@ public final class Main {
             }
             return failed ? 1 : 0;
         }
-    }
-
-    /** Producer settings for clients of this cluster: the {@code kafka.*} keys and the bootstrap servers. */
-    public static Map<String, Object> producerProps(PipelineConfig config) {
-        Map<String, Object> p = new HashMap<>();
-        config.kafka().forEach((k, v) -> p.put(k.toString(), v));
-        p.put("bootstrap.servers", config.bootstrapServers());
-        return p;
     }
 }

@@ -1,5 +1,7 @@
 package org.brandequity.metrics;
 
+import org.brandequity.http.security.BasicCredentials;
+
 import org.brandequity.runtime.OutputWatcher;
 import org.brandequity.runtime.Pipeline;
 
@@ -14,12 +16,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
@@ -108,7 +108,7 @@ public final class MetricsServer implements AutoCloseable {
         } else {
             domain = null;
         }
-        Credentials scrapers = metrics.authenticated() ? new Credentials(metrics.basicUser(), metrics.basicPassword()) : null;
+        BasicCredentials scrapers = metrics.authenticated() ? new BasicCredentials(metrics.basicUser(), metrics.basicPassword()) : null;
         server = Javalin.create(c -> {
             // One request thread at a time is plenty for scrapes and probes, but the pool is shared
             // setup: idle connections hold no thread, so /health answers whatever they do.
@@ -146,7 +146,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** {@code /metrics} behind basic auth: 401 with the challenge Prometheus answers, for no, malformed or wrong credentials alike. */
-    private static void authenticate(Context ctx, Credentials scrapers) {
+    private static void authenticate(Context ctx, BasicCredentials scrapers) {
         BasicAuthCredentials offered;
         try {
             offered = ctx.basicAuthCredentials();
@@ -157,33 +157,6 @@ public final class MetricsServer implements AutoCloseable {
             ctx.header("WWW-Authenticate", CHALLENGE);
             respond(ctx, 401, "basic auth credentials are required for /metrics\n");
             ctx.skipRemainingHandlers();
-        }
-    }
-
-    /**
-     * Basic auth credentials, checking both parts in constant time (digests compared with {@link MessageDigest#isEqual}).
-     * The ingestion service's {@code /metrics} checks its credentials with {@link #checkCredentials} too.
-     */
-    public static final class Credentials {
-        private final byte[] user;
-        private final byte[] password;
-
-        public Credentials(String user, Password password) {
-            this.user = sha256(user);
-            this.password = sha256(password.value());
-        }
-
-        public boolean checkCredentials(String username, String password) {
-            // Both compared, always: '&' not '&&', so a right user name takes no longer to refuse than a wrong one.
-            return MessageDigest.isEqual(user, sha256(username)) & MessageDigest.isEqual(this.password, sha256(password));
-        }
-
-        private static byte[] sha256(String s) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
-            }
         }
     }
 
