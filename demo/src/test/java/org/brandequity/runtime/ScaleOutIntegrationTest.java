@@ -1,8 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.query.QueryApi;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,11 +38,13 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.query.QueryApi;
 import org.brandequity.sim.CustomerJourneys;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.topology.AppSerdes;
-import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.topology.PipelineStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +91,7 @@ class ScaleOutIntegrationTest {
                     Duration.ofSeconds(90));
 
             // Equity: one brand key, so exactly one instance owns it; ask the other one.
-            HostInfo equityOwner = a.streams().queryMetadataForKey(BrandEquityTopology.BRAND_EQUITY_STORE, "acme", new StringSerializer()).activeHost();
+            HostInfo equityOwner = a.streams().queryMetadataForKey(PipelineStores.Keyed.BRAND_EQUITY.storeName(), "acme", new StringSerializer()).activeHost();
             String nonOwner = address(equityOwner).equals(hostPort(urlA)) ? urlB : urlA;
             HttpResponse<String> equity = awaitOk(nonOwner + "/equity", body -> body.get("events").asLong() == events);
             assertEquals(address(equityOwner), servedBy(equity), "answered from the owner's store, through the instance that does not own it");
@@ -109,7 +108,7 @@ class ScaleOutIntegrationTest {
             Map<String, String> customerOwnedElsewhere = new HashMap<>();
             for (int i = 0; i < CUSTOMERS && customerOwnedElsewhere.size() < 2; i++) {
                 String id = customer(i);
-                String owner = address(a.streams().queryMetadataForKey(BrandEquityTopology.CUSTOMER_LEDGER_STORE, id, new StringSerializer()).activeHost());
+                String owner = address(a.streams().queryMetadataForKey(PipelineStores.Keyed.CUSTOMER.storeName(), id, new StringSerializer()).activeHost());
                 customerOwnedElsewhere.putIfAbsent(owner.equals(hostPort(urlA)) ? urlB : urlA, id);
             }
             assertEquals(2, customerOwnedElsewhere.size(), "each instance owns some customers");

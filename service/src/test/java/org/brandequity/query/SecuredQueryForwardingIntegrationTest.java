@@ -1,10 +1,5 @@
 package org.brandequity.query;
 
-import org.brandequity.runtime.Pipeline;
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.http.security.Tls;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,8 +15,12 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
-import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.http.security.Tls;
+import org.brandequity.runtime.Pipeline;
+import org.brandequity.runtime.RealCluster;
+import org.brandequity.topology.PipelineStores;
 import org.brandequity.wire.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +50,7 @@ class SecuredQueryForwardingIntegrationTest {
                 assertTrue(a.apiUrl().startsWith("https://"), a.apiUrl());
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                 while (true) {
-                    HostInfo owner = bothRunning(a, b) ? a.streams().queryMetadataForKey(BrandEquityTopology.BRAND_EQUITY_STORE,
+                    HostInfo owner = bothRunning(a, b) ? a.streams().queryMetadataForKey(PipelineStores.Keyed.BRAND_EQUITY.storeName(),
                             config.brandId(), new StringSerializer()).activeHost() : null;
                     if (owner != null && owner.port() > 0) {
                         String ownerUrl = owner.port() == a.config().api().port() ? a.apiUrl() : b.apiUrl();
