@@ -87,7 +87,7 @@ record EquityCellQuery(String segment, Touchpoint touchpoint, LifecycleStage sta
         out.put("contribution", sum.signal());
         out.put("volume", sum.volume());
         out.put("perceived", sum.perceived());
-        out.put("cells", StoreQueries.plain(matching));
+        out.put("cells", AvroJson.plain(matching));
         return out;
     }
 }

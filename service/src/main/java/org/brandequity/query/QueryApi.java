@@ -1,8 +1,5 @@
 package org.brandequity.query;
 
-import org.brandequity.http.security.BearerTokens;
-import org.brandequity.http.security.Tls;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,11 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,15 +19,17 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.brandequity.query.StoreQueries.Local;
-import org.brandequity.query.StoreQueries.Located;
-import org.brandequity.query.StoreQueries.NotFound;
-import org.brandequity.query.StoreQueries.Remote;
-import org.brandequity.query.StoreQueries.Unavailable;
+import org.brandequity.config.HttpLimits;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
-import org.brandequity.config.HttpLimits;
 import org.brandequity.http.HttpServers;
+import org.brandequity.http.security.BearerTokens;
+import org.brandequity.http.security.Tls;
+import org.brandequity.query.KeyOwnership.Local;
+import org.brandequity.query.KeyOwnership.Located;
+import org.brandequity.query.KeyOwnership.Remote;
+import org.brandequity.query.PeerClient.Reply;
+import org.brandequity.topology.PipelineStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
  * {@code /equity/cells}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
  * {@code /customers/{id}}, {@code /customers/at-risk}, as JSON
- * on Javalin (Jetty), set up as every port of this project is ({@link HttpServers}). Routing, status codes, headers and forwarding live here; finding the
- * owner, reading the stores and rendering records live in {@link StoreQueries}.
+ * on Javalin (Jetty), set up as every port of this project is ({@link HttpServers}). Binding, TLS, authentication,
+ * routing, status codes and headers live here; finding the owner in {@link KeyOwnership}, asking it in
+ * {@link PeerClient}, reading the stores and rendering records in {@link StoreQueries}.
  *
  * <p>A query for a key another instance owns is forwarded to that instance's
  * {@code application.server}; {@code /segments} and {@code /customers/at-risk} collect every
@@ -66,7 +62,6 @@ public final class QueryApi implements AutoCloseable {
     /** The instance (advertised host:port) whose state store answered. */
     public static final String SERVED_BY_HEADER = "X-BrandEquity-Served-By";
     static final int RETRY_AFTER_SECONDS = 2;
-    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(QueryApi.class);
     static final String CHALLENGE = "Bearer realm=\"brand-equity\"";
 
@@ -80,24 +75,19 @@ public final class QueryApi implements AutoCloseable {
     static final String FORBIDDEN = "FORBIDDEN";
 
     private final Javalin app;
-    private final HttpClient client;
-    private final String scheme;
-    private final List<Password> tokens;
+    private final PeerClient peers;
     private final BearerTokens accepted;
     private final ObjectMapper json = new ObjectMapper();
     // Set by start(); until then every query is 503 and /health says NOT_STARTED.
     private volatile StoreQueries queries;
+    private volatile KeyOwnership owners;
     private volatile HostInfo self;
     private volatile KafkaStreams streams;
 
     private QueryApi(PipelineConfig.Api api, HttpLimits limits, SSLContext tls, List<Password> tokens) {
-        this.scheme = tls == null ? "http" : "https";
-        this.tokens = List.copyOf(tokens);
+        this.peers = new PeerClient(tls, tokens);
         this.accepted = tokens.isEmpty() ? BearerTokens.off()
                 : BearerTokens.of(tokens.stream().map(Password::value).toList(), PipelineKeys.API_AUTH_TOKENS_CONFIG);
-        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
-        if (tls != null) client.sslContext(tls);
-        this.client = client.build();
         // Request threads from a bounded pool: a handler blocked forwarding to another instance must
         // not stall this instance's own answers, or two instances forwarding to each other would wait on each other.
         this.app = Javalin.create(c -> {
@@ -155,7 +145,7 @@ public final class QueryApi implements AutoCloseable {
 
     /** {@code https} when the API serves TLS, else {@code http}. */
     public String scheme() {
-        return scheme;
+        return peers.scheme();
     }
 
     public int port() {
@@ -166,15 +156,15 @@ public final class QueryApi implements AutoCloseable {
     public void start(KafkaStreams streams, PipelineConfig config) {
         this.self = new HostInfo(config.api().effectiveAdvertisedHost(), config.api().port());
         this.streams = streams;
-        this.queries = new StoreQueries(streams, config, self);
+        PipelineStores stores = new PipelineStores(streams, config);
+        this.owners = new KeyOwnership(streams, stores, self);
+        this.queries = new StoreQueries(stores, owners, config);
     }
 
     @Override
     public void close() {
         app.stop();
     }
-
-    private record Reply(int status, byte[] body, String servedBy) {}
 
     /** RFC 6750 bearer tokens, checked by {@link BearerTokens} as in the ingestion service; {@code /health} stays open. */
     private void authenticate(Context ctx) {
@@ -253,7 +243,7 @@ public final class QueryApi implements AutoCloseable {
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
         // Checked before anything else: a malformed filter is 400 whatever the instance's state.
         EquityCellQuery cellQuery = path.equals(List.of("equity", "cells")) ? EquityCellQuery.parse(uri.getRawQuery()) : null;
-        queries.requireRunning();
+        owners.requireRunning();
         if (path.equals(List.of("equity"))) {
             return answer(uri, forwarded, queries.equity());
         }
@@ -290,40 +280,7 @@ public final class QueryApi implements AutoCloseable {
             // The forwarding instance thought we own it and we think another does: a rebalance is under way.
             throw new Unavailable("ownership of this key is moving between instances");
         }
-        return forward(((Remote) located).owner(), uri);
-    }
-
-    private Reply forward(HostInfo owner, URI uri) {
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + address(owner) + uri.getRawPath() + query))
-                .header(FORWARDED_HEADER, address(self)).timeout(FORWARD_TIMEOUT).GET();
-        // Every instance is configured with the same tokens; the first is the one instances use among themselves.
-        if (!tokens.isEmpty()) request.header("Authorization", "Bearer " + tokens.get(0).value());
-        try {
-            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(response.statusCode(), response.body(),
-                    response.headers().firstValue(SERVED_BY_HEADER).orElse(address(owner)));
-        } catch (IOException e) {
-            // A crashed owner keeps its partitions until the group's session timeout expires.
-            warnAtMostOncePerMinute(owner, e);
-            throw new Unavailable("instance " + address(owner) + " owning this key does not answer: " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted while forwarding to " + address(owner));
-        }
-    }
-
-    /** When each unreachable instance was last logged, epoch ms: one line a minute per instance, however many queries fail on it. */
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastWarned = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private void warnAtMostOncePerMinute(HostInfo owner, IOException e) {
-        long now = System.currentTimeMillis();
-        String peer = address(owner);
-        Long last = lastWarned.get(peer);
-        if ((last == null || now - last >= 60_000) && (last == null ? lastWarned.putIfAbsent(peer, now) == null
-                : lastWarned.replace(peer, last, now))) {
-            log.warn("Instance {} does not answer forwarded queries (503 to clients meanwhile): {}", peer, e.toString());
-        }
+        return peers.forward(self, ((Remote) located).owner(), uri);
     }
 
     /** Default and largest {@code limit} of {@code /customers/at-risk}. */
@@ -346,28 +303,16 @@ public final class QueryApi implements AutoCloseable {
     private List<?> remoteAtRisk(HostInfo host, String segment, int limit) {
         String query = "scope=local&limit=" + limit
                 + (segment == null ? "" : "&segment=" + java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8));
-        return remoteList(host, URI.create("/customers/at-risk?" + query));
+        return peers.localPart(self, host, URI.create("/customers/at-risk?" + query));
     }
 
     /** Another instance's {@code /segments?scope=local}. */
     private List<?> remoteList(HostInfo host) {
-        return remoteList(host, URI.create("/segments?scope=local"));
-    }
-
-    /** Another instance's local part of a cluster-wide list. */
-    private List<?> remoteList(HostInfo host, URI localPart) {
-        Reply reply = forward(host, localPart);
-        if (reply.status() == 503) throw new Unavailable("instance " + address(host) + " is not ready to answer");
-        if (reply.status() != 200) throw new IllegalStateException("instance " + address(host) + " answered " + reply.status());
-        try {
-            return json.readValue(reply.body(), List.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return peers.localPart(self, host, URI.create("/segments?scope=local"));
     }
 
     private Reply ok(Object body) {
-        return new Reply(200, bytes(body), address(self));
+        return new Reply(200, bytes(body), PeerClient.address(self));
     }
 
     private Reply error(int status, String code, String message) {
@@ -383,9 +328,5 @@ public final class QueryApi implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String address(HostInfo host) {
-        return host.host() + ":" + host.port();
     }
 }
