@@ -1,7 +1,5 @@
 package org.brandequity.demo;
 
-import org.brandequity.cluster.ClientProperties;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,13 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.utils.Utils;
-import org.brandequity.command.Cli;
 import org.brandequity.cli.Main;
-import org.brandequity.metrics.MetricsServer;
-import org.brandequity.runtime.OutputWatcher;
-import org.brandequity.runtime.Pipeline;
+import org.brandequity.cluster.ClientProperties;
 import org.brandequity.cluster.SchemaRegistries;
 import org.brandequity.cluster.TopicAdmin;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
 import org.brandequity.config.IngestKeys;
@@ -35,7 +31,10 @@ import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.ingest.IngestConfig;
 import org.brandequity.ingest.IngestService;
+import org.brandequity.metrics.MetricsServer;
 import org.brandequity.model.Durations;
+import org.brandequity.runtime.OutputWatcher;
+import org.brandequity.runtime.Pipeline;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.sim.SimulatorKeys;

@@ -1,9 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.ClientProperties;
-
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +31,8 @@ import org.brandequity.avro.CustomerAlertState;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.Outcome;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.ClientProperties;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.sim.CustomerJourneys;
 import org.brandequity.sim.Incident;

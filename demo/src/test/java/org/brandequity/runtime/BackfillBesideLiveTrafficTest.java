@@ -1,9 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.ClientProperties;
-
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,9 +19,11 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
-import org.brandequity.avro.SegmentContribution;
 import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.SegmentContribution;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.cluster.ClientProperties;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;

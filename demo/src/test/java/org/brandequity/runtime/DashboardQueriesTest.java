@@ -1,9 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.ClientProperties;
-
-import org.brandequity.metrics.MetricsServer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -27,8 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.brandequity.cluster.ClientProperties;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.deploy.Tools;
+import org.brandequity.metrics.MetricsServer;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;

@@ -1,7 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +23,7 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.SegmentContribution;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.sim.CustomerJourneys;
 import org.brandequity.sim.SimulationConfig;

@@ -1,10 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.ClientProperties;
-
-import org.brandequity.metrics.MetricsServer;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
 import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.cluster.ClientProperties;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.deploy.Tools;
+import org.brandequity.metrics.MetricsServer;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.topology.AppSerdes;

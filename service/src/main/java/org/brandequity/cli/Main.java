@@ -1,34 +1,33 @@
 package org.brandequity.cli;
 
-import org.brandequity.cluster.BrokerAccessException;
-import org.brandequity.cluster.BrokerErrors;
-import org.brandequity.cluster.BrokerPreflight;
-import org.brandequity.command.Cli;
-import org.brandequity.cluster.DeploymentAcls;
-import org.brandequity.metrics.MetricsServer;
-import org.brandequity.runtime.OutputWatcher;
-import org.brandequity.runtime.Pipeline;
-import org.brandequity.query.QueryApi;
-import org.brandequity.cluster.SchemaRegistries;
-
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigException;
+import org.brandequity.cluster.BrokerAccessException;
+import org.brandequity.cluster.BrokerErrors;
+import org.brandequity.cluster.BrokerPreflight;
+import org.brandequity.cluster.DeploymentAcls;
+import org.brandequity.cluster.SchemaRegistries;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
 import org.brandequity.config.ConfigTable;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
 import org.brandequity.http.HttpServers;
+import org.brandequity.metrics.MetricsServer;
+import org.brandequity.query.QueryApi;
+import org.brandequity.runtime.OutputWatcher;
+import org.brandequity.runtime.Pipeline;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.BrandEquityTopology;
 import org.brandequity.wire.SchemaRegistryClient;
 import org.brandequity.wire.SchemaRegistryException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * Command line of the production artifact: {@code run}, {@code topology}, {@code config}, {@code acls},

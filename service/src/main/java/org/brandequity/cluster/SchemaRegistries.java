@@ -1,9 +1,8 @@
 package org.brandequity.cluster;
 
-import org.brandequity.http.security.Tls;
-
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
+import org.brandequity.http.security.Tls;
 import org.brandequity.wire.HttpSchemaRegistryClient;
 
 /**

@@ -1,12 +1,11 @@
 package org.brandequity.ingest;
 
-import org.brandequity.cluster.ClientProperties;
-
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.brandequity.cluster.ClientProperties;
 import org.brandequity.config.PipelineConfig;
 
 /**

@@ -1,7 +1,5 @@
 package org.brandequity.metrics;
 
-import org.brandequity.runtime.OutputWatcher;
-
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,18 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
-import org.brandequity.avro.BrandEquity;
-import org.brandequity.avro.EquityCell;
-import org.brandequity.avro.SegmentStageExperience;
-import org.brandequity.avro.SegmentTouchpointExperience;
-import org.brandequity.avro.SegmentContribution;
 import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.EquityCell;
 import org.brandequity.avro.ScoreDropAlert;
+import org.brandequity.avro.SegmentContribution;
 import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.SegmentStageExperience;
+import org.brandequity.avro.SegmentTouchpointExperience;
 import org.brandequity.avro.StageContribution;
 import org.brandequity.avro.TouchpointContribution;
 import org.brandequity.model.Sums;
+import org.brandequity.runtime.OutputWatcher;
 
 /**
  * Brand-level gauges read from the pipeline's output records, the way a downstream consumer sees

@@ -1,10 +1,5 @@
 package org.brandequity.metrics;
 
-import org.brandequity.http.security.BasicCredentials;
-
-import org.brandequity.runtime.OutputWatcher;
-import org.brandequity.runtime.Pipeline;
-
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.security.BasicAuthCredentials;
@@ -21,10 +16,13 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
+import org.brandequity.config.HttpLimits;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
-import org.brandequity.config.HttpLimits;
 import org.brandequity.http.HttpServers;
+import org.brandequity.http.security.BasicCredentials;
+import org.brandequity.runtime.OutputWatcher;
+import org.brandequity.runtime.Pipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

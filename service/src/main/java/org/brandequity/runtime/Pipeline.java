@@ -1,9 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.query.QueryApi;
-import org.brandequity.cluster.SchemaRegistries;
-import org.brandequity.cluster.TopicAdmin;
-
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -12,19 +8,22 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.brandequity.config.PipelineConfig;
-import org.brandequity.topology.AppSerdes;
-import org.brandequity.topology.BrandEquityTopology;
-import org.brandequity.topology.Counters;
-import org.brandequity.topology.StreamsSettings;
-import org.brandequity.wire.SchemaRegistryClient;
-import org.brandequity.wire.WireFormat;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
+import org.brandequity.cluster.SchemaRegistries;
+import org.brandequity.cluster.TopicAdmin;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.query.QueryApi;
+import org.brandequity.topology.AppSerdes;
+import org.brandequity.topology.BrandEquityTopology;
+import org.brandequity.topology.Counters;
+import org.brandequity.topology.StreamsSettings;
+import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.WireFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

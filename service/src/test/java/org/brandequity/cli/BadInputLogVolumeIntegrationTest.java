@@ -1,8 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +19,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.runtime.RealCluster;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.wire.WireFormat;
 import org.junit.jupiter.api.Test;

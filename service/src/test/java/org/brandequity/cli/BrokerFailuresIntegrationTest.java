@@ -1,10 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-import org.brandequity.cluster.DeploymentAcls;
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +19,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
+import org.brandequity.cluster.DeploymentAcls;
+import org.brandequity.cluster.TopicAdmin;
+import org.brandequity.command.Cli;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
+import org.brandequity.runtime.RealCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,10 +26,12 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.WindowGrid;
+import org.brandequity.runtime.RealCluster;
 import org.brandequity.topology.AppSerdes;
 import org.junit.jupiter.api.Test;
 

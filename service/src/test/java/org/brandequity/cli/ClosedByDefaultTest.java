@@ -1,10 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-import org.brandequity.metrics.MetricsServer;
-import org.brandequity.query.QueryApi;
-import org.brandequity.runtime.UnstartedStreams;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,7 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
+import org.brandequity.command.Cli;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.metrics.MetricsServer;
+import org.brandequity.query.QueryApi;
+import org.brandequity.runtime.UnstartedStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

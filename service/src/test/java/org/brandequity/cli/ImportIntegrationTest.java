@@ -1,10 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-import org.brandequity.runtime.Pipeline;
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +21,12 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerInteraction;
+import org.brandequity.cluster.TopicAdmin;
+import org.brandequity.command.Cli;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.ingest.FileImport;
+import org.brandequity.runtime.Pipeline;
+import org.brandequity.runtime.RealCluster;
 import org.brandequity.topology.AppSerdes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

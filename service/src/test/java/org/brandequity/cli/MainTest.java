@@ -1,7 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.brandequity.command.Cli;
 import org.brandequity.config.ConfigTable;
 import org.brandequity.config.PipelineKeys;
 import org.junit.jupiter.api.Test;

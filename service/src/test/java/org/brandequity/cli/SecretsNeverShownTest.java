@@ -1,8 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-import org.brandequity.runtime.RealCluster;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigDef;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineKeys;
+import org.brandequity.runtime.RealCluster;
 import org.brandequity.wire.TestTls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

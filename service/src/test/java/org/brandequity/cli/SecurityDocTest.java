@@ -1,7 +1,5 @@
 package org.brandequity.cli;
 
-import org.brandequity.command.Cli;
-
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.brandequity.command.Cli;
 import org.junit.jupiter.api.Test;
 
 /** docs/security.md shows what the `acls` command prints for the default config, verbatim. */

@@ -1,8 +1,5 @@
 package org.brandequity.metrics;
 
-import org.brandequity.runtime.OutputWatcher;
-import org.brandequity.runtime.UnstartedStreams;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +13,8 @@ import java.net.http.HttpResponse;
 import org.apache.kafka.streams.KafkaStreams;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.runtime.OutputWatcher;
+import org.brandequity.runtime.UnstartedStreams;
 import org.brandequity.topology.Counters;
 import org.junit.jupiter.api.Test;
 

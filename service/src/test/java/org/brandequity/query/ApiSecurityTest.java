@@ -1,11 +1,5 @@
 package org.brandequity.query;
 
-import org.brandequity.command.Cli;
-import org.brandequity.cli.Main;
-import org.brandequity.metrics.MetricsServer;
-import org.brandequity.http.security.Tls;
-import org.brandequity.runtime.UnstartedStreams;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +19,12 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.KafkaStreams;
+import org.brandequity.cli.Main;
+import org.brandequity.command.Cli;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.http.security.Tls;
+import org.brandequity.metrics.MetricsServer;
+import org.brandequity.runtime.UnstartedStreams;
 import org.brandequity.wire.TestTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

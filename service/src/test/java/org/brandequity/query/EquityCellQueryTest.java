@@ -1,7 +1,5 @@
 package org.brandequity.query;
 
-import org.brandequity.runtime.UnstartedStreams;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +17,7 @@ import org.brandequity.avro.EquityCell;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.runtime.UnstartedStreams;
 import org.junit.jupiter.api.Test;
 
 /**

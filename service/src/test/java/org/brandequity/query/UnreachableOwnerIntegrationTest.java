@@ -1,9 +1,5 @@
 package org.brandequity.query;
 
-import org.brandequity.runtime.Pipeline;
-import org.brandequity.runtime.RealCluster;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +11,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.runtime.Pipeline;
+import org.brandequity.runtime.RealCluster;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,7 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -18,6 +16,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.command.Cli;
-import org.brandequity.cli.Main;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +32,8 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cli.Main;
+import org.brandequity.command.Cli;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.ingest.IngestConfig;
 import org.brandequity.ingest.IngestService;

@@ -1,7 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +18,7 @@ import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.topology.DeadLetters;

@@ -1,7 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -31,6 +29,7 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.avro.TouchpointContribution;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.AppSerdes;
 import org.brandequity.wire.WireFormat;

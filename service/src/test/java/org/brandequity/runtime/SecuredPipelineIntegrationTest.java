@@ -1,9 +1,5 @@
 package org.brandequity.runtime;
 
-import org.brandequity.cluster.BrokerPreflight;
-import org.brandequity.cluster.DeploymentAcls;
-import org.brandequity.cluster.TopicAdmin;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,6 +27,9 @@ import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.cluster.BrokerPreflight;
+import org.brandequity.cluster.DeploymentAcls;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.topology.AppSerdes;
