@@ -1,6 +1,7 @@
 package org.brandequity.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
@@ -17,13 +18,14 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.brandequity.topology.PipelineStores;
 import picocli.CommandLine.Command;
 
 /**
  * The layering of docs/architecture.md, checked on the production classes of every module on this
  * classpath (schemas, topology, service): the topology module's packages below the service's, no
- * cycles between packages, the model free of Kafka, ingestion and queries apart, and the command
- * line the only place that knows every command.
+ * cycles between packages, the model free of Kafka, ingestion and queries apart, queries reading
+ * state through {@link PipelineStores} only, and the command line the only place that knows every command.
  */
 @AnalyzeClasses(packages = "org.brandequity",
         importOptions = {ImportOption.DoNotIncludeTests.class, LayeringTest.DoNotIncludeTestJars.class})
@@ -64,6 +66,13 @@ class LayeringTest {
     @ArchTest
     static final ArchRule queriesNeverDependOnIngestion = noClasses().that().resideInAPackage("org.brandequity.query..")
             .should().dependOnClassesThat().resideInAPackage("org.brandequity.ingest..");
+
+    @ArchTest
+    static final ArchRule queriesReadStateOnlyThroughTheTopologysFacade = noClasses()
+            .that().resideInAPackage("org.brandequity.query..")
+            .should().dependOnClassesThat(resideInAPackage("org.brandequity.avro.internal..")
+                    .or(resideInAPackage("org.brandequity.topology..")
+                            .and(not(belongToAnyOf(PipelineStores.class)))));
 
     @ArchTest
     static final ArchRule onlyTheCliKnowsEveryCommand = classes().that().resideOutsideOfPackage("org.brandequity.cli..")
