@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigException;
-import org.brandequity.app.Cli;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.brandequity.app.TopicAdmin;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.config.PipelineConfig;
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import org.brandequity.app.Pipeline;
-import org.brandequity.app.TopicAdmin;
+import org.brandequity.runtime.Pipeline;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.topology.BrandEquityTopology;
 

@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.brandequity.app.TopicAdmin;
+import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
 
 /** Phase 3: heap, RSS and state on disk at growing customer counts, the pipeline in a JVM of its own. */

@@ -16,13 +16,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.utils.Utils;
-import org.brandequity.app.Cli;
-import org.brandequity.app.Main;
-import org.brandequity.app.MetricsServer;
-import org.brandequity.app.OutputWatcher;
-import org.brandequity.app.Pipeline;
-import org.brandequity.app.SchemaRegistries;
-import org.brandequity.app.TopicAdmin;
+import org.brandequity.cli.Main;
+import org.brandequity.cluster.ClientProperties;
+import org.brandequity.cluster.SchemaRegistries;
+import org.brandequity.cluster.TopicAdmin;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.ConfigSection;
 import org.brandequity.config.IngestKeys;
@@ -33,7 +31,10 @@ import org.brandequity.embedded.EmbeddedKafkaBroker;
 import org.brandequity.embedded.EmbeddedSchemaRegistry;
 import org.brandequity.ingest.IngestConfig;
 import org.brandequity.ingest.IngestService;
+import org.brandequity.metrics.MetricsServer;
 import org.brandequity.model.Durations;
+import org.brandequity.runtime.OutputWatcher;
+import org.brandequity.runtime.Pipeline;
 import org.brandequity.sim.SimulationConfig;
 import org.brandequity.sim.Simulator;
 import org.brandequity.sim.SimulatorKeys;
@@ -128,7 +129,7 @@ public final class DemoMain {
             PipelineConfig config = PipelineConfig.fromMap(values);
             SimulationConfig simulation = SimulationConfig.fromMap(values);
             try (SchemaRegistryClient registry = SchemaRegistries.fromConfig(config);
-                 Simulator simulator = new Simulator(simulation, Main.producerProps(config), registry,
+                 Simulator simulator = new Simulator(simulation, ClientProperties.producer(config), registry,
                          config.topics().interactions(), config.topics().profiles())) {
                 Runtime.getRuntime().addShutdownHook(new Thread(simulator::stop, "shutdown"));
                 TopicAdmin.ensureTopics(config);
@@ -180,7 +181,7 @@ public final class DemoMain {
             MetricsServer metrics = started(started, new MetricsServer(config.metrics(), pipeline, watcher));
             watcher.start(); // after the metrics listener is attached, so the gauges see every record
             SimulationConfig simConfig = SimulationConfig.fromProperties(props);
-            Simulator simulator = started(started, new Simulator(simConfig, Main.producerProps(config), registry,
+            Simulator simulator = started(started, new Simulator(simConfig, ClientProperties.producer(config), registry,
                     config.topics().interactions(), config.topics().profiles()));
             StatusLine status = new StatusLine(out, watcher, pipeline.counters(), simulator::sent, simConfig.totalEvents());
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {

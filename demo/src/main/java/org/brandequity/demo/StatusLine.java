@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.brandequity.avro.BrandEquity;
-import org.brandequity.app.OutputWatcher;
+import org.brandequity.runtime.OutputWatcher;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.topology.Counters;
 

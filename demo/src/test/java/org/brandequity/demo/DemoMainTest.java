@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
-import org.brandequity.app.Cli;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.sim.Incident;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * the template variables exist and are used, and each dashboard type-checks against
  * {@code @grafana/schema}'s {@code Dashboard} type (strict, excess properties rejected) through
  * grafana/typecheck (npm ci from the committed lockfile into target/, then tsc). Whether the
- * queries return data is {@code org.brandequity.app.DashboardQueriesTest}.
+ * queries return data is {@code org.brandequity.runtime.DashboardQueriesTest}.
  */
 class GrafanaDashboardsTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,7 +2,7 @@ package org.brandequity.ingest;
 
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.brandequity.app.Cli;
+import org.brandequity.command.Cli;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.types.Password;
-import org.brandequity.app.BearerTokens;
+import org.brandequity.http.security.BearerTokens;
 import org.brandequity.config.CommandKeys;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;

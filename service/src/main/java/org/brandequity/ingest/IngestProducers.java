@@ -5,7 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.brandequity.app.Main;
+import org.brandequity.cluster.ClientProperties;
 import org.brandequity.config.PipelineConfig;
 
 /**
@@ -35,7 +35,7 @@ public final class IngestProducers {
         // one is accepted, and the retried first batch is then refused as out of sequence until its
         // delivery timeout drops it. One in flight keeps the order; kafka.* may raise it.
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        p.putAll(Main.producerProps(config));
+        p.putAll(ClientProperties.producer(config));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return p;

@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Serializer;
-import org.brandequity.app.MetricsServer;
-import org.brandequity.app.Tls;
+import org.brandequity.http.security.BasicCredentials;
+import org.brandequity.http.security.Tls;
 import org.brandequity.config.IngestKeys;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.http.HttpServers;
@@ -100,8 +100,8 @@ public final class IngestServer implements AutoCloseable {
         this.workers = HttpServers.threadPool("ingest-http", config.http());
         this.bodies = new JsonBodies(config.maxBodyBytes(), config.maxItems());
         long timeoutMs = config.requestTimeout().toMillis();
-        MetricsServer.Credentials scrapers = config.metricsAuthenticated()
-                ? new MetricsServer.Credentials(config.metricsUser(), config.metricsPassword()) : null;
+        BasicCredentials scrapers = config.metricsAuthenticated()
+                ? new BasicCredentials(config.metricsUser(), config.metricsPassword()) : null;
         this.app = Javalin.create(c -> {
             // The setup every port shares: bounded pool, one connector (https only with tls), idle
             // timeout, connection limit.
@@ -172,7 +172,7 @@ public final class IngestServer implements AutoCloseable {
     }
 
     /** {@code /metrics} behind basic auth: 401 with the challenge Prometheus answers, for no, malformed or wrong credentials alike. */
-    private static void authenticateScraper(Context ctx, MetricsServer.Credentials scrapers) {
+    private static void authenticateScraper(Context ctx, BasicCredentials scrapers) {
         io.javalin.security.BasicAuthCredentials offered;
         try {
             offered = ctx.basicAuthCredentials();

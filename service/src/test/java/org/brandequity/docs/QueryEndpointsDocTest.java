@@ -13,7 +13,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.brandequity.app.QueryApi;
+import org.brandequity.query.QueryApi;
 import org.brandequity.config.PipelineConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

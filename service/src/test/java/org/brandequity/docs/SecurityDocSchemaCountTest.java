@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.brandequity.app.Pipeline;
+import org.brandequity.runtime.Pipeline;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.wire.SchemaRegistryClient;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package org.brandequity.http;
 
-import org.brandequity.config.HttpLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
-import org.brandequity.app.MetricsServer;
+import org.brandequity.config.HttpLimits;
 import org.brandequity.config.PipelineConfig;
-import org.brandequity.app.UnstartedStreams;
+import org.brandequity.metrics.MetricsServer;
+import org.brandequity.runtime.UnstartedStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

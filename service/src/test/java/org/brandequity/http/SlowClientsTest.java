@@ -1,6 +1,5 @@
 package org.brandequity.http;
 
-import org.brandequity.config.HttpLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,18 +22,19 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.brandequity.app.BearerTokens;
-import org.brandequity.app.MetricsServer;
-import org.brandequity.app.QueryApi;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.config.HttpLimits;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.http.security.BearerTokens;
 import org.brandequity.ingest.ContractCodec;
 import org.brandequity.ingest.IngestConfig;
 import org.brandequity.ingest.IngestServer;
+import org.brandequity.metrics.MetricsServer;
+import org.brandequity.query.QueryApi;
+import org.brandequity.runtime.UnstartedStreams;
 import org.brandequity.wire.ConfluentAvroSerde;
 import org.brandequity.wire.InMemorySchemaRegistry;
-import org.brandequity.app.UnstartedStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.brandequity.app.Cli;
-import org.brandequity.app.Main;
+import org.brandequity.command.Cli;
+import org.brandequity.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -56,7 +56,17 @@ public record PipelineConfig(
 
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
-                         String equity, String alerts, String deadLetters, String touchpointScores, String customerAlerts) {}
+                         String equity, String alerts, String deadLetters, String touchpointScores, String customerAlerts) {
+        /**
+         * The output topics a running instance reads back, and so the only ones its principal may
+         * read (DeploymentAcls): equity, segment scores and score-drop alerts for its gauges,
+         * customer scores only counted (the demo's status line). Touchpoint scores and customer
+         * alerts are not read.
+         */
+        public List<String> readBack() {
+            return List.of(equity, segmentScores, customerScores, alerts);
+        }
+    }
 
     /**
      * The Prometheus endpoint ({@code /metrics}, {@code /health}); port 0 picks a free one. With a

@@ -65,45 +65,45 @@ public final class BrandEquityTopology {
     public static final String UNASSIGNED_SEGMENT = "unassigned";
 
     /** One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes. */
-    public static final String CUSTOMER_LEDGER_STORE = "customer-ledger-with-responses-store";
-    public static final String STREAM_TIME_STORE = "interaction-stream-time-store";
+    static final String CUSTOMER_LEDGER_STORE = "customer-ledger-with-responses-store";
+    static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /**
      * Each task's open at-risk alerts (their FIRING records) by customer id, written only when one
      * fires or resolves: the at-risk query reads it instead of scanning every customer's ledger.
      */
-    public static final String OPEN_CUSTOMER_ALERT_STORE = "open-customer-alert-store";
+    static final String OPEN_CUSTOMER_ALERT_STORE = "open-customer-alert-store";
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
-    public static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
+    static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
     /** Segment windows by (start, segment): see {@link SegmentWindowKey}. */
-    public static final String SEGMENT_WINDOW_STORE = "segment-window-with-responses-store";
+    static final String SEGMENT_WINDOW_STORE = "segment-window-with-responses-store";
     /** The latest watermark of each interactions partition, in every segment-window task. */
-    public static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
+    static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
     /** Segment windows' revision counts, by the key of {@link #SEGMENT_WINDOW_STORE}; written by revisions only. */
-    public static final String SEGMENT_REVISION_STORE = "segment-window-revision-store";
+    static final String SEGMENT_REVISION_STORE = "segment-window-revision-store";
     /** Each customer's closed panes and their ids, for {@code late.horizon}: see {@link ClosedPanes}. */
     public static final String CLOSED_PANE_STORE = "closed-pane-with-responses-store";
     /** Touchpoint windows by (start, touchpoint), keyed like {@link #SEGMENT_WINDOW_STORE}: see {@link TouchpointWindows}. */
-    public static final String TOUCHPOINT_WINDOW_STORE = "touchpoint-window-store";
+    static final String TOUCHPOINT_WINDOW_STORE = "touchpoint-window-store";
     /** The latest watermark of each interactions partition, in every touchpoint-window task. */
-    public static final String TOUCHPOINT_WATERMARK_STORE = "touchpoint-window-watermark-store";
+    static final String TOUCHPOINT_WATERMARK_STORE = "touchpoint-window-watermark-store";
     /**
      * Carries closed customer windows and their revisions (to their segment's partition), survey
      * answer counts per touchpoint and window (to their touchpoint's partition) and each interactions
      * partition's watermark (to every partition) to the segment and touchpoint windows.
      */
-    public static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-updates";
-    public static final String PENDING_EQUITY_STORE = "pending-equity-store";
+    static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-updates";
+    static final String PENDING_EQUITY_STORE = "pending-equity-store";
     /*
      * The three names below hold EquityLedger, which became one pair of sums per (segment, touchpoint,
      * stage) cell (issue 14): a new binary layout, hence new names (StateSchemaCompatibilityTest;
      * docs/operations.md "Upgrading"). Before: equity-deltas, brand-equity-store, equity-window-samples-store.
      */
     /** Carries each task's equity deltas (on-time, and late with a header) to the brand's task. */
-    public static final String EQUITY_DELTAS = "equity-cell-deltas";
-    public static final String BRAND_EQUITY_STORE = "brand-equity-cell-store";
-    public static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
-    public static final String EQUITY_SAMPLES_STORE = "equity-window-cell-samples-store";
-    public static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
+    static final String EQUITY_DELTAS = "equity-cell-deltas";
+    static final String BRAND_EQUITY_STORE = "brand-equity-cell-store";
+    static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
+    static final String EQUITY_SAMPLES_STORE = "equity-window-cell-samples-store";
+    static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
 
     /** The segment windows' children: every emitted window goes to the first, each completed one once to the second. */
     private static final String WRITE_SEGMENT_SCORES = "write-segment-scores";

@@ -1,0 +1,188 @@
+package org.brandequity.topology;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.brandequity.avro.BrandEquity;
+import org.brandequity.avro.CustomerAlert;
+import org.brandequity.avro.CustomerExperienceScore;
+import org.brandequity.avro.SegmentExperienceScore;
+import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.avro.internal.SegmentWindowAggregate;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.CustomerStock;
+import org.brandequity.model.WindowGrid;
+
+/**
+ * The state of a running topology as its readers see it: which instance owns a key, and this
+ * instance's stores read as the public records of the output topics ({@link BrandEquity},
+ * {@link CustomerExperienceScore}, {@link SegmentExperienceScore}, {@link CustomerAlert}) and the
+ * model's {@link CustomerStock}. The store names, the internal state records and how a ledger becomes
+ * a customer's stock stay inside this package: a reader (the query API) depends on this class only.
+ *
+ * <p>Reads go through {@link KafkaStreams#store}, so they throw
+ * {@link org.apache.kafka.streams.errors.InvalidStateStoreException} while a store is not queryable
+ * (not running, rebalancing).
+ */
+public final class PipelineStores {
+    private static final Serializer<String> KEYS = new StringSerializer();
+
+    /** The stores a reader can ask about, by what they are keyed on. */
+    public enum Keyed {
+        /** The brand's equity, keyed by brand id. */
+        BRAND_EQUITY(BrandEquityTopology.BRAND_EQUITY_STORE),
+        /** One ledger per customer, keyed by customer id. */
+        CUSTOMER(BrandEquityTopology.CUSTOMER_LEDGER_STORE),
+        /** Segment windows, keyed (for ownership) by segment. */
+        SEGMENT_WINDOWS(BrandEquityTopology.SEGMENT_WINDOW_STORE),
+        /** Each task's open at-risk alerts, keyed by customer id. */
+        OPEN_CUSTOMER_ALERTS(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE);
+
+        private final String storeName;
+
+        Keyed(String storeName) {
+            this.storeName = storeName;
+        }
+
+        /** The state store's name (also that of its changelog topic's suffix). */
+        public String storeName() {
+            return storeName;
+        }
+    }
+
+    /** A customer as their ledger holds them; {@code equity} is empty before their first counted event (or once pruned). */
+    public record Customer(String customerId, String segment, String tier, double valueWeight, Optional<CustomerStock> equity) {}
+
+    /** An open at-risk alert with its customer's value weight and equity now (the ledger's, or the alert's when the ledger is gone). */
+    public record OpenAlert(String customerId, CustomerAlert alert, double valueWeight, Optional<CustomerStock> equity) {}
+
+    private final KafkaStreams streams;
+    private final String brandId;
+    private final EquityLedgers ledgers;
+    private final WindowGrid windows;
+
+    public PipelineStores(KafkaStreams streams, PipelineConfig config) {
+        this.streams = streams;
+        this.brandId = config.brandId();
+        this.ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
+        this.windows = config.windows().grid();
+    }
+
+    /** The instance and partition that own {@code key} in {@code store}, or null before any instance does. */
+    public KeyQueryMetadata ownerOf(Keyed store, String key) {
+        return streams.queryMetadataForKey(store.storeName(), key, KEYS);
+    }
+
+    /** Every instance holding active tasks of {@code store} (standby-only instances left out). */
+    public List<HostInfo> instancesServing(Keyed store) {
+        List<HostInfo> hosts = new ArrayList<>();
+        streams.streamsMetadataForStore(store.storeName()).forEach(instance -> {
+            if (instance.stateStoreNames().contains(store.storeName())) hosts.add(instance.hostInfo());
+        });
+        return hosts;
+    }
+
+    /** The brand's equity from this instance's store, as on the equity topic. */
+    public Optional<BrandEquity> brandEquity() {
+        EquityLedger ledger = this.<EquityLedger>local(BrandEquityTopology.BRAND_EQUITY_STORE).get(brandId);
+        return ledger == null ? Optional.empty() : Optional.of(ledgers.toBrandEquity(brandId, ledger));
+    }
+
+    /** The customer of {@code partition}'s ledger store, if it holds them. */
+    public Optional<Customer> customer(String customerId, int partition) {
+        CustomerLedger ledger = this.<CustomerLedger>local(BrandEquityTopology.CUSTOMER_LEDGER_STORE, partition).get(customerId);
+        if (ledger == null) return Optional.empty();
+        return Optional.of(new Customer(customerId, ledger.getSegment(), ledger.getTier(), ledger.getValueWeight(), equity(ledger)));
+    }
+
+    /**
+     * Every window of the customer the store can still assemble whole at the partition's stream
+     * time, open ones too, newest first; empty before the partition has seen an event.
+     */
+    public List<CustomerExperienceScore> customerWindows(String customerId, int partition) {
+        Long streamTime = this.<Long>local(BrandEquityTopology.STREAM_TIME_STORE, partition).get(BrandEquityTopology.STREAM_TIME_KEY);
+        if (streamTime == null) return List.of();
+        CustomerLedger ledger = this.<CustomerLedger>local(BrandEquityTopology.CUSTOMER_LEDGER_STORE, partition).get(customerId);
+        return CustomerLedgers.windowsOf(ledger, customerId, streamTime, windows);
+    }
+
+    /** The customer's open at-risk alert in {@code partition}'s store, if any. */
+    public Optional<CustomerAlert> openAlert(String customerId, int partition) {
+        return Optional.ofNullable(this.<CustomerAlert>local(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE, partition).get(customerId));
+    }
+
+    /** The open at-risk alerts of this instance's active tasks, of {@code segment} (every one when null). */
+    public List<OpenAlert> openAlerts(String segment) {
+        ReadOnlyKeyValueStore<String, CustomerAlert> alerts = local(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE);
+        ReadOnlyKeyValueStore<String, CustomerLedger> customers = local(BrandEquityTopology.CUSTOMER_LEDGER_STORE);
+        List<OpenAlert> found = new ArrayList<>();
+        try (KeyValueIterator<String, CustomerAlert> it = alerts.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                if (segment != null && !segment.equals(kv.value.getSegment())) continue;
+                CustomerLedger ledger = customers.get(kv.key);
+                double valueWeight = ledger == null ? kv.value.getValueWeight() : ledger.getValueWeight();
+                found.add(new OpenAlert(kv.key, kv.value, valueWeight, ledger == null ? Optional.empty() : equity(ledger)));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The segment's windows in {@code partition}'s store, newest first. A scan: the store holds a few
+     * segments times the windows within retention, in order of window start ({@link SegmentWindowKey}).
+     */
+    public List<SegmentExperienceScore> segmentWindows(String segment, int partition) {
+        List<SegmentExperienceScore> found = new ArrayList<>();
+        try (KeyValueIterator<String, SegmentWindowAggregate> it =
+                     this.<SegmentWindowAggregate>local(BrandEquityTopology.SEGMENT_WINDOW_STORE, partition).all()) {
+            it.forEachRemaining(kv -> {
+                if (SegmentWindowKey.decode(kv.key).segment().equals(segment)) {
+                    found.add(BrandEquityTopology.segmentScore(segment, kv.value));
+                }
+            });
+        }
+        Collections.reverse(found);
+        return found;
+    }
+
+    /** The latest window of each segment whose partition is active on this instance, by segment. */
+    public Map<String, SegmentExperienceScore> latestSegmentWindows() {
+        // In order of window start: the last window seen of a segment is its latest.
+        Map<String, SegmentWindowAggregate> latest = new TreeMap<>();
+        try (KeyValueIterator<String, SegmentWindowAggregate> it =
+                     this.<SegmentWindowAggregate>local(BrandEquityTopology.SEGMENT_WINDOW_STORE).all()) {
+            it.forEachRemaining(kv -> latest.put(SegmentWindowKey.decode(kv.key).segment(), kv.value));
+        }
+        Map<String, SegmentExperienceScore> out = new TreeMap<>();
+        latest.forEach((segment, window) -> out.put(segment, BrandEquityTopology.segmentScore(segment, window)));
+        return out;
+    }
+
+    /** The customer's equity as stored in their ledger ({@link CustomerClosedLoop#stock}), empty when none was counted. */
+    private static Optional<CustomerStock> equity(CustomerLedger ledger) {
+        return ledger.getEquity() == null ? Optional.empty() : Optional.of(CustomerClosedLoop.stock(ledger));
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> local(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> local(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
+    }
+}
