@@ -1,6 +1,5 @@
 package org.brandequity.topology;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,16 +23,13 @@ import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
-import org.brandequity.avro.internal.CustomerWindowAggregate;
 import org.brandequity.avro.internal.CustomerWindowRevision;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
-import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
 import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.config.PipelineConfig;
@@ -41,7 +37,6 @@ import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Decay;
 import org.brandequity.model.DropDetector;
 import org.brandequity.model.InteractionValidator;
-import org.brandequity.model.NetExperience;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.WindowPolicy;
 
@@ -170,7 +165,7 @@ public final class BrandEquityTopology {
                         OPEN_CUSTOMER_ALERT_STORE);
 
         // At-risk alerts decided with the event in its customer's ledger: same task, same transaction.
-        scored.flatMapValues(BrandEquityTopology::customerAlertsOf, Named.as("customer-alerts-only"))
+        scored.flatMapValues(OutputRecords::customerAlertsOf, Named.as("customer-alerts-only"))
                 .to(topics.customerAlerts(),
                         Produced.with(serdes.string(), serdes.customerAlert()).withName("write-customer-alerts"));
 
@@ -178,7 +173,7 @@ public final class BrandEquityTopology {
         KStream<String, SegmentWindowInput> closed = scored.process(
                 () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring, closedLoop, windows),
                 Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
-        closed.flatMapValues(BrandEquityTopology::customerWindowOf, Named.as("customer-windows-only"))
+        closed.flatMapValues(OutputRecords::customerWindowOf, Named.as("customer-windows-only"))
                 .to(topics.customerScores(),
                         Produced.with(serdes.string(), serdes.customerScore()).withName("write-customer-scores"));
 
@@ -258,57 +253,6 @@ public final class BrandEquityTopology {
                         new Decay(config.model().halfLife()),
                         new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
                 Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
-    }
-
-    /** A customer window as its output record; the query API renders open windows with it too. */
-    public static CustomerExperienceScore customerScore(String customerId, long start, long end, CustomerWindowAggregate w) {
-        return customerScore(customerId, start, end, w, 0);
-    }
-
-    /** A customer window's {@code revision}-th re-emission (0 = its first record). */
-    static CustomerExperienceScore customerScore(String customerId, long start, long end, CustomerWindowAggregate w, int revision) {
-        return new CustomerExperienceScore(customerId, w.getSegment(),
-                Instant.ofEpochMilli(start), Instant.ofEpochMilli(end),
-                w.getEvents(), w.getPositive(), w.getNeutral(), w.getNegative(), w.getWeight(),
-                w.getWeight() > 0 ? w.getWeightedSignal() / w.getWeight() : 0.0, revision);
-    }
-
-    /** The at-risk alert records a scored event caused, usually none. */
-    private static List<CustomerAlert> customerAlertsOf(ScoredInteraction e) {
-        return e.getAlerts() == null ? List.of() : e.getAlerts();
-    }
-
-    /** The customer window (or revised window) an input of the segment windows carries, or nothing. */
-    private static List<CustomerExperienceScore> customerWindowOf(SegmentWindowInput input) {
-        if (input.getEvent() instanceof CustomerExperienceScore window) return List.of(window);
-        if (input.getEvent() instanceof CustomerWindowRevision r && r.getCurrent() != null) return List.of(r.getCurrent());
-        return List.of();
-    }
-
-    /** A segment window as its output record; the query API renders it the same way. */
-    public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s) {
-        return segmentScore(segment, s, 0);
-    }
-
-    /** A segment window as its output record, having taken in {@code revision} customer-window revisions. */
-    public static SegmentExperienceScore segmentScore(String segment, SegmentWindowAggregate s, int revision) {
-        NetExperience nx = NetExperience.of(s.getPositiveCustomers(), s.getNegativeCustomers(), s.getCustomers());
-        SegmentExperienceScore score = SegmentExperienceScore.newBuilder()
-                .setSegment(segment)
-                .setWindowStart(Instant.ofEpochMilli(s.getWindowStart()))
-                .setWindowEnd(Instant.ofEpochMilli(s.getWindowEnd()))
-                .setCustomers(s.getCustomers())
-                .setEvents(s.getEvents())
-                .setMeanCustomerScore(s.getCustomers() > 0 ? s.getScoreSum() / s.getCustomers() : 0.0)
-                .setPositiveCustomers(s.getPositiveCustomers())
-                .setNegativeCustomers(s.getNegativeCustomers())
-                .setNetExperience(nx.score())
-                .setNetExperienceMarginOfError(nx.marginOfError())
-                .setSampleSize(nx.sampleSize())
-                .setRevision(revision)
-                .build();
-        ResponseTallies.fill(score, s.getResponses());
-        return score;
     }
 
     /**

@@ -159,7 +159,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                 CustomerWindowAggregate window = CustomerLedgers.window(kv.value, start, end);
                 if (window != null) {
                     context.forward(new Record<>(kv.key, new SegmentWindowInput(
-                            BrandEquityTopology.customerScore(kv.key, start, end, window),
+                            OutputRecords.customerScore(kv.key, start, end, window),
                             ResponseTallies.total(window.getTouchpointResponses()), null), window.getLatestEventTime()));
                     ResponseTallies.addAll(byTouchpoint, window.getTouchpointResponses());
                     closePane(kv.key, kv.value, start);
@@ -282,8 +282,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private void emitRevision(String customer, long start, CustomerWindowAggregate old, CustomerWindowAggregate now,
                               int revision, long eventTime) {
         long end = grid.windowEnd(start);
-        CustomerExperienceScore current = BrandEquityTopology.customerScore(customer, start, end, now, revision);
-        CustomerExperienceScore previous = old == null ? null : BrandEquityTopology.customerScore(customer, start, end, old, revision - 1);
+        CustomerExperienceScore current = OutputRecords.customerScore(customer, start, end, now, revision);
+        CustomerExperienceScore previous = old == null ? null : OutputRecords.customerScore(customer, start, end, old, revision - 1);
         ResponseCounts previousResponses = old == null ? null : ResponseTallies.total(old.getTouchpointResponses());
         ResponseCounts currentResponses = ResponseTallies.total(now.getTouchpointResponses());
         if (previous != null && !previous.getSegment().equals(current.getSegment())) {

@@ -207,7 +207,7 @@ public final class CustomerLedgers {
         for (long start = last; start >= first; start -= grid.advanceMs()) {
             long end = grid.windowEnd(start);
             CustomerWindowAggregate window = window(ledger, start, end);
-            if (window != null) windows.add(BrandEquityTopology.customerScore(customerId, start, end, window));
+            if (window != null) windows.add(OutputRecords.customerScore(customerId, start, end, window));
         }
         return windows;
     }

@@ -151,7 +151,7 @@ public final class PipelineStores {
                      this.<SegmentWindowAggregate>local(BrandEquityTopology.SEGMENT_WINDOW_STORE, partition).all()) {
             it.forEachRemaining(kv -> {
                 if (SegmentWindowKey.decode(kv.key).segment().equals(segment)) {
-                    found.add(BrandEquityTopology.segmentScore(segment, kv.value));
+                    found.add(OutputRecords.segmentScore(segment, kv.value));
                 }
             });
         }
@@ -168,7 +168,7 @@ public final class PipelineStores {
             it.forEachRemaining(kv -> latest.put(SegmentWindowKey.decode(kv.key).segment(), kv.value));
         }
         Map<String, SegmentExperienceScore> out = new TreeMap<>();
-        latest.forEach((segment, window) -> out.put(segment, BrandEquityTopology.segmentScore(segment, window)));
+        latest.forEach((segment, window) -> out.put(segment, OutputRecords.segmentScore(segment, window)));
         return out;
     }
 

@@ -246,7 +246,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
 
     private SegmentExperienceScore score(String key, SegmentWindowKey k, SegmentWindowAggregate s) {
         Long n = revisions.get(key);
-        return BrandEquityTopology.segmentScore(k.segment(), s, n == null ? 0 : Math.toIntExact(n));
+        return OutputRecords.segmentScore(k.segment(), s, n == null ? 0 : Math.toIntExact(n));
     }
 
     private void advance(PartitionWatermark progress) {
