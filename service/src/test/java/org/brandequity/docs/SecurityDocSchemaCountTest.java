@@ -5,32 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
 import org.brandequity.runtime.Pipeline;
 import org.brandequity.config.PipelineConfig;
-import org.brandequity.wire.SchemaRegistryClient;
+import org.brandequity.wire.InMemorySchemaRegistry;
 import org.junit.jupiter.api.Test;
 
 /** docs/security.md's count of the schemas `run` registers, and the subjects it lists, are what the pipeline registers. */
 class SecurityDocSchemaCountTest {
     @Test
     void theSchemasSecurityMdCountsAndListsAreTheOnesThePipelineRegisters() {
-        List<String> registered = new ArrayList<>();
-        Pipeline.registerOutputSchemas(new SchemaRegistryClient() {
-            @Override
-            public int register(String subject, Schema schema) {
-                registered.add(subject);
-                return registered.size();
-            }
-
-            @Override
-            public Schema schemaById(int id) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void close() {}
-        }, PipelineConfig.defaults().topics());
+        List<String> registered;
+        try (InMemorySchemaRegistry registry = new InMemorySchemaRegistry()) {
+            Pipeline.registerOutputSchemas(registry, PipelineConfig.defaults().topics());
+            registered = List.copyOf(registry.subjects());
+        }
 
         String doc = Docs.section("docs/security.md", "## Schema registry");
         List<String> counts = new ArrayList<>(Docs.all(doc, "value schemas of the (\\w+) output topics"));
