@@ -131,7 +131,7 @@ public final class Main {
 
     @Command(name = "config",
             description = {"Print every config key of a command with its type, default, valid values and meaning,"
-                    + " as the README's markdown table.",
+                    + " as the markdown table of docs/configuration.md.",
                     "With --effective: the value of each key the command would run with, from every source, passwords masked."})
     static final class ConfigCommand extends Cli.ConfiguredCommand {
         @Option(names = "--for", paramLabel = "COMMAND", defaultValue = "run",

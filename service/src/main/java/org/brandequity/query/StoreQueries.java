@@ -57,7 +57,7 @@ final class StoreQueries {
     }
 
     /**
-     * One customer: profile, equity (README §8, valued at its asOf), the windows of
+     * One customer: profile, equity (docs/model.md §8, valued at its asOf), the windows of
      * {@link #customerWindows}, and the open at-risk alert or null.
      */
     Located customer(String customerId) {

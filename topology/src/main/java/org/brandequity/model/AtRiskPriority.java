@@ -5,7 +5,7 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * How urgent an open at-risk alert is (README §8): shortfall = max(0, threshold - index), the points
+ * How urgent an open at-risk alert is (docs/model.md §8): shortfall = max(0, threshold - index), the points
  * the customer's index lies below the at-risk threshold; priority = value weight &times; shortfall, so
  * a valuable customer far below the threshold comes first.
  */
