@@ -38,7 +38,6 @@ public record PipelineConfig(
         Duration maxFutureSkew,
         Duration equityFlushInterval,
         int equityMaxSegments,
-        long ledgerCacheMaxBytes,
         String processingGuarantee,
         int streamThreads,
         int standbyReplicas,
@@ -259,7 +258,6 @@ public record PipelineConfig(
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
                 c.getInt(EQUITY_MAX_SEGMENTS_CONFIG),
-                c.getLong(LEDGER_CACHE_MAX_BYTES_CONFIG),
                 c.getString(PROCESSING_GUARANTEE_CONFIG),
                 c.getInt(NUM_STREAM_THREADS_CONFIG),
                 c.getInt(NUM_STANDBY_REPLICAS_CONFIG),
@@ -337,7 +335,6 @@ public record PipelineConfig(
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
         p.put(EQUITY_MAX_SEGMENTS_CONFIG, Integer.toString(equityMaxSegments));
-        p.put(LEDGER_CACHE_MAX_BYTES_CONFIG, Long.toString(ledgerCacheMaxBytes));
         p.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
         p.put(NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));

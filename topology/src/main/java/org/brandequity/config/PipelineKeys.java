@@ -39,7 +39,6 @@ public final class PipelineKeys {
     public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
     public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
     public static final String EQUITY_MAX_SEGMENTS_CONFIG = "equity.max.segments";
-    public static final String LEDGER_CACHE_MAX_BYTES_CONFIG = "ledger.cache.max.bytes";
     public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
     public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
@@ -179,11 +178,6 @@ public final class PipelineKeys {
                                 + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged. "
                                 + "Above the default, raise max.message.bytes on the brand-equity topic and the equity changelogs first "
                                 + "(a segment can cost about 16 KB in the equity record).")
-                .define(LEDGER_CACHE_MAX_BYTES_CONFIG, Type.LONG, 128L * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
-                        "Heap for the decoded ledgers of the most recently active customers, kept in front of the ledger store so that "
-                                + "their next event reads no RocksDB and decodes nothing; shared evenly by topic.partitions tasks, least "
-                                + "recently used first out, sizes estimated. Writes still reach the store and its changelog at once. "
-                                + "0 turns it off.")
                 .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                         ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
                         "Kafka Streams processing guarantee.")

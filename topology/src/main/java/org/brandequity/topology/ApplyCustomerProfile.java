@@ -25,24 +25,15 @@ import org.brandequity.model.Violation;
  */
 final class ApplyCustomerProfile implements Processor<String, CustomerProfile, Void, Void> {
     private final String ledgerStoreName;
-    private final CustomerLedgerCache.Registry ledgerCaches;
-    private ProcessorContext<Void, Void> context;
-    private CustomerLedgerCache ledgers;
+    private KeyValueStore<String, CustomerLedger> ledgers;
 
-    ApplyCustomerProfile(String ledgerStoreName, CustomerLedgerCache.Registry ledgerCaches) {
+    ApplyCustomerProfile(String ledgerStoreName) {
         this.ledgerStoreName = ledgerStoreName;
-        this.ledgerCaches = ledgerCaches;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.context = context;
-        this.ledgers = ledgerCaches.open(context.taskId(), context.getStateStore(ledgerStoreName));
-    }
-
-    @Override
-    public void close() {
-        ledgerCaches.close(context.taskId());
+        this.ledgers = context.getStateStore(ledgerStoreName);
     }
 
     @Override
@@ -57,12 +48,7 @@ final class ApplyCustomerProfile implements Processor<String, CustomerProfile, V
         }
         CustomerLedger ledger = ledgers.get(record.key());
         if (ledger == null) ledger = CustomerLedgers.empty();
-        try {
-            CustomerLedgers.applyProfile(ledger, record.value());
-            ledgers.put(record.key(), CustomerLedgers.isBlank(ledger) ? null : ledger);
-        } catch (RuntimeException failed) {
-            ledgers.forget(record.key()); // the cached ledger may hold the profile; the store does not
-            throw failed;
-        }
+        CustomerLedgers.applyProfile(ledger, record.value());
+        ledgers.put(record.key(), CustomerLedgers.isBlank(ledger) ? null : ledger);
     }
 }

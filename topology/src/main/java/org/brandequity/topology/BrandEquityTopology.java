@@ -123,9 +123,8 @@ public final class BrandEquityTopology {
         ScoringModel scoring = new ScoringModel(config.model());
         EquityLedgers ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
 
-        // Not in the record cache: the working set is every active customer, far more than the record
-        // cache holds, and a thrashing cache cost more than it saved (docs/benchmark.md). The processors
-        // keep decoded ledgers in front of it instead (CustomerLedgerCache).
+        // Not cached: the working set is every active customer, far more than the record cache holds,
+        // and a thrashing cache cost more than it saved (docs/benchmark.md).
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(CUSTOMER_LEDGER_STORE), serdes.string(), serdes.customerLedger()));
         // Cached: rewritten on almost every event (one key), and the record cache turns those writes
@@ -144,8 +143,6 @@ public final class BrandEquityTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(OPEN_CUSTOMER_ALERT_STORE), serdes.string(), serdes.openCustomerAlert()));
         CustomerClosedLoop closedLoop = new CustomerClosedLoop(config.closedLoop(), new Decay(config.model().halfLife()));
-        // The decoded ledgers of recently seen customers, in front of the ledger store, one cache per task.
-        CustomerLedgerCache.Registry ledgerCaches = new CustomerLedgerCache.Registry(config.ledgerCacheMaxBytes(), config.topicPartitions());
 
         builder.stream(topics.profiles(), Consumed.with(serdes.string(), serdes.profile())
                         // Profiles are current state, not events: stamping them at time 0 makes Kafka
@@ -153,7 +150,7 @@ public final class BrandEquityTopology {
                         // event joins the newest profile read so far rather than waiting on timestamps.
                         .withTimestampExtractor((record, partitionTime) -> 0L)
                         .withName("read-customer-profiles"))
-                .process(() -> new ApplyCustomerProfile(CUSTOMER_LEDGER_STORE, ledgerCaches), Named.as("apply-customer-profile"),
+                .process(() -> new ApplyCustomerProfile(CUSTOMER_LEDGER_STORE), Named.as("apply-customer-profile"),
                         CUSTOMER_LEDGER_STORE);
 
         KStream<String, ScoredInteraction> scored = builder
@@ -163,7 +160,7 @@ public final class BrandEquityTopology {
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
                 .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
-                                OPEN_CUSTOMER_ALERT_STORE, ledgerCaches, scoring, closedLoop, windows, counters),
+                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, windows, counters),
                         Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
                         OPEN_CUSTOMER_ALERT_STORE);
 
@@ -174,8 +171,7 @@ public final class BrandEquityTopology {
 
         // Closed customer windows, each partition's watermark behind them.
         KStream<String, SegmentWindowInput> closed = scored.process(
-                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, ledgerCaches, scoring,
-                        closedLoop, windows),
+                () -> new CloseCustomerWindows(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE, scoring, closedLoop, windows),
                 Named.as("close-customer-windows"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE);
         closed.flatMapValues(OutputRecords::customerWindowOf, Named.as("customer-windows-only"))
                 .to(topics.customerScores(),

@@ -83,17 +83,14 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private final long rememberMs;
     private final CustomerClosedLoop closedLoop;
     private ProcessorContext<String, SegmentWindowInput> context;
-    private final CustomerLedgerCache.Registry ledgerCaches;
-    private CustomerLedgerCache ledgers;
+    private KeyValueStore<String, CustomerLedger> ledgers;
     private ClosedPanes closedPanes;
     private long streamTime = Long.MIN_VALUE;
     /** Every window ending at or before this has been emitted, or can hold no event. */
     private long closedUntil;
 
-    CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName,
-                         CustomerLedgerCache.Registry ledgerCaches, ScoringModel scoring, CustomerClosedLoop closedLoop,
-                         WindowPolicy windows) {
-        this.ledgerCaches = ledgerCaches;
+    CloseCustomerWindows(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, ScoringModel scoring,
+                         CustomerClosedLoop closedLoop, WindowPolicy windows) {
         this.closedLoop = closedLoop;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
@@ -106,16 +103,11 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     @Override
     public void init(ProcessorContext<String, SegmentWindowInput> context) {
         this.context = context;
-        this.ledgers = ledgerCaches.open(context.taskId(), context.getStateStore(ledgerStoreName));
+        this.ledgers = context.getStateStore(ledgerStoreName);
         this.closedPanes = new ClosedPanes(context.getStateStore(closedPaneStoreName));
         KeyValueStore<String, Long> streamTimes = context.getStateStore(streamTimeStoreName);
         Long stored = streamTimes.get(CustomerLedgerProcessor.STREAM_TIME_KEY);
         closedUntil = stored == null ? Long.MIN_VALUE : grid.closableWindowEnd(stored);
-    }
-
-    @Override
-    public void close() {
-        ledgerCaches.close(context.taskId());
     }
 
     @Override
@@ -161,8 +153,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         // Changes are applied after the scan: the store's iterator is not meant to see its own writes.
         List<KeyValue<String, CustomerLedger>> tidied = new ArrayList<>();
         List<TouchpointResponses> byTouchpoint = ResponseTallies.emptyList();
-        // Read from the store, not the cache: a scan of every customer would only evict the recent ones.
-        try (KeyValueIterator<String, CustomerLedger> it = ledgers.store().all()) {
+        try (KeyValueIterator<String, CustomerLedger> it = ledgers.all()) {
             while (it.hasNext()) {
                 KeyValue<String, CustomerLedger> kv = it.next();
                 CustomerWindowAggregate window = CustomerLedgers.window(kv.value, start, end);
@@ -230,20 +221,16 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         Map<Long, CustomerWindowAggregate> before = new TreeMap<>();
         for (long start : emitted) before.put(start, window(ledger, closed, oldestLive, start));
 
+        CustomerWindowAggregate target;
         if (pane >= oldestLive) {
-            try {
-                CustomerLedgers.add(CustomerLedgers.pane(ledger, pane), scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(),
-                        t, e.getSegment(), e);
-                ledgers.put(customer, ledger);
-            } catch (RuntimeException failed) {
-                ledgers.forget(customer); // the cached ledger may hold the event; the store does not
-                throw failed;
-            }
+            target = CustomerLedgers.pane(ledger, pane);
         } else {
             ClosedPane p = closed.computeIfAbsent(pane, k -> ClosedPanes.empty());
             p.getIds().add(new SeenEvent(e.getEventId(), t));
-            CustomerLedgers.add(p.getAggregate(), scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment(), e);
+            target = p.getAggregate();
         }
+        CustomerLedgers.add(target, scoring.polarity(e.getSignal()), e.getSignal(), e.getWeight(), t, e.getSegment(), e);
+        if (pane >= oldestLive) ledgers.put(customer, ledger);
 
         // Where each window's record count is kept: the late event's own pane when it is closed (then
         // one write per late event), else each window's first pane, closed since the window was emitted.

@@ -79,8 +79,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final WindowGrid grid;
     private final Counters counters;
     private FixedKeyProcessorContext<String, ScoredInteraction> context;
-    private final CustomerLedgerCache.Registry ledgerCaches;
-    private CustomerLedgerCache ledgers;
+    private KeyValueStore<String, CustomerLedger> ledgers;
     private KeyValueStore<String, Long> streamTimes;
     private ClosedPanes closedPanes;
     private KeyValueStore<String, CustomerAlert> openAlerts;
@@ -89,10 +88,8 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private long streamTime = Long.MIN_VALUE;
 
     CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, String openAlertStoreName,
-                            CustomerLedgerCache.Registry ledgerCaches, ScoringModel scoring, CustomerClosedLoop closedLoop,
-                            WindowPolicy windows, Counters counters) {
+                            ScoringModel scoring, CustomerClosedLoop closedLoop, WindowPolicy windows, Counters counters) {
         this.counters = counters;
-        this.ledgerCaches = ledgerCaches;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
         this.closedPaneStoreName = closedPaneStoreName;
@@ -109,7 +106,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     @Override
     public void init(FixedKeyProcessorContext<String, ScoredInteraction> context) {
         this.context = context;
-        this.ledgers = ledgerCaches.open(context.taskId(), context.getStateStore(ledgerStoreName));
+        this.ledgers = context.getStateStore(ledgerStoreName);
         this.streamTimes = context.getStateStore(streamTimeStoreName);
         this.closedPanes = new ClosedPanes(context.getStateStore(closedPaneStoreName));
         this.openAlerts = context.getStateStore(openAlertStoreName);
@@ -124,7 +121,6 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     /** The task leaves this instance (rebalance, shutdown): its open alerts leave the gauge. */
     @Override
     public void close() {
-        ledgerCaches.close(context.taskId());
         openBySegment.forEach((segment, n) -> counters.customerAlertsOpen(segment, -n));
         openBySegment.clear();
     }
@@ -165,39 +161,32 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         // store write: a rejection is dead-lettered with nothing of the event kept, and any failure
         // below fails the task so that exactly-once rolls back what was written.
         ExperienceSignal s = scoring.score(e);
-        List<CustomerAlert> alerts;
-        ScoredInteraction scored;
         boolean behind = started && t < streamTime;
         if (t > streamTime) {
             streamTime = t;
             streamTimes.put(STREAM_TIME_KEY, t);
         }
-        try {
-            CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
-            long pane = grid.paneStart(t);
-            scored = new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
-                    e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late,
-                    e.getRating(), e.getLikelihoodToRecommend(), e.getEffort(), null);
-            Polarity polarity = scoring.polarity(s.value());
-            if (!late) {
-                ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-                CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
-                        polarity, s.value(), s.weight(), t, ledger.getSegment(), scored);
-            } else if (pane >= oldestLivePaneStart) {
-                // The window closer adds it to the pane (it needs the windows as they were before), and
-                // copies the id to the closed-pane store with the rest of the pane when the pane closes.
-                ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
-            }
-            // Every counted event, late ones included, is in the customer's equity: the ledger is written
-            // on every path (a late event in a closed pane changed nothing here before customer equity).
-            alerts = closedLoop.count(record.key(), ledger, e, t, s, polarity);
-            ledgers.put(record.key(), ledger);
-            for (CustomerAlert a : alerts) recordAlert(record.key(), a);
-        } catch (RuntimeException failed) {
-            // The cached ledger may hold part of this event; the store does not (docs: CustomerLedgerCache).
-            ledgers.forget(record.key());
-            throw failed;
+        CustomerLedgers.prune(ledger, hotMemoryFrom(oldestLivePaneStart), oldestLivePaneStart);
+        long pane = grid.paneStart(t);
+        ScoredInteraction scored = new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
+                e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late,
+                e.getRating(), e.getLikelihoodToRecommend(), e.getEffort(), null);
+        Polarity polarity = scoring.polarity(s.value());
+        if (!late) {
+            ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
+            CustomerLedgers.add(CustomerLedgers.pane(ledger, pane),
+                    polarity, s.value(), s.weight(), t, ledger.getSegment(), scored);
+        } else if (pane >= oldestLivePaneStart) {
+            // The window closer adds it to the pane (it needs the windows as they were before), and
+            // copies the id to the closed-pane store with the rest of the pane when the pane closes.
+            ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
         }
+        // Every counted event, late ones included, is in the customer's equity: the ledger is written
+        // on every path (a late event in a closed pane changed nothing here before customer equity).
+        List<CustomerAlert> alerts = closedLoop.count(record.key(), ledger, e, t, s, polarity);
+        ledgers.put(record.key(), ledger);
+        for (CustomerAlert a : alerts) recordAlert(record.key(), a);
+
         if (late) counters.countLateCounted();
         else if (behind) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());

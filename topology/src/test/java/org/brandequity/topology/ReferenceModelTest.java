@@ -116,39 +116,25 @@ class ReferenceModelTest {
         return m;
     }
 
-    /** ledger.cache.max.bytes as shipped; and a few ledgers' worth, so that most reads miss and evictions run all the time. */
-    private static final String DEFAULT_CACHE = Long.toString(org.brandequity.config.PipelineConfig.defaults().ledgerCacheMaxBytes());
-    private static final String TINY_CACHE = "20000";
-
-    private static Map<String, String> withLedgerCache(Map<String, String> overrides, String bytes) {
-        Map<String, String> m = new HashMap<>(overrides);
-        m.put("ledger.cache.max.bytes", bytes);
-        return m;
-    }
-
     static Stream<Arguments> scenarios() {
         return Stream.of(
-                Arguments.of(11L, 50, "10m", "1h", DEFAULT_CACHE),
-                Arguments.of(23L, 200, "10m", "3h", DEFAULT_CACHE),
-                Arguments.of(37L, 80, "5m", "1h", DEFAULT_CACHE),
-                Arguments.of(41L, 160, "5m", "3h", DEFAULT_CACHE),
-                Arguments.of(59L, 120, "5m", "30m", DEFAULT_CACHE),
-                // The ledger cache off, and so small that ledgers leave it all the time: same results.
-                Arguments.of(11L, 50, "10m", "1h", "0"),
-                Arguments.of(23L, 200, "10m", "3h", TINY_CACHE));
+                Arguments.of(11L, 50, "10m", "1h"),
+                Arguments.of(23L, 200, "10m", "3h"),
+                Arguments.of(37L, 80, "5m", "1h"),
+                Arguments.of(41L, 160, "5m", "3h"),
+                Arguments.of(59L, 120, "5m", "30m"));
     }
 
     static Stream<Arguments> lateScenarios() {
         return Stream.of(
-                Arguments.of(101L, 150, "1h", "1d", DEFAULT_CACHE),
-                Arguments.of(211L, 400, "30m", "12h", DEFAULT_CACHE),
-                Arguments.of(101L, 150, "1h", "1d", TINY_CACHE));
+                Arguments.of(101L, 150, "1h", "1d"),
+                Arguments.of(211L, 400, "30m", "12h"));
     }
 
-    @ParameterizedTest(name = "seed {0}, {1} customers, window 10m advancing {2}, half-life {3}, ledger cache {4} bytes")
+    @ParameterizedTest(name = "seed {0}, {1} customers, window 10m advancing {2}, half-life {3}")
     @MethodSource("scenarios")
-    void streamingOutputsEqualABatchRecomputation(long seed, int customers, String advance, String halfLife, String ledgerCache) {
-        try (PipelineDriver p = new PipelineDriver(withLedgerCache(overrides(advance, halfLife), ledgerCache))) {
+    void streamingOutputsEqualABatchRecomputation(long seed, int customers, String advance, String halfLife) {
+        try (PipelineDriver p = new PipelineDriver(overrides(advance, halfLife))) {
             ReferenceModel ref = new ReferenceModel(p.config);
             Run run = new Run(seed, customers, SEGMENTS, p, ref);
             Mismatches m = new Mismatches("seed " + seed + ", advance " + advance + ", half-life " + halfLife);
@@ -163,11 +149,10 @@ class ReferenceModelTest {
         }
     }
 
-    @ParameterizedTest(name = "seed {0}, {1} customers, window 1h advancing {2}, half-life {3}, events up to 10 days late, ledger cache {4} bytes")
+    @ParameterizedTest(name = "seed {0}, {1} customers, window 1h advancing {2}, half-life {3}, events up to 10 days late")
     @MethodSource("lateScenarios")
-    void lateEventsWithinTheHorizonCountAndTheLatestRevisionsEqualABatchRecomputation(long seed, int customers, String advance, String halfLife,
-                                                                                       String ledgerCache) {
-        try (PipelineDriver p = new PipelineDriver(withLedgerCache(lateOverrides(advance, halfLife), ledgerCache))) {
+    void lateEventsWithinTheHorizonCountAndTheLatestRevisionsEqualABatchRecomputation(long seed, int customers, String advance, String halfLife) {
+        try (PipelineDriver p = new PipelineDriver(lateOverrides(advance, halfLife))) {
             ReferenceModel ref = new ReferenceModel(p.config);
             Run run = new Run(seed, customers, LATE_SEGMENTS, p, ref);
             Mismatches m = new Mismatches("late path, seed " + seed + ", advance " + advance + ", half-life " + halfLife);
