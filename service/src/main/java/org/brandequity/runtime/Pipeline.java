@@ -86,6 +86,7 @@ public final class Pipeline implements AutoCloseable {
     public Pipeline start() {
         registerOutputSchemas(registry, config.topics());
         TopicAdmin.ensureTopics(config);
+        if (config.warmupEvents() > 0) StartupWarmup.run(config, config.warmupEvents());
         streams.start();
         deadLetterSummary.start();
         if (api != null) api.start(streams, config);

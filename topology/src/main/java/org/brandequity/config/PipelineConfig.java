@@ -38,6 +38,7 @@ public record PipelineConfig(
         Duration maxFutureSkew,
         Duration equityFlushInterval,
         int equityMaxSegments,
+        int warmupEvents,
         String processingGuarantee,
         int streamThreads,
         int standbyReplicas,
@@ -258,6 +259,7 @@ public record PipelineConfig(
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
                 c.getInt(EQUITY_MAX_SEGMENTS_CONFIG),
+                c.getInt(WARMUP_EVENTS_CONFIG),
                 c.getString(PROCESSING_GUARANTEE_CONFIG),
                 c.getInt(NUM_STREAM_THREADS_CONFIG),
                 c.getInt(NUM_STANDBY_REPLICAS_CONFIG),
@@ -335,6 +337,7 @@ public record PipelineConfig(
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
         p.put(EQUITY_MAX_SEGMENTS_CONFIG, Integer.toString(equityMaxSegments));
+        p.put(WARMUP_EVENTS_CONFIG, Integer.toString(warmupEvents));
         p.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
         p.put(NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(standbyReplicas));

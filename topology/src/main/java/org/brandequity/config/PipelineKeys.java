@@ -39,6 +39,7 @@ public final class PipelineKeys {
     public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
     public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
     public static final String EQUITY_MAX_SEGMENTS_CONFIG = "equity.max.segments";
+    public static final String WARMUP_EVENTS_CONFIG = "warmup.events";
     public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
     public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS_CONFIG = "num.standby.replicas";
@@ -178,6 +179,11 @@ public final class PipelineKeys {
                                 + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged. "
                                 + "Above the default, raise max.message.bytes on the brand-equity topic and the equity changelogs first "
                                 + "(a segment can cost about 16 KB in the equity record).")
+                .define(WARMUP_EVENTS_CONFIG, Type.INT, 5_000, Range.between(0, 1_000_000), Importance.LOW,
+                        "Synthetic events run through the topology in memory (Kafka Streams' TopologyTestDriver: nothing is written "
+                                + "to Kafka, the registry or the metrics) before the instance joins its group, so that the JIT has "
+                                + "compiled the per-event path before the first real event; it delays the join by about a second or two. "
+                                + "0 skips it.")
                 .define(PROCESSING_GUARANTEE_CONFIG, Type.STRING, StreamsConfig.EXACTLY_ONCE_V2,
                         ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), Importance.MEDIUM,
                         "Kafka Streams processing guarantee.")
