@@ -67,6 +67,9 @@ public final class DemoMain {
             Map.entry("window.grace", "5s"),
             Map.entry("segment.window.grace", "1m"),
             Map.entry("model.equity.half.life", "10m"),
+            // A history point a minute, a day of them: /equity/change can be asked about the demo's incident.
+            Map.entry("equity.history.interval", "1m"),
+            Map.entry("equity.history.retention", "1d"),
             Map.entry("topic.partitions", "3"),
             Map.entry("topic.replication.factor", "1"),
             Map.entry("metrics.host", "127.0.0.1"),

@@ -54,7 +54,9 @@ public final class TopicAdmin {
                 new NewTopic(t.alerts(), 1, rf).configs(delete),
                 new NewTopic(t.deadLetters(), n, rf).configs(delete),
                 // Keyed by customer id, with as many partitions as the input: a customer's alerts stay in order.
-                new NewTopic(t.customerAlerts(), n, rf).configs(delete));
+                new NewTopic(t.customerAlerts(), n, rf).configs(delete),
+                // Keyed brand|boundary: compaction keeps each history point's latest revision.
+                new NewTopic(t.equityHistory(), 1, rf).configs(compact));
     }
 
     /**

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerAlert;
+import org.brandequity.avro.EquityHistoryPoint;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
@@ -107,6 +108,7 @@ public final class Pipeline implements AutoCloseable {
         registry.register(WireFormat.subject(t.equity(), false), BrandEquity.getClassSchema());
         registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
         registry.register(WireFormat.subject(t.customerAlerts(), false), CustomerAlert.getClassSchema());
+        registry.register(WireFormat.subject(t.equityHistory(), false), EquityHistoryPoint.getClassSchema());
     }
 
     public KafkaStreams streams() {

@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.types.Password;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.ClosedLoopConfig;
 import org.brandequity.model.Durations;
+import org.brandequity.model.HistoryPolicy;
 import org.brandequity.model.WindowPolicy;
 import org.brandequity.model.ModelConfig;
 
@@ -38,6 +39,7 @@ public record PipelineConfig(
         Duration maxFutureSkew,
         Duration equityFlushInterval,
         int equityMaxSegments,
+        HistoryPolicy history,
         int warmupEvents,
         String processingGuarantee,
         int streamThreads,
@@ -57,7 +59,8 @@ public record PipelineConfig(
 
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
-                         String equity, String alerts, String deadLetters, String touchpointScores, String customerAlerts) {
+                         String equity, String alerts, String deadLetters, String touchpointScores, String customerAlerts,
+                         String equityHistory) {
         /**
          * The output topics a running instance reads back, and so the only ones its principal may
          * read (DeploymentAcls): equity, segment scores and score-drop alerts for its gauges,
@@ -250,7 +253,8 @@ public record PipelineConfig(
                 new Topics(c.getString(TOPIC_INTERACTIONS_CONFIG), c.getString(TOPIC_PROFILES_CONFIG),
                         c.getString(TOPIC_CUSTOMER_SCORES_CONFIG), c.getString(TOPIC_SEGMENT_SCORES_CONFIG),
                         c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG),
-                        c.getString(TOPIC_TOUCHPOINT_SCORES_CONFIG), c.getString(TOPIC_CUSTOMER_ALERTS_CONFIG)),
+                        c.getString(TOPIC_TOUCHPOINT_SCORES_CONFIG), c.getString(TOPIC_CUSTOMER_ALERTS_CONFIG),
+                        c.getString(TOPIC_EQUITY_HISTORY_CONFIG)),
                 c.getInt(TOPIC_PARTITIONS_CONFIG),
                 c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
                 new WindowPolicy(duration(c, WINDOW_SIZE_CONFIG), duration(c, WINDOW_ADVANCE_CONFIG),
@@ -259,6 +263,7 @@ public record PipelineConfig(
                 duration(c, EVENT_MAX_FUTURE_SKEW_CONFIG),
                 duration(c, EQUITY_FLUSH_INTERVAL_CONFIG),
                 c.getInt(EQUITY_MAX_SEGMENTS_CONFIG),
+                history(c),
                 c.getInt(WARMUP_EVENTS_CONFIG),
                 c.getString(PROCESSING_GUARANTEE_CONFIG),
                 c.getInt(NUM_STREAM_THREADS_CONFIG),
@@ -326,6 +331,7 @@ public record PipelineConfig(
         p.put(TOPIC_DEAD_LETTERS_CONFIG, topics.deadLetters());
         p.put(TOPIC_TOUCHPOINT_SCORES_CONFIG, topics.touchpointScores());
         p.put(TOPIC_CUSTOMER_ALERTS_CONFIG, topics.customerAlerts());
+        p.put(TOPIC_EQUITY_HISTORY_CONFIG, topics.equityHistory());
         p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
         p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
         p.put(WINDOW_SIZE_CONFIG, Durations.format(windows.size()));
@@ -337,6 +343,8 @@ public record PipelineConfig(
         p.put(EVENT_MAX_FUTURE_SKEW_CONFIG, Durations.format(maxFutureSkew));
         p.put(EQUITY_FLUSH_INTERVAL_CONFIG, Durations.format(equityFlushInterval));
         p.put(EQUITY_MAX_SEGMENTS_CONFIG, Integer.toString(equityMaxSegments));
+        p.put(EQUITY_HISTORY_INTERVAL_CONFIG, Durations.format(history.interval()));
+        p.put(EQUITY_HISTORY_RETENTION_CONFIG, Durations.format(history.retention()));
         p.put(WARMUP_EVENTS_CONFIG, Integer.toString(warmupEvents));
         p.put(PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
         p.put(NUM_STREAM_THREADS_CONFIG, Integer.toString(streamThreads));
@@ -389,6 +397,10 @@ public record PipelineConfig(
     private static HttpLimits httpLimits(AbstractConfig c) {
         return new HttpLimits(c.getInt(HTTP_MAX_THREADS_CONFIG), c.getInt(HTTP_MAX_CONNECTIONS_CONFIG),
                 duration(c, HTTP_IDLE_TIMEOUT_CONFIG), duration(c, HTTP_IDLE_TIMEOUT_AT_LIMIT_CONFIG));
+    }
+
+    private static HistoryPolicy history(AbstractConfig c) {
+        return new HistoryPolicy(duration(c, EQUITY_HISTORY_INTERVAL_CONFIG), duration(c, EQUITY_HISTORY_RETENTION_CONFIG));
     }
 
     private static Duration duration(AbstractConfig c, String key) {

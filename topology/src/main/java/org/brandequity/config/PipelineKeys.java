@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.streams.StreamsConfig;
+import org.brandequity.model.HistoryPolicy;
 
 /**
  * Every key of the pipeline, one definition each (type, default, validator, importance,
@@ -28,6 +29,7 @@ public final class PipelineKeys {
     public static final String TOPIC_ALERTS_CONFIG = "topic.alerts";
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
     public static final String TOPIC_CUSTOMER_ALERTS_CONFIG = "topic.customer.alerts";
+    public static final String TOPIC_EQUITY_HISTORY_CONFIG = "topic.equity.history";
     public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
     public static final String WINDOW_SIZE_CONFIG = "window.size";
@@ -39,6 +41,8 @@ public final class PipelineKeys {
     public static final String EVENT_MAX_FUTURE_SKEW_CONFIG = "event.max.future.skew";
     public static final String EQUITY_FLUSH_INTERVAL_CONFIG = "equity.flush.interval";
     public static final String EQUITY_MAX_SEGMENTS_CONFIG = "equity.max.segments";
+    public static final String EQUITY_HISTORY_INTERVAL_CONFIG = "equity.history.interval";
+    public static final String EQUITY_HISTORY_RETENTION_CONFIG = "equity.history.retention";
     public static final String WARMUP_EVENTS_CONFIG = "warmup.events";
     public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
     public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
@@ -135,6 +139,9 @@ public final class PipelineKeys {
                         "Rejected input records, reason in headers.")
                 .define(TOPIC_CUSTOMER_ALERTS_CONFIG, Type.STRING, "customer-alerts", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Output topic of at-risk customer alerts (closed loop: FIRING and RESOLVED records keyed by customer id).")
+                .define(TOPIC_EQUITY_HISTORY_CONFIG, Type.STRING, "brand-equity-history", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of the brand's equity history (compacted): one record per history point when first "
+                                + "published and again at each revision by late events, keyed brand|boundary.")
                 .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
                         "Partitions of the topics the app creates when missing; the equity and alert topics always get 1. Existing "
                                 + "interactions and profiles topics must have this many (checked at start): segment windows wait for a "
@@ -179,6 +186,16 @@ public final class PipelineKeys {
                                 + "segment's contributions are summed into segment \"other\". Totals, touchpoints and stages are unchanged. "
                                 + "Above the default, raise max.message.bytes on the brand-equity topic and the equity changelogs first "
                                 + "(a segment can cost about 16 KB in the equity record).")
+                // One point per boundary, each about 60 bytes per (segment, touchpoint, stage) cell on
+                // disk: docs/benchmark.md has the size at the default retention.
+                .define(EQUITY_HISTORY_INTERVAL_CONFIG, Type.STRING, "1h", Validators.durationAtLeast(1_000), Importance.MEDIUM,
+                        "Event-time step of the equity history: at every boundary (epoch-aligned multiples of it) the brand's "
+                                + "totals, index and every cell's contribution and volume are kept, valued at the boundary, for "
+                                + "GET /equity/history and /equity/change. At least 1s; equity.history.retention / this is at most "
+                                + HistoryPolicy.MAX_POINTS + " points.")
+                .define(EQUITY_HISTORY_RETENTION_CONFIG, Type.STRING, "400d", Validators.durationAtLeast(1_000), Importance.MEDIUM,
+                        "How much event time of equity history is kept (points older than the newest minus this are deleted); "
+                                + "at least equity.history.interval.")
                 .define(WARMUP_EVENTS_CONFIG, Type.INT, 5_000, Range.between(0, 1_000_000), Importance.LOW,
                         "Synthetic events run through the topology in memory (Kafka Streams' TopologyTestDriver: nothing is written "
                                 + "to Kafka, the registry or the metrics) before the instance joins its group, so that the JIT has "

@@ -8,12 +8,14 @@ import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.EquityHistoryPoint;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.DropDetectorState;
+import org.brandequity.avro.internal.EquityHistoryEntry;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.EquityWindowSamples;
 import org.brandequity.avro.internal.PendingContribution;
@@ -32,6 +34,7 @@ import org.brandequity.wire.SchemaRegistryClient;
  */
 public final class AppSerdes {
     private final Serde<String> string = Serdes.String();
+    private final Serde<Long> longs = Serdes.Long();
     private final Serde<CustomerInteraction> interaction;
     private final Serde<CustomerProfile> profile;
     private final Serde<CustomerExperienceScore> customerScore;
@@ -51,6 +54,8 @@ public final class AppSerdes {
     private final Serde<PendingContribution> pending = new AvroBinarySerde<>(PendingContribution.class);
     private final Serde<DropDetectorState> dropDetector = new AvroBinarySerde<>(DropDetectorState.class);
     private final Serde<EquityWindowSamples> equitySamples = new AvroBinarySerde<>(EquityWindowSamples.class);
+    private final Serde<EquityHistoryEntry> historyEntry = new AvroBinarySerde<>(EquityHistoryEntry.class);
+    private final Serde<EquityHistoryPoint> historyPoint;
 
     public AppSerdes(SchemaRegistryClient registry) {
         // Written by producers outside the pipeline: values over WireFormat.MAX_INPUT_VALUE_BYTES are refused unread.
@@ -62,6 +67,7 @@ public final class AppSerdes {
         brandEquity = value(registry, BrandEquity.class);
         alert = value(registry, ScoreDropAlert.class);
         customerAlert = value(registry, CustomerAlert.class);
+        historyPoint = value(registry, EquityHistoryPoint.class);
     }
 
     private static <T extends SpecificRecord> Serde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -69,6 +75,7 @@ public final class AppSerdes {
     }
 
     public Serde<String> string() { return string; }
+    Serde<Long> longs() { return longs; }
     public Serde<CustomerInteraction> interaction() { return interaction; }
     public Serde<CustomerProfile> profile() { return profile; }
     public Serde<CustomerExperienceScore> customerScore() { return customerScore; }
@@ -77,6 +84,7 @@ public final class AppSerdes {
     public Serde<BrandEquity> brandEquity() { return brandEquity; }
     public Serde<ScoreDropAlert> alert() { return alert; }
     public Serde<CustomerAlert> customerAlert() { return customerAlert; }
+    public Serde<EquityHistoryPoint> historyPoint() { return historyPoint; }
     /** The open-alert store's values: the public record, in the registry-free binary encoding of internal state. */
     Serde<CustomerAlert> openCustomerAlert() { return openCustomerAlert; }
     Serde<ScoredInteraction> scored() { return scored; }
@@ -89,4 +97,5 @@ public final class AppSerdes {
     Serde<PendingContribution> pending() { return pending; }
     Serde<DropDetectorState> dropDetector() { return dropDetector; }
     Serde<EquityWindowSamples> equitySamples() { return equitySamples; }
+    Serde<EquityHistoryEntry> historyEntry() { return historyEntry; }
 }

@@ -52,6 +52,7 @@ import org.brandequity.model.WindowPolicy;
  *                                                                                │                 └─ segment drop detection ───────────┐
  *                                                                                └─ pre-aggregate per task: on-time, late deltas        │
  *                                                                                   ├─ fold all by brand ─ brand equity                 ├─ score-drop alerts
+ *                                                                                   ├─ all, per boundary: equity history                │
  *                                                                                   └─ on-time only: brand/touchpoint drop detection ───┘
  * invalid, undecodable, too late ────────────────────────────────────────────────── dead letters
  * </pre>
@@ -99,6 +100,10 @@ public final class BrandEquityTopology {
     static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
     static final String EQUITY_SAMPLES_STORE = "equity-window-cell-samples-store";
     static final String EQUITY_DROP_STORE = "equity-drop-detector-store";
+    /** The deltas of each history boundary not yet folded into a point ({@link EquityHistoryProcessor}). */
+    static final String EQUITY_HISTORY_PENDING_STORE = "equity-history-pending-store";
+    /** One point per history boundary, keyed by {@link EquityHistories#storeKey}. */
+    static final String EQUITY_HISTORY_STORE = "equity-history-store";
 
     /** The segment windows' children: every emitted window goes to the first, each completed one once to the second. */
     private static final String WRITE_SEGMENT_SCORES = "write-segment-scores";
@@ -234,7 +239,7 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(EQUITY_DROP_STORE), serdes.string(), serdes.dropDetector()));
         KStream<String, EquityLedger> equityDeltas = scored
                 .process(() -> new EquityPreAggregator(PENDING_EQUITY_STORE, config.brandId(),
-                                config.equityFlushInterval(), config.model(), config.equityMaxSegments()),
+                                config.equityFlushInterval(), config.model(), config.equityMaxSegments(), config.history()),
                         Named.as("pre-aggregate-equity"), PENDING_EQUITY_STORE)
                 .repartition(Repartitioned.<String, EquityLedger>as(EQUITY_DELTAS)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.ledger()));
@@ -248,10 +253,23 @@ public final class BrandEquityTopology {
                 .mapValues(ledgers::toBrandEquity, Named.as("to-brand-equity"))
                 .to(config.topics().equity(), Produced.with(serdes.string(), serdes.brandEquity()).withName("write-brand-equity"));
 
+        // Cached: a late delta rewrites the points after it, and a sweep may rewrite a point more than once per commit.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_HISTORY_PENDING_STORE), serdes.longs(), serdes.ledger()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(EQUITY_HISTORY_STORE), serdes.longs(), serdes.historyEntry()).withCachingEnabled());
+        equityDeltas
+                .process(() -> new EquityHistoryProcessor(EQUITY_HISTORY_PENDING_STORE, EQUITY_HISTORY_STORE, config.brandId(),
+                                config.equityFlushInterval(), config.history(), ledgers, config.model().indexPrior()),
+                        Named.as("keep-equity-history"), EQUITY_HISTORY_PENDING_STORE, EQUITY_HISTORY_STORE)
+                .to(config.topics().equityHistory(),
+                        Produced.with(serdes.string(), serdes.historyPoint()).withName("write-equity-history"));
+
         return equityDeltas.process(
                 () -> new EquityDropDetection(EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE, config.windows().advance(), ledgers,
                         new Decay(config.model().halfLife()),
-                        new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint())),
+                        new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint()),
+                        config.model().indexPrior()),
                 Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
     }
 

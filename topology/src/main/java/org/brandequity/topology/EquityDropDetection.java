@@ -1,13 +1,18 @@
 package org.brandequity.topology;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.brandequity.avro.AlertScope;
+import org.brandequity.avro.CellChange;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.avro.internal.DropDetectorState;
@@ -15,6 +20,8 @@ import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.EquityWindowSamples;
 import org.brandequity.model.Decay;
 import org.brandequity.model.DropDetector;
+import org.brandequity.model.EquityChange;
+import org.brandequity.model.EquityChange.StockVolume;
 import org.brandequity.model.EquityStock;
 import org.brandequity.model.Sums;
 import org.brandequity.model.WindowGrid;
@@ -58,10 +65,19 @@ import org.brandequity.model.WindowGrid;
  *       decayed volume; the equity record carries no per-touchpoint count), the same standard error
  *       formula. No contributors.</li>
  * </ul>
+ *
+ * <p>Top cells (issue 24): a FIRING or RESOLVED alert of either scope also carries the
+ * {@value #TOP_CELLS} cells that moved the brand's (on-time) equity index most over the window, by
+ * {@link EquityChange}: each cell's new experience (its flow, above) and decay ((f - 1)&middot;what it
+ * held at the previous sample), in points of the index, and nothing else (no restatement: late events
+ * are not in this ledger). A touchpoint alert carries that touchpoint's cells only. Computed only when
+ * an alert is sent.
  */
 final class EquityDropDetection extends ContextualProcessor<String, EquityLedger, String, ScoreDropAlert> {
     // A touchpoint flow smaller than this share of its own decayed volume is rounding, not experience.
     private static final double RELATIVE_EPSILON = 1e-9;
+    /** How many cells an alert carries. */
+    static final int TOP_CELLS = 5;
 
     private final String samplesStoreName;
     private final String detectorStoreName;
@@ -70,11 +86,12 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
     private final Decay decay;
     private final DropDetector brandDetector;
     private final DropDetector touchpointDetector;
+    private final double indexPrior;
     private KeyValueStore<String, EquityWindowSamples> samples;
     private KeyValueStore<String, DropDetectorState> detectors;
 
     EquityDropDetection(String samplesStoreName, String detectorStoreName, Duration window, EquityLedgers ledgers,
-                        Decay decay, DropDetector brandDetector, DropDetector touchpointDetector) {
+                        Decay decay, DropDetector brandDetector, DropDetector touchpointDetector, double indexPrior) {
         this.samplesStoreName = samplesStoreName;
         this.detectorStoreName = detectorStoreName;
         this.windows = WindowGrid.tumbling(window);
@@ -82,6 +99,7 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         this.decay = decay;
         this.brandDetector = brandDetector;
         this.touchpointDetector = touchpointDetector;
+        this.indexPrior = indexPrior;
     }
 
     @Override
@@ -129,13 +147,46 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         Map<String, Double> parts = new HashMap<>();
         segmentFlows.forEach((k, v) -> parts.put("segment:" + k, 100 * v.signal() / total.volume()));
         touchpointFlows.forEach((k, v) -> parts.put("touchpoint:" + k, 100 * v.signal() / total.volume()));
-        judge(AlertScope.BRAND, brand, brandDetector, observation(start, end, total, events, parts));
+        judge(AlertScope.BRAND, brand, brandDetector, observation(start, end, total, events, parts),
+                () -> topCells(before, now, f, c -> true));
 
         touchpointFlows.forEach((tp, flow) -> {
             if (!(flow.volume() > RELATIVE_EPSILON * touchpointsNow.get(tp).volume())) return;
             double effective = events * flow.volume() / total.volume();
-            judge(AlertScope.TOUCHPOINT, tp.name(), touchpointDetector, observation(start, end, flow, effective, Map.of()));
+            judge(AlertScope.TOUCHPOINT, tp.name(), touchpointDetector, observation(start, end, flow, effective, Map.of()),
+                    () -> topCells(before, now, f, c -> c.touchpoint() == tp));
         });
+    }
+
+    /**
+     * The cells (those {@code which} admits) that moved the brand's index most between the two
+     * samples, as {@link EquityChange} accounts them over all cells: the contributions are shares of
+     * the brand's index change, so a touchpoint's cells keep the brand's scale.
+     */
+    private List<CellChange> topCells(EquityStock before, EquityStock now, double f, Predicate<EquityStock.Cell> which) {
+        Map<String, StockVolume> held = new HashMap<>();
+        Map<String, StockVolume> flows = new HashMap<>();
+        Map<String, EquityStock.Cell> byKey = new HashMap<>();
+        before.cells().forEach((c, v) -> {
+            held.put(c.key(), new StockVolume(v.signal(), v.volume()));
+            byKey.put(c.key(), c);
+        });
+        now.cells().forEach((c, v) -> {
+            Sums flow = flow(v, before.cells().get(c), f);
+            flows.put(c.key(), new StockVolume(flow.signal(), flow.volume()));
+            byKey.put(c.key(), c);
+        });
+        // With no previous sample (f = 0) nothing was held: the decay factor is irrelevant, and 1 keeps the account valid.
+        EquityChange.Account account = EquityChange.of(held, flows, Map.of(), f > 0 ? f : 1, indexPrior);
+        List<CellChange> top = new ArrayList<>();
+        for (EquityChange.Group g : account.groups()) {
+            EquityStock.Cell c = byKey.get(g.key());
+            if (!which.test(c)) continue;
+            top.add(new CellChange(c.segment(), c.touchpoint(), c.stage(), g.newExperience().index(), g.decay().index(),
+                    g.total().index()));
+            if (top.size() == TOP_CELLS) break;
+        }
+        return top;
     }
 
     private static Sums flow(Sums now, Sums before, double f) {
@@ -149,11 +200,12 @@ final class EquityDropDetection extends ContextualProcessor<String, EquityLedger
         return new DropDetector.Observation(start, end, 100 * mean, se, Math.round(sampleSize), parts);
     }
 
-    private void judge(AlertScope scope, String subject, DropDetector detector, DropDetector.Observation o) {
+    private void judge(AlertScope scope, String subject, DropDetector detector, DropDetector.Observation o,
+                       Supplier<List<CellChange>> topCells) {
         String key = ScoreDropAlerts.key(scope, subject);
         DropDetector.Step step = detector.evaluate(ScoreDropAlerts.state(detectors.get(key)), o);
         detectors.put(key, ScoreDropAlerts.stored(step.state(), null));
         step.alert().ifPresent(a -> context().forward(new Record<>(key,
-                ScoreDropAlerts.render(scope, subject, a, context().currentSystemTimeMs()), a.windowEnd())));
+                ScoreDropAlerts.render(scope, subject, a, context().currentSystemTimeMs(), topCells.get()), a.windowEnd())));
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
@@ -20,6 +21,7 @@ import org.brandequity.avro.internal.PendingContribution;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.model.Decay;
 import org.brandequity.model.EquityStock;
+import org.brandequity.model.HistoryPolicy;
 import org.brandequity.model.ModelConfig;
 import org.brandequity.model.Sums;
 
@@ -45,6 +47,14 @@ import org.brandequity.model.Sums;
  * record's headers to a repartition topic and hands them to the reading task (SinkNode and
  * StreamTask in 4.3.1). A late cell is keyed by the on-time cell's key plus
  * {@value #LATE_CELL_SUFFIX}, so the cells in a store restored from an earlier version are on-time cells.
+ *
+ * <p>Why one delta per history boundary: the equity history ({@link EquityHistoryProcessor}) values
+ * the brand at every boundary of {@code equity.history.interval}, exactly, so no delta may mix events
+ * of two history intervals. A pending cell's key carries the boundary its events count in
+ * ({@link HistoryPolicy#boundaryOf}), and a flush forwards one on-time and one late delta per
+ * boundary, oldest boundary first; a delta's boundary is that of its {@code asOf}. Usually one
+ * boundary is pending, two across a boundary; a backfill may have more. (Cells restored from a
+ * version without history keys are taken at the boundary of their newest event, once, at the upgrade.)
  */
 final class EquityPreAggregator implements Processor<String, ScoredInteraction, String, EquityLedger> {
     /** Present on a delta of late events only (its value is informative: "true"). */
@@ -59,6 +69,7 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
     private final ModelConfig model;
     private final EquityLedgers ledgers;
     private final Decay decay;
+    private final HistoryPolicy history;
     private ProcessorContext<String, EquityLedger> context;
     private KeyValueStore<String, PendingContribution> pending;
     /**
@@ -68,7 +79,8 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
      */
     private final Map<String, PendingContribution> cells = new HashMap<>();
 
-    EquityPreAggregator(String storeName, String brandId, Duration flushInterval, ModelConfig model, int maxSegments) {
+    EquityPreAggregator(String storeName, String brandId, Duration flushInterval, ModelConfig model, int maxSegments,
+                        HistoryPolicy history) {
         this.storeName = storeName;
         this.brandId = brandId;
         this.flushInterval = flushInterval;
@@ -76,6 +88,7 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
         // Capped here too, so that a delta record stays small whatever a flood of segment names sends.
         this.ledgers = new EquityLedgers(model, maxSegments);
         this.decay = new Decay(model.halfLife());
+        this.history = history;
     }
 
     /** Whether a delta ledger read from the {@code equity-cell-deltas} topic holds late events. */
@@ -99,9 +112,10 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
         ScoredInteraction e = record.value();
         double c = EquityStock.equityWeight(model.weightOfSegment(e.getSegment()), e.getValueWeight(), e.getWeight());
         Sums add = Sums.of(e.getSignal(), c);
-        String cell = e.getSegment() + '\u0000' + e.getTouchpoint() + '\u0000' + e.getStage() + (e.getLate() ? LATE_CELL_SUFFIX : "");
-        PendingContribution p = cells.get(cell);
         long t = e.getEventTime();
+        String cell = e.getSegment() + '\u0000' + e.getTouchpoint() + '\u0000' + e.getStage() + '\u0000' + history.boundaryOf(t)
+                + (e.getLate() ? LATE_CELL_SUFFIX : "");
+        PendingContribution p = cells.get(cell);
         if (p == null) {
             p = new PendingContribution(e.getSegment(), e.getTouchpoint(), e.getStage(), t, 1L, add.signal(), add.volume());
             cells.put(cell, p);
@@ -127,8 +141,8 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
     }
 
     private void flush() {
-        EquityStock onTime = ledgers.newStock();
-        EquityStock late = ledgers.newStock();
+        // Per history boundary, oldest first: [on time, late].
+        TreeMap<Long, EquityStock[]> deltas = new TreeMap<>();
         // In the store's order (its keys' bytes, as an iteration of the store gave them before), so
         // that the sums add up in the same order, bit for bit.
         List<String> folded = new ArrayList<>(cells.keySet());
@@ -136,15 +150,21 @@ final class EquityPreAggregator implements Processor<String, ScoredInteraction, 
                 a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
         for (String key : folded) {
             PendingContribution p = cells.get(key);
-            (key.endsWith(LATE_CELL_SUFFIX) ? late : onTime).add(p.getSegment(), p.getTouchpoint(), p.getStage(),
+            EquityStock[] pair = deltas.computeIfAbsent(history.boundaryOf(p.getAsOf()),
+                    b -> new EquityStock[] {ledgers.newStock(), ledgers.newStock()});
+            pair[key.endsWith(LATE_CELL_SUFFIX) ? 1 : 0].add(p.getSegment(), p.getTouchpoint(), p.getStage(),
                     p.getAsOf(), new Sums(p.getSignal(), p.getVolume()), p.getEvents());
         }
         folded.forEach(pending::delete);
         cells.clear();
-        if (!onTime.isEmpty()) context.forward(new Record<>(brandId, ledgers.toLedger(onTime), onTime.asOf()));
-        if (!late.isEmpty()) {
-            Headers marked = new RecordHeaders().add(LATE_HEADER, LATE_HEADER_VALUE);
-            context.forward(new Record<>(brandId, ledgers.toLedger(late), late.asOf(), marked));
+        for (EquityStock[] pair : deltas.values()) {
+            EquityStock onTime = pair[0];
+            EquityStock late = pair[1];
+            if (!onTime.isEmpty()) context.forward(new Record<>(brandId, ledgers.toLedger(onTime), onTime.asOf()));
+            if (!late.isEmpty()) {
+                Headers marked = new RecordHeaders().add(LATE_HEADER, LATE_HEADER_VALUE);
+                context.forward(new Record<>(brandId, ledgers.toLedger(late), late.asOf(), marked));
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import org.brandequity.avro.AlertScope;
 import org.brandequity.avro.AlertState;
+import org.brandequity.avro.CellChange;
 import org.brandequity.avro.Contributor;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.internal.DropDetectorState;
@@ -21,6 +22,11 @@ final class ScoreDropAlerts {
     }
 
     static ScoreDropAlert render(AlertScope scope, String subject, DropDetector.Alert a, long detectedAtMs) {
+        return render(scope, subject, a, detectedAtMs, List.of());
+    }
+
+    /** With {@code topCells}: the cells that moved the brand's index most over the window ({@link EquityDropDetection}). */
+    static ScoreDropAlert render(AlertScope scope, String subject, DropDetector.Alert a, long detectedAtMs, List<CellChange> topCells) {
         List<Contributor> contributors = a.contributors().stream()
                 .map(c -> new Contributor(c.name(), c.change())).toList();
         // One id per episode: the RESOLVED record carries the id of the FIRING record it closes.
@@ -28,7 +34,7 @@ final class ScoreDropAlerts {
         return new ScoreDropAlert(alertId, scope, subject, a.firing() ? AlertState.FIRING : AlertState.RESOLVED,
                 Instant.ofEpochMilli(detectedAtMs), Instant.ofEpochMilli(a.windowStart()), Instant.ofEpochMilli(a.windowEnd()),
                 a.baseline(), a.value(), a.drop(), a.marginOfError(), a.sampleSize(), a.reason().label(),
-                contributors, a.baselineSpread(), a.suppressedAlerts());
+                contributors, a.baselineSpread(), a.suppressedAlerts(), topCells);
     }
 
     static DropDetector.State state(DropDetectorState s) {

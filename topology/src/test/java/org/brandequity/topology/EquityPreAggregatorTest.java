@@ -32,7 +32,7 @@ class EquityPreAggregatorTest {
 
     private EquityPreAggregator started() {
         EquityPreAggregator p = new EquityPreAggregator(BrandEquityTopology.PENDING_EQUITY_STORE, config.brandId(),
-                config.equityFlushInterval(), config.model(), config.equityMaxSegments());
+                config.equityFlushInterval(), config.model(), config.equityMaxSegments(), config.history());
         p.init(context);
         return p;
     }

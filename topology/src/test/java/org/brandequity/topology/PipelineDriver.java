@@ -22,6 +22,7 @@ import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
+import org.brandequity.avro.EquityHistoryPoint;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
@@ -73,6 +74,7 @@ final class PipelineDriver implements AutoCloseable {
     final List<TouchpointExperienceScore> seenTouchpointScores = new java.util.ArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
     final TestOutputTopic<String, CustomerAlert> customerAlerts;
+    final TestOutputTopic<String, EquityHistoryPoint> history;
     private final Path stateDir;
 
     PipelineDriver() {
@@ -102,6 +104,27 @@ final class PipelineDriver implements AutoCloseable {
         alerts = driver.createOutputTopic(t.alerts(), serdes.string().deserializer(), serdes.alert().deserializer());
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         customerAlerts = driver.createOutputTopic(t.customerAlerts(), serdes.string().deserializer(), serdes.customerAlert().deserializer());
+        history = driver.createOutputTopic(t.equityHistory(), serdes.string().deserializer(), serdes.historyPoint().deserializer());
+    }
+
+    /**
+     * Moves wall-clock time twice past the equity flush interval: the pre-aggregators forward every
+     * pending delta, and the history folds them, whichever task's punctuation runs first.
+     */
+    void flushHistory() {
+        flushEquity();
+        flushEquity();
+    }
+
+    /** The equity history store's points as the model sees them, oldest first. */
+    List<org.brandequity.model.EquityHistory.Point> historyPoints() {
+        List<org.brandequity.model.EquityHistory.Point> points = new java.util.ArrayList<>();
+        org.apache.kafka.streams.state.KeyValueStore<Long, org.brandequity.avro.internal.EquityHistoryEntry> store =
+                driver.getKeyValueStore(BrandEquityTopology.EQUITY_HISTORY_STORE);
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> points.add(EquityHistories.point(EquityHistories.boundary(kv.key), kv.value)));
+        }
+        return points;
     }
 
     void send(CustomerInteraction e) {

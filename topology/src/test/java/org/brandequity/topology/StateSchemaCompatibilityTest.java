@@ -148,6 +148,8 @@ class StateSchemaCompatibilityTest {
             // A window store: the changelog key is the customer id (this encoding) followed by the pane start and a sequence number.
             Map.entry(BrandEquityTopology.CLOSED_PANE_STORE, kv(SERDES.string(), SERDES.closedPane())),
             Map.entry(BrandEquityTopology.PENDING_EQUITY_STORE, kv(SERDES.string(), SERDES.pending())),
+            Map.entry(BrandEquityTopology.EQUITY_HISTORY_PENDING_STORE, kv(SERDES.longs(), SERDES.ledger())),
+            Map.entry(BrandEquityTopology.EQUITY_HISTORY_STORE, kv(SERDES.longs(), SERDES.historyEntry())),
             Map.entry(BrandEquityTopology.BRAND_EQUITY_STORE, kv(SERDES.string(), SERDES.ledger())),
             Map.entry(BrandEquityTopology.SEGMENT_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
             Map.entry(BrandEquityTopology.EQUITY_SAMPLES_STORE, kv(SERDES.string(), SERDES.equitySamples())),
