@@ -165,6 +165,29 @@ class OnTimeEquityDropDetectionTest {
     }
 
     @Test
+    void aBrandAlertNamesTheCellsThatMovedTheIndexAsNewExperienceAndDecay() {
+        try (EquityDriver d = new EquityDriver()) {
+            supportDropsInWindows6And7(d, k -> {});
+            List<ScoreDropAlert> alerts = d.alerts();
+            ScoreDropAlert brand = alerts.stream().filter(a -> a.getAlertId().startsWith(BRAND_KEY)).findFirst().orElseThrow();
+            ScoreDropAlert support = alerts.stream().filter(a -> a.getAlertId().startsWith(SUPPORT_KEY)).findFirst().orElseThrow();
+
+            // Two cells have experience: broad-base at delivery, high-value at support (both at USAGE).
+            List<org.brandequity.avro.CellChange> cells = brand.getTopCells();
+            assertEquals(2, cells.size(), cells.toString());
+            org.brandequity.avro.CellChange first = cells.get(0);
+            assertEquals("high-value", first.getSegment());
+            assertEquals(Touchpoint.SUPPORT_CONTACT, first.getTouchpoint());
+            org.junit.jupiter.api.Assertions.assertTrue(first.getChange() < 0 && first.getNewExperience() < 0,
+                    "the collapsed support experience pulled the index down: " + first);
+            for (org.brandequity.avro.CellChange c : cells) {
+                assertEquals(c.getNewExperience() + c.getDecay(), c.getChange(), 1e-12, c.toString());
+            }
+            assertEquals(List.of(first), support.getTopCells(), "a touchpoint alert carries its own touchpoint's cells");
+        }
+    }
+
+    @Test
     void aLateDeltaReachesTheBrandsTaskMarkedByAHeaderAndAnOnTimeDeltaUnmarked() {
         try (EquityDriver d = new EquityDriver()) {
             d.lateSupport(1, new Mix(0, 0, 10), true);
