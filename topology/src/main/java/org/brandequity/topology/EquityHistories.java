@@ -52,25 +52,32 @@ final class EquityHistories {
     /** The entry with {@code late} (valued at the entry's boundary) added to both its known and its restated sums. */
     EquityHistoryEntry revised(EquityHistoryEntry entry, long boundary, EquityStock late) {
         // Through a stock, so that the segment cap folds late cells as it folds the brand's.
-        EquityStock known = stock(entry, boundary, false).addAll(late);
-        EquityStock restated = stock(entry, boundary, true).addAll(late);
-        Map<Cell, Sums> restatedCells = restated.cells();
+        EquityStock known = stock(entry, boundary).addAll(late);
+        Map<Cell, Sums> knownCells = known.cells();
+        // The restated sums go under the known cells' keys: a segment the cap has folded into the
+        // overflow segment (now, or since the entry was written) has its restatement folded too.
+        Map<Cell, Sums> restated = new HashMap<>();
+        java.util.function.BiConsumer<Cell, Sums> restate = (c, v) -> restated.merge(
+                knownCells.containsKey(c) ? c : new Cell(EquityStock.OVERFLOW_SEGMENT, c.touchpoint(), c.stage()), v, Sums::plus);
+        entry.getCells().forEach((k, v) -> {
+            if (v.getRestatedSignal() != 0 || v.getRestatedVolume() != 0) {
+                restate.accept(Cell.parse(k), new Sums(v.getRestatedSignal(), v.getRestatedVolume()));
+            }
+        });
+        late.cells().forEach(restate);
         Map<String, HistoryCellSums> cells = new HashMap<>();
-        known.cells().forEach((c, v) -> {
-            Sums r = restatedCells.getOrDefault(c, Sums.ZERO);
+        knownCells.forEach((c, v) -> {
+            Sums r = restated.getOrDefault(c, Sums.ZERO);
             cells.put(c.key(), new HistoryCellSums(v.signal(), v.volume(), r.signal(), r.volume()));
         });
         return new EquityHistoryEntry(known.events(), entry.getRestatedEvents() + late.events(), entry.getRevisions() + 1, cells);
     }
 
-    /** The entry's known sums (or its restated ones) as a stock valued at {@code boundary}. */
-    EquityStock stock(EquityHistoryEntry entry, long boundary, boolean restated) {
+    /** The entry's known sums as a stock valued at {@code boundary}. */
+    EquityStock stock(EquityHistoryEntry entry, long boundary) {
         Map<Cell, Sums> cells = new HashMap<>();
-        entry.getCells().forEach((k, v) -> {
-            Sums s = restated ? new Sums(v.getRestatedSignal(), v.getRestatedVolume()) : new Sums(v.getSignal(), v.getVolume());
-            if (!restated || s.signal() != 0 || s.volume() != 0) cells.put(Cell.parse(k), s);
-        });
-        return ledgers.newStock().restore(boundary, restated ? entry.getRestatedEvents() : entry.getEvents(), cells);
+        entry.getCells().forEach((k, v) -> cells.put(Cell.parse(k), new Sums(v.getSignal(), v.getVolume())));
+        return ledgers.newStock().restore(boundary, entry.getEvents(), cells);
     }
 
     /** The model's view of a stored point. */

@@ -123,7 +123,7 @@ final class EquityHistoryProcessor implements Processor<String, EquityLedger, St
 
     private void publishUpTo(Long newest, TreeMap<Long, EquityStock> due, long last) {
         EquityHistoryEntry previous = newest == null ? null : points.get(EquityHistories.storeKey(newest));
-        EquityStock known = previous == null ? ledgers.newStock() : histories.stock(previous, newest, false);
+        EquityStock known = previous == null ? ledgers.newStock() : histories.stock(previous, newest);
         long first = newest == null ? due.firstKey() : newest + history.step();
         // After a gap longer than the retention, only the points that would be kept are written;
         // what came before is folded (decayed) into the first of them.

@@ -139,9 +139,21 @@ final class PipelineDriver implements AutoCloseable {
         profiles.pipeInput(p.getCustomerId(), p, Events.T0);
     }
 
+    /** Told before and after every wall-clock advance ({@link #flushEquity}), for tests that track what each flush published. */
+    interface WallClockListener {
+        void before();
+
+        void after();
+    }
+
+    /** Null unless a test listens. */
+    WallClockListener wallClock;
+
     /** Moves wall-clock time past the equity flush interval so pending experience is folded into the brand. */
     void flushEquity() {
+        if (wallClock != null) wallClock.before();
         driver.advanceWallClockTime(config.equityFlushInterval());
+        if (wallClock != null) wallClock.after();
     }
 
     /** The newest brand-equity record after flushing, or fails when there is none. */

@@ -156,12 +156,19 @@ class ReferenceModelTest {
             ReferenceModel ref = new ReferenceModel(p.config);
             Run run = new Run(seed, customers, LATE_SEGMENTS, p, ref);
             Mismatches m = new Mismatches("late path, seed " + seed + ", advance " + advance + ", half-life " + halfLife);
+            HistoryTracker history = new HistoryTracker(p, ref);
+            p.wallClock = history;
+            run.historyFlushEvery = 100;
 
             run.generateWithLateArrivals(m);
             Map<WindowKey, List<CustomerWindow>> expected = run.closeEveryWindowAndCompare(m);
-            System.out.printf("reference model (late path), seed %d advance %s half-life %s: %s; %s%n",
-                    seed, advance, halfLife, run.summary(expected), run.lateSummary(expected));
+            p.flushHistory();
+            int restated = history.compareChangeAccounts(new Random(seed), 40, m);
+            System.out.printf("reference model (late path), seed %d advance %s half-life %s: %s; %s; history: %d points, "
+                            + "%d of 40 (T1, T2) pairs with restatement%n",
+                    seed, advance, halfLife, run.summary(expected), run.lateSummary(expected), p.historyPoints().size(), restated);
             m.assertNone();
+            assertTrue(restated > 0, "no pair (T1, T2) had a restatement to compare");
             run.assertTheStreamExercisedEveryCase(expected);
             run.assertTheStreamExercisedTheLatePath(expected);
             run.assertTheStreamExercisedTheStandardMetrics();
@@ -242,6 +249,8 @@ class ReferenceModelTest {
         int resentInsideHorizon, ties, profileChanges, copiesBeyondHorizon, lateCopies, reusedAfterHorizon, boundaryAccepted, boundaryRejected, checkpoints;
         int boundaries, lateCounted, lateCountedWithinAnHour, lateIntoClosedWindows, segmentChangesBeforeLate, horizonAccepted, horizonRejected;
         int segmentRevisionsCountingLateFirstRecords, emptiedSegmentWindows;
+        /** Flushes equity and history every this many events (0: at the checkpoints only). */
+        int historyFlushEvery;
         long maxLatenessCounted;
         long cursor = Events.T0.plusSeconds(7_200).toEpochMilli();
         long nextId;
@@ -405,6 +414,7 @@ class ReferenceModelTest {
                     compareEquity(ref, latestEquity(), "checkpoint after " + events + " events", m);
                     checkpoints++;
                 }
+                if (historyFlushEvery > 0 && events % historyFlushEvery == 0) p.flushHistory();
             }
         }
 
@@ -1060,6 +1070,128 @@ class ReferenceModelTest {
     }
 
     /** Collects every difference, so that one failure reports the whole picture. */
+    /**
+     * Issue 24: the equity history against a batch recomputation. Which events a point held when it
+     * was first published follows from the driver: a flush forwards every pending delta, and the
+     * history folds the deltas one flush later (the test driver runs every punctuation of a wall-clock
+     * advance, then the records they sent), so a point first published at advance k holds exactly the
+     * events counted before advance k - 1, and every later one with t &le; B is its restatement.
+     */
+    private static final class HistoryTracker implements PipelineDriver.WallClockListener {
+        private final PipelineDriver p;
+        private final ReferenceModel ref;
+        /** The counted events before each advance (index k - 1 for advance k). */
+        private final List<Integer> countedBefore = new ArrayList<>();
+        private final Map<Long, Integer> firstPublishedAt = new HashMap<>();
+        private int advances;
+
+        HistoryTracker(PipelineDriver p, ReferenceModel ref) {
+            this.p = p;
+            this.ref = ref;
+        }
+
+        @Override
+        public void before() {
+            countedBefore.add(ref.countedSize());
+        }
+
+        @Override
+        public void after() {
+            advances++;
+            for (org.brandequity.avro.EquityHistoryPoint point : p.history.readValuesToList()) {
+                firstPublishedAt.putIfAbsent(point.getBoundary().toEpochMilli(), advances);
+            }
+        }
+
+        /** The counted events (by sequence number) a point held when first published: those below this. */
+        long heldAtFirstPublication(long boundary) {
+            return countedBefore.get(firstPublishedAt.get(boundary) - 2);
+        }
+
+        /** Segments over the cap fold into "other" at different times in different points; their sum does not. */
+        String segment(String s) {
+            return p.config.model().segmentWeight().containsKey(s) || s.equals(BrandEquityTopology.UNASSIGNED_SEGMENT) ? s : "(capped)";
+        }
+
+        /**
+         * For {@code pairs} random (T1, T2) on the grid: the account's parts sum to the measured index
+         * change within 1e-9, and every group's new experience, decay and restatement (stock and volume)
+         * equal the batch recomputation, by touchpoint, by stage and by cell. Returns how many pairs had
+         * a restatement.
+         */
+        int compareChangeAccounts(Random rnd, int pairs, Mismatches m) {
+            List<org.brandequity.model.EquityHistory.Point> points = p.historyPoints();
+            HistoryBatch batch = new HistoryBatch(ref, p.config);
+            org.brandequity.model.Decay decay = new org.brandequity.model.Decay(p.config.model().halfLife());
+            double prior = p.config.model().indexPrior();
+            int restated = 0;
+            for (int i = 0; i < pairs; i++) {
+                int a = rnd.nextInt(points.size() - 1);
+                int b = a + 1 + rnd.nextInt(points.size() - a - 1);
+                org.brandequity.model.EquityHistory.Point t1 = points.get(a), t2 = points.get(b);
+                long T1 = t1.boundary(), T2 = t2.boundary();
+                long held = heldAtFirstPublication(T1);
+                double d = decay.factor(T1, T2);
+                String pair = "(" + Instant.ofEpochMilli(T1) + ", " + Instant.ofEpochMilli(T2) + ")";
+                if (t1.restatedEvents() > 0) restated++;
+                for (org.brandequity.model.EquityHistory.Grouping by : List.of(org.brandequity.model.EquityHistory.Grouping.TOUCHPOINT,
+                        org.brandequity.model.EquityHistory.Grouping.STAGE, org.brandequity.model.EquityHistory.Grouping.CELL)) {
+                    Function<Counted, String> key = switch (by) {
+                        case TOUCHPOINT -> e -> e.event().getTouchpoint().name();
+                        case STAGE -> e -> e.event().getStage().name();
+                        default -> e -> segment(e.segment()) + "|" + e.event().getTouchpoint() + "|" + e.event().getStage();
+                    };
+                    Function<String, String> mapped = by == org.brandequity.model.EquityHistory.Grouping.CELL
+                            ? k -> segment(org.brandequity.model.EquityStock.Cell.parse(k).segment()) + k.substring(cellTail(k))
+                            : k -> k;
+                    org.brandequity.model.EquityChange.Account account = org.brandequity.model.EquityHistory.account(t1, t2, by, decay, prior);
+                    String what = "history " + by + " " + pair;
+                    double sum = account.groups().stream().mapToDouble(g -> g.total().index()).sum();
+                    m.close(what + " parts sum to the change", account.indexChange(), sum);
+                    m.close(what + " change measured from the points",
+                            org.brandequity.model.EquityStock.index(t2.total(), prior) - org.brandequity.model.EquityStock.index(t1.firstPublished(), prior),
+                            account.indexChange());
+                    Map<String, double[]> actual = new HashMap<>();
+                    for (org.brandequity.model.EquityChange.Group g : account.groups()) {
+                        double[] acc = actual.computeIfAbsent(mapped.apply(g.key()), k -> new double[6]);
+                        acc[0] += g.newExperience().stock();
+                        acc[1] += g.newExperience().volume();
+                        acc[2] += g.decay().stock();
+                        acc[3] += g.decay().volume();
+                        acc[4] += g.restatement().stock();
+                        acc[5] += g.restatement().volume();
+                    }
+                    Map<String, org.brandequity.model.EquityChange.StockVolume> published = batch.sums(e -> e.seq() < held && e.time() <= T1, T1, key);
+                    Map<String, org.brandequity.model.EquityChange.StockVolume> fresh = batch.sums(e -> e.time() > T1 && e.time() <= T2, T2, key);
+                    Map<String, org.brandequity.model.EquityChange.StockVolume> late = batch.sums(e -> e.seq() >= held && e.time() <= T1, T2, key);
+                    java.util.Set<String> groups = new java.util.TreeSet<>(actual.keySet());
+                    groups.addAll(published.keySet());
+                    groups.addAll(fresh.keySet());
+                    groups.addAll(late.keySet());
+                    var zero = org.brandequity.model.EquityChange.StockVolume.ZERO;
+                    for (String g : groups) {
+                        double[] got = actual.getOrDefault(g, new double[6]);
+                        var n = fresh.getOrDefault(g, zero);
+                        var h = published.getOrDefault(g, zero);
+                        var r = late.getOrDefault(g, zero);
+                        m.close(what + " " + g + " new experience stock", n.stock(), got[0]);
+                        m.close(what + " " + g + " new experience volume", n.volume(), got[1]);
+                        m.close(what + " " + g + " decay stock", (d - 1) * h.stock(), got[2]);
+                        m.close(what + " " + g + " decay volume", (d - 1) * h.volume(), got[3]);
+                        m.close(what + " " + g + " restatement stock", r.stock(), got[4]);
+                        m.close(what + " " + g + " restatement volume", r.volume(), got[5]);
+                    }
+                }
+            }
+            return restated;
+        }
+
+        /** "|TOUCHPOINT|STAGE" of a cell key (segment names may contain '|'). */
+        private static int cellTail(String key) {
+            return key.lastIndexOf('|', key.lastIndexOf('|') - 1);
+        }
+    }
+
     private static final class Mismatches {
         private final String scenario;
         private final List<String> found = new ArrayList<>();
