@@ -78,6 +78,8 @@ class ScaleOutIntegrationTest {
         Map<String, String> settings = new HashMap<>(topics("q"));
         // Small windows, so that customer windows close and segment windows fill within the input.
         settings.putAll(Map.of("window.size", "10s", "window.advance", "5s", "window.grace", "1s", "segment.window.grace", "1m"));
+        // A history point every 10 s: the input's 36 s of event time make a few.
+        settings.putAll(Map.of("equity.history.interval", "10s", "equity.history.retention", "1d"));
         PipelineConfig config = cluster.config("q-pair", settings);
         TopicAdmin.ensureTopics(config);
         int events = produceSmallInput(config.topics());
@@ -103,6 +105,7 @@ class ScaleOutIntegrationTest {
             assertEquals(Set.of("broad-base", "high-value", "unassigned"), segments);
             assertEquals(equity.body(), awaitOk(urlA.equals(nonOwner) ? urlB : urlA, "/equity").body(), "owner and forwarder give the same answer");
             assertCellsAreForwardedToTheOwnerToo(nonOwner, address(equityOwner), e);
+            assertHistoryAndChangeAreForwardedToTheOwnerToo(nonOwner, urlA.equals(nonOwner) ? urlB : urlA, address(equityOwner));
 
             // Customers: for each instance, a customer it does not own.
             Map<String, String> customerOwnedElsewhere = new HashMap<>();
@@ -344,6 +347,40 @@ class ScaleOutIntegrationTest {
         HttpResponse<String> bad = get(nonOwner + "/equity/cells?touchpoint=PARCEL");
         assertEquals(400, bad.statusCode(), bad.body());
         assertTrue(bad.body().contains("accepted: AD, SOCIAL_MENTION"), bad.body());
+    }
+
+    /**
+     * {@code /equity/history} and {@code /equity/change} (issue 24) through the instance that does
+     * not own the brand, answered from the owner's history store, the same from both instances;
+     * {@code by} and {@code top}; a range outside the history is a 400 saying what the history holds.
+     */
+    private static void assertHistoryAndChangeAreForwardedToTheOwnerToo(String nonOwner, String ownerUrl, String owner) throws Exception {
+        HttpResponse<String> history = awaitOk(nonOwner + "/equity/history", body -> body.get("points").size() >= 2);
+        assertEquals(owner, servedBy(history), "answered from the owner's store");
+        JsonNode points = JSON.readTree(history.body()).get("points");
+        String first = points.get(0).get("boundary").asText();
+        String last = points.get(points.size() - 1).get("boundary").asText();
+        assertEquals(10_000, Instant.parse(points.get(1).get("boundary").asText()).toEpochMilli() - Instant.parse(first).toEpochMilli());
+
+        String query = "/equity/change?from=" + first + "&to=" + last + "&by=segment&top=1";
+        HttpResponse<String> change = awaitOk(nonOwner + query, body -> true);
+        assertEquals(owner, servedBy(change));
+        assertEquals(change.body(), awaitOk(ownerUrl + query, body -> true).body(), "owner and forwarder give the same answer");
+        JsonNode c = JSON.readTree(change.body());
+        assertEquals("segment", c.get("by").asText());
+        JsonNode groups = c.get("groups");
+        assertTrue(groups.size() <= 2, "top=1 and the rest as other: " + groups);
+        double sum = 0;
+        for (JsonNode g : groups) sum += g.get("total").get("index").asDouble();
+        assertEquals(c.get("change").get("index").asDouble(), sum, 1e-9, "the groups sum to the index change");
+        if (c.get("groupCount").asInt() > 1) assertEquals("other", groups.get(groups.size() - 1).get("key").asText());
+
+        HttpResponse<String> outside = get(nonOwner + "/equity/change?from=2000-01-01T00:00:00Z");
+        assertEquals(400, outside.statusCode(), outside.body());
+        assertTrue(outside.body().contains("the history holds a point every 10s from " + first), outside.body());
+        HttpResponse<String> badBy = get(nonOwner + "/equity/change?from=" + first + "&by=channel");
+        assertEquals(400, badBy.statusCode(), badBy.body());
+        assertTrue(badBy.body().contains("accepted: cell | segment | touchpoint | stage | segment,touchpoint"), badBy.body());
     }
 
     private static HttpResponse<String> awaitOk(String base, String path) throws Exception {

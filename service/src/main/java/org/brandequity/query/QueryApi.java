@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
- * {@code /equity/cells}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
+ * {@code /equity/cells}, {@code /equity/change}, {@code /equity/history}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
  * {@code /customers/{id}}, {@code /customers/at-risk}, as JSON
  * on Javalin (Jetty), set up as every port of this project is ({@link HttpServers}). Binding, TLS, authentication,
  * routing, status codes and headers live here; finding the owner in {@link KeyOwnership}, asking it in
@@ -243,7 +243,13 @@ public final class QueryApi implements AutoCloseable {
                 .filter(s -> !s.isEmpty()).map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toList();
         // Checked before anything else: a malformed filter is 400 whatever the instance's state.
         EquityCellQuery cellQuery = path.equals(List.of("equity", "cells")) ? EquityCellQuery.parse(uri.getRawQuery()) : null;
+        EquityHistoryQueries.Change change = path.equals(List.of("equity", "change"))
+                ? EquityHistoryQueries.parseChange(uri.getRawQuery()) : null;
+        EquityHistoryQueries.Series series = path.equals(List.of("equity", "history"))
+                ? EquityHistoryQueries.parseSeries(uri.getRawQuery()) : null;
         owners.requireRunning();
+        if (change != null) return answer(uri, forwarded, queries.equityChange(change));
+        if (series != null) return answer(uri, forwarded, queries.equityHistory(series));
         if (path.equals(List.of("equity"))) {
             return answer(uri, forwarded, queries.equity());
         }

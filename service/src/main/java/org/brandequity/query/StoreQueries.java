@@ -28,12 +28,24 @@ final class StoreQueries {
     private final KeyOwnership owners;
     private final String brandId;
     private final ClosedLoopConfig closedLoop;
+    private final EquityHistoryQueries history;
 
     StoreQueries(PipelineStores stores, KeyOwnership owners, PipelineConfig config) {
         this.stores = stores;
         this.owners = owners;
         this.brandId = config.brandId();
         this.closedLoop = config.closedLoop();
+        this.history = new EquityHistoryQueries(config);
+    }
+
+    /** The account of the brand's equity change between two history points ({@link EquityHistoryQueries#change}). */
+    Located equityChange(EquityHistoryQueries.Change query) {
+        return owners.locate(Keyed.BRAND_EQUITY, brandId, partition -> history.change(query, stores, partition));
+    }
+
+    /** The brand's equity history as a series ({@link EquityHistoryQueries#series}). */
+    Located equityHistory(EquityHistoryQueries.Series query) {
+        return owners.locate(Keyed.BRAND_EQUITY, brandId, partition -> history.series(query, stores, partition));
     }
 
     /** The brand's equity, as on the equity topic. */

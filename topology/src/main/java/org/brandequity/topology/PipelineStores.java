@@ -23,7 +23,9 @@ import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
+import org.brandequity.avro.internal.EquityHistoryEntry;
 import org.brandequity.model.CustomerStock;
+import org.brandequity.model.EquityHistory;
 import org.brandequity.model.WindowGrid;
 
 /**
@@ -99,6 +101,47 @@ public final class PipelineStores {
     public Optional<BrandEquity> brandEquity() {
         EquityLedger ledger = this.<EquityLedger>local(BrandEquityTopology.BRAND_EQUITY_STORE).get(brandId);
         return ledger == null ? Optional.empty() : Optional.of(ledgers.toBrandEquity(brandId, ledger));
+    }
+
+    /** The first and last boundary of the equity history (inclusive); empty before the first point. */
+    public record HistoryRange(long oldest, long newest) {}
+
+    /** The equity history's range in {@code partition}'s store (the brand's: {@link Keyed#BRAND_EQUITY}). */
+    public Optional<HistoryRange> historyRange(int partition) {
+        ReadOnlyKeyValueStore<Long, EquityHistoryEntry> store = history(partition);
+        Long oldest = null;
+        Long newest = null;
+        try (KeyValueIterator<Long, EquityHistoryEntry> it = store.all()) {
+            if (it.hasNext()) oldest = EquityHistories.boundary(it.next().key);
+        }
+        try (KeyValueIterator<Long, EquityHistoryEntry> it = store.reverseAll()) {
+            if (it.hasNext()) newest = EquityHistories.boundary(it.next().key);
+        }
+        return oldest == null ? Optional.empty() : Optional.of(new HistoryRange(oldest, newest));
+    }
+
+    /** The history point at {@code boundary} in {@code partition}'s store, if kept. */
+    public Optional<EquityHistory.Point> historyPoint(long boundary, int partition) {
+        EquityHistoryEntry e = history(partition).get(EquityHistories.storeKey(boundary));
+        return e == null ? Optional.empty() : Optional.of(EquityHistories.point(boundary, e));
+    }
+
+    /** The history points from {@code from} to {@code to} (inclusive), oldest first, every {@code step} ms from {@code from}. */
+    public List<EquityHistory.Point> historyPoints(long from, long to, long step, int partition) {
+        List<EquityHistory.Point> found = new ArrayList<>();
+        try (KeyValueIterator<Long, EquityHistoryEntry> it =
+                     history(partition).range(EquityHistories.storeKey(from), EquityHistories.storeKey(to))) {
+            it.forEachRemaining(kv -> {
+                long b = EquityHistories.boundary(kv.key);
+                if (Math.floorMod(b - from, step) == 0) found.add(EquityHistories.point(b, kv.value));
+            });
+        }
+        return found;
+    }
+
+    private ReadOnlyKeyValueStore<Long, EquityHistoryEntry> history(int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(BrandEquityTopology.EQUITY_HISTORY_STORE,
+                QueryableStoreTypes.<Long, EquityHistoryEntry>keyValueStore()).withPartition(partition));
     }
 
     /** The customer of {@code partition}'s ledger store, if it holds them. */
