@@ -67,6 +67,8 @@ class DashboardQueriesTest {
                     "metrics.segments", "high-value,broad-base");
             props.putAll(overrides);
             Map<String, String> pipelineOverrides = new java.util.HashMap<>(overrides);
+            // A history point a second, for the panels that read the query API (issue 24).
+            pipelineOverrides.putAll(Map.of("equity.history.interval", "1s", "equity.history.retention", "1h"));
             pipelineOverrides.keySet().removeIf(k -> k.startsWith("simulator."));
             PipelineConfig config = cluster.config("dashboards", pipelineOverrides);
             try (Pipeline pipeline = new Pipeline(config).start();
@@ -99,6 +101,7 @@ class DashboardQueriesTest {
                 writeReport(results);
                 if (!empty.isEmpty()) fail("panel queries with no series after " + DATA_DEADLINE + ":\n" + String.join("\n", empty));
                 assertRulesHealthy(api);
+                assertQueryApiPanelsAnswer(pipeline.apiUrl());
             } finally {
                 if (simulator != null) simulator.stop();
             }
@@ -111,6 +114,60 @@ class DashboardQueriesTest {
         }
     }
 
+    /** A panel target read from the query API through the Infinity JSON data source: its URL, rows and columns. */
+    record ApiTarget(String dashboard, int panelId, String panel, String url, String rootSelector, List<String> columns) {}
+
+    /** Every target of a query-API data source, with Grafana's time-range macros as Grafana would fill them. */
+    static List<ApiTarget> apiTargets(java.time.Instant from, java.time.Instant to) throws IOException {
+        List<ApiTarget> out = new ArrayList<>();
+        try (var files = Files.list(Tools.ROOT.resolve("grafana/dashboards"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                JsonNode dashboard = JSON.readTree(file.toFile());
+                for (JsonNode panel : dashboard.path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        if (!"yesoreyeram-infinity-datasource".equals(target.path("datasource").path("type").asText())) continue;
+                        List<String> columns = new ArrayList<>();
+                        target.path("columns").forEach(c -> columns.add(c.path("selector").asText()));
+                        String url = target.path("url").asText().replace("${__from:date:iso}", from.toString())
+                                .replace("${__to:date:iso}", to.toString());
+                        out.add(new ApiTarget(dashboard.path("uid").asText(), panel.path("id").asInt(), panel.path("title").asText(),
+                                url, target.path("root_selector").asText(), columns));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Prometheus cannot express the change account (docs/queries.md), so its panels read the query API:
+     * each such target's URL, over the last five minutes, answers 200 with rows under its root
+     * selector, and every column it names is in the first row.
+     */
+    private static void assertQueryApiPanelsAnswer(String apiUrl) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        List<ApiTarget> targets = apiTargets(now.minus(Duration.ofMinutes(5)), now);
+        assertTrue(targets.size() >= 2, "the change and history panels read the query API: " + targets);
+        for (ApiTarget t : targets) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            HttpResponse<String> r;
+            do {
+                r = HTTP.send(HttpRequest.newBuilder(URI.create(apiUrl + t.url())).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) break;
+                Thread.sleep(1_000);
+            } while (System.nanoTime() < deadline);
+            assertEquals(200, r.statusCode(), t + ": " + r.body());
+            JsonNode rows = JSON.readTree(r.body()).path(t.rootSelector());
+            assertTrue(rows.isArray() && rows.size() > 0, t + ": no rows under " + t.rootSelector() + " in " + r.body());
+            for (String column : t.columns()) {
+                JsonNode value = rows.get(0);
+                for (String part : column.split("\\.")) value = value.path(part);
+                assertTrue(!value.isMissingNode() && !value.isNull(), t + ": column " + column + " missing in " + rows.get(0));
+            }
+        }
+    }
+
     /** Every targets[].expr of every dashboard, as Grafana would send it with "All" selected. */
     static List<Query> panelQueries() throws IOException {
         List<Query> out = new ArrayList<>();
@@ -119,6 +176,8 @@ class DashboardQueriesTest {
                 JsonNode dashboard = JSON.readTree(file.toFile());
                 for (JsonNode panel : dashboard.path("panels")) {
                     for (JsonNode target : panel.path("targets")) {
+                        // The query API's panels are checked by assertQueryApiPanelsAnswer.
+                        if (!target.has("expr")) continue;
                         String expr = target.path("expr").asText();
                         out.add(new Query(dashboard.path("uid").asText(), panel.path("id").asInt(), panel.path("title").asText(),
                                 target.path("refId").asText(), substitute(expr, ".*")));

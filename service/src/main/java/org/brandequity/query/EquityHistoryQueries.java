@@ -28,7 +28,8 @@ import org.brandequity.topology.PipelineStores.HistoryRange;
  * <p>Times are ISO-8601 instants ({@code 2026-12-05T10:00:00Z}) or epoch milliseconds, and are taken
  * to the history point at or before them (the grid of {@code equity.history.interval}), so that a
  * dashboard can pass its own time range. A time outside the history, or a range whose ends fall on
- * the same point, is a 400 that says which points the history holds.
+ * the same point, is a 400 that says which points the history holds; with {@code clamp=true} (what
+ * the dashboards send) a time outside is taken to the nearest end of the history instead.
  */
 final class EquityHistoryQueries {
     static final String FROM = "from";
@@ -36,8 +37,9 @@ final class EquityHistoryQueries {
     static final String BY = "by";
     static final String TOP = "top";
     static final String STEP = "step";
-    static final Set<String> CHANGE_PARAMETERS = Set.of(FROM, TO, BY, TOP);
-    static final Set<String> HISTORY_PARAMETERS = Set.of(FROM, TO, STEP, BY);
+    static final String CLAMP = "clamp";
+    static final Set<String> CHANGE_PARAMETERS = Set.of(FROM, TO, BY, TOP, CLAMP);
+    static final Set<String> HISTORY_PARAMETERS = Set.of(FROM, TO, STEP, BY, CLAMP);
     static final int DEFAULT_TOP = 10;
     static final int MAX_TOP = 1_000;
     /** Most points one {@code /equity/history} answer holds: a year of hourly points. */
@@ -46,10 +48,10 @@ final class EquityHistoryQueries {
     static final int MAX_VALUE_CHARS = 40;
 
     /** {@code /equity/change}: {@code from} required, {@code to} the newest point when null. */
-    record Change(long from, Long to, Grouping by, int top) {}
+    record Change(long from, Long to, Grouping by, int top, boolean clamp) {}
 
     /** {@code /equity/history}: each null means its default (the oldest point, the newest, the history's own step, no grouping). */
-    record Series(Long from, Long to, Long step, Grouping by) {}
+    record Series(Long from, Long to, Long step, Grouping by, boolean clamp) {}
 
     private final String brandId;
     private final HistoryPolicy history;
@@ -70,14 +72,14 @@ final class EquityHistoryQueries {
             throw new QueryParameters.BadRequest("from is required: a time within the history (GET /equity/history lists its points)");
         }
         return new Change(time(FROM, p.get(FROM)), p.get(TO) == null ? null : time(TO, p.get(TO)),
-                p.get(BY) == null ? Grouping.CELL : grouping(p.get(BY)), top(p.get(TOP)));
+                p.get(BY) == null ? Grouping.CELL : grouping(p.get(BY)), top(p.get(TOP)), clamp(p.get(CLAMP)));
     }
 
     /** @throws QueryParameters.BadRequest as {@link #parseChange} */
     static Series parseSeries(String rawQuery) {
         Map<String, String> p = QueryParameters.parse(rawQuery, HISTORY_PARAMETERS);
         return new Series(p.get(FROM) == null ? null : time(FROM, p.get(FROM)), p.get(TO) == null ? null : time(TO, p.get(TO)),
-                p.get(STEP) == null ? null : step(p.get(STEP)), p.get(BY) == null ? null : grouping(p.get(BY)));
+                p.get(STEP) == null ? null : step(p.get(STEP)), p.get(BY) == null ? null : grouping(p.get(BY)), clamp(p.get(CLAMP)));
     }
 
     private static String bounded(String name, String value) {
@@ -118,6 +120,12 @@ final class EquityHistoryQueries {
         return g;
     }
 
+    private static boolean clamp(String value) {
+        if (value == null || value.equals("false")) return false;
+        if (value.equals("true")) return true;
+        throw new QueryParameters.BadRequest("clamp must be true or false");
+    }
+
     private static int top(String value) {
         if (value == null) return DEFAULT_TOP;
         try {
@@ -132,8 +140,8 @@ final class EquityHistoryQueries {
     /** The account of the change between two points of {@code partition}'s history. */
     Map<String, Object> change(Change q, PipelineStores stores, int partition) {
         HistoryRange range = range(stores, partition);
-        long to = q.to() == null ? range.newest() : onGrid(TO, q.to(), range);
-        long from = onGrid(FROM, q.from(), range);
+        long to = q.to() == null ? range.newest() : onGrid(TO, q.to(), range, q.clamp());
+        long from = onGrid(FROM, q.from(), range, q.clamp());
         if (from >= to) {
             throw new QueryParameters.BadRequest("from must fall on an earlier history point than to (both are taken to the point at or "
                     + "before them, every " + Durations.format(history.interval()) + "); " + available(range));
@@ -173,8 +181,8 @@ final class EquityHistoryQueries {
     /** The series of history points, optionally grouped. */
     Map<String, Object> series(Series q, PipelineStores stores, int partition) {
         HistoryRange range = range(stores, partition);
-        long from = q.from() == null ? range.oldest() : onGrid(FROM, q.from(), range);
-        long to = q.to() == null ? range.newest() : onGrid(TO, q.to(), range);
+        long from = q.from() == null ? range.oldest() : onGrid(FROM, q.from(), range, q.clamp());
+        long to = q.to() == null ? range.newest() : onGrid(TO, q.to(), range, q.clamp());
         long step = q.step() == null ? history.step() : q.step();
         if (step % history.step() != 0) {
             throw new QueryParameters.BadRequest("step must be a multiple of the history's interval, "
@@ -230,9 +238,10 @@ final class EquityHistoryQueries {
                 + ": the first point is kept once event time passes a boundary of " + Durations.format(history.interval())));
     }
 
-    /** The point at or before {@code time}, which must be within the history. */
-    private long onGrid(String name, long time, HistoryRange range) {
+    /** The point at or before {@code time}, which must be within the history unless {@code clamp}. */
+    private long onGrid(String name, long time, HistoryRange range, boolean clamp) {
         long b = history.floor(time);
+        if (clamp) return Math.max(range.oldest(), Math.min(range.newest(), b));
         if (b < range.oldest() || b > range.newest()) {
             throw new QueryParameters.BadRequest(name + " " + Instant.ofEpochMilli(time) + " is outside the history; " + available(range));
         }

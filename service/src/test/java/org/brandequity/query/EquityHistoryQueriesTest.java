@@ -77,12 +77,13 @@ class EquityHistoryQueriesTest {
             "/equity/change?from=99999999999999999999999|from must be an ISO-8601 instant",
             "/equity/change?from=2026-12-05T10:00:00Z&to=2026-12-05T10:00:00.0000000000000000000000000000Z|to is longer than 40 characters",
             "/equity/change?from=2026-12-05T10:00:00Z&by=channel|unknown by 'channel'; accepted: cell | segment | touchpoint | stage | segment,touchpoint",
-            "/equity/change?from=2026-12-05T10:00:00Z&step=1h|unknown parameter 'step'; accepted: by, from, to, top",
+            "/equity/change?from=2026-12-05T10:00:00Z&step=1h|unknown parameter 'step'; accepted: by, clamp, from, to, top",
+            "/equity/change?from=2026-12-05T10:00:00Z&clamp=yes|clamp must be true or false",
             "/equity/change?from=2026-12-05T10:00:00Z&from=2026-12-04T10:00:00Z|parameter 'from' is given more than once",
             "/equity/history?step=0s|step must be a duration",
             "/equity/history?step=soon|step must be a duration",
             "/equity/history?by=cells|unknown by 'cells'",
-            "/equity/history?top=3|unknown parameter 'top'; accepted: by, from, step, to",
+            "/equity/history?top=3|unknown parameter 'top'; accepted: by, clamp, from, step, to",
     })
     void aParameterPastItsLimitIsA400SayingWhatIsAccepted(String request, String message) throws Exception {
         HttpResponse<String> r = get(request.replace(" ", "%20"));
