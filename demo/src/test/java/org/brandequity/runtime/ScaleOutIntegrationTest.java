@@ -149,6 +149,7 @@ class ScaleOutIntegrationTest {
                 highValue.forEach(w -> assertEquals("high-value", w.get("segment").asText()));
                 assertTrue(highValue.get(0).get("customers").asLong() > 0);
                 assertEquals(404, get(url + "/segments/no-such-segment/windows").statusCode());
+                assertSegmentChangeSplitsIntoMixAndRate(url, highValue);
             }
         }
         System.out.printf("Query API test: total %d ms%n", millisSince(testStart));
@@ -381,6 +382,29 @@ class ScaleOutIntegrationTest {
         HttpResponse<String> badBy = get(nonOwner + "/equity/change?from=" + first + "&by=channel");
         assertEquals(400, badBy.statusCode(), badBy.body());
         assertTrue(badBy.body().contains("accepted: cell | segment | touchpoint | stage | segment,touchpoint"), badBy.body());
+    }
+
+    /**
+     * {@code /segments/{segment}/change} (issue 24) from either instance: CSAT's change between the
+     * segment's newest window and the one a window length before it splits into per-touchpoint mix
+     * and rate that sum to it; a window the store does not hold is a 400 naming the ones it does.
+     */
+    private static void assertSegmentChangeSplitsIntoMixAndRate(String url, JsonNode windows) throws Exception {
+        HttpResponse<String> change = awaitOk(url + "/segments/high-value/change", body -> true);
+        JsonNode c = JSON.readTree(change.body());
+        assertEquals(windows.get(0).get("windowStart").asText(), c.get("to").get("windowStart").asText(), "to: the newest window");
+        assertEquals(10_000, Instant.parse(c.get("to").get("windowStart").asText()).toEpochMilli()
+                - Instant.parse(c.get("from").get("windowStart").asText()).toEpochMilli(), "from: one window length earlier");
+        JsonNode csat = c.get("csat");
+        assertTrue(csat.get("answersBefore").asLong() > 0 && csat.get("answersAfter").asLong() > 0, change.body());
+        double sum = 0;
+        for (JsonNode line : csat.get("touchpoints")) sum += line.get("mix").asDouble() + line.get("rate").asDouble();
+        assertEquals(csat.get("change").asDouble(), sum, 1e-9, "mix and rate sum to the change: " + csat);
+        assertTrue(csat.get("withinMargins").isBoolean(), csat.toString());
+        assertTrue(c.get("nps").get("change").isNull(), "no NPS answers in this input: no NPS change");
+        HttpResponse<String> gone = get(url + "/segments/high-value/change?from=2000-01-01T00:00:00Z");
+        assertEquals(400, gone.statusCode(), gone.body());
+        assertTrue(gone.body().contains("window(s) of this segment, starting every 5s from"), gone.body());
     }
 
     private static HttpResponse<String> awaitOk(String base, String path) throws Exception {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP layer of the interactive queries (see docs/queries.md): {@code GET /equity},
- * {@code /equity/cells}, {@code /equity/change}, {@code /equity/history}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
+ * {@code /equity/cells}, {@code /equity/change}, {@code /equity/history}, {@code /segments/{segment}/change}, {@code /segments}, {@code /segments/{segment}/windows}, {@code /customers/{id}/windows},
  * {@code /customers/{id}}, {@code /customers/at-risk}, as JSON
  * on Javalin (Jetty), set up as every port of this project is ({@link HttpServers}). Binding, TLS, authentication,
  * routing, status codes and headers live here; finding the owner in {@link KeyOwnership}, asking it in
@@ -247,9 +247,12 @@ public final class QueryApi implements AutoCloseable {
                 ? EquityHistoryQueries.parseChange(uri.getRawQuery()) : null;
         EquityHistoryQueries.Series series = path.equals(List.of("equity", "history"))
                 ? EquityHistoryQueries.parseSeries(uri.getRawQuery()) : null;
+        SegmentChangeQuery segmentChange = path.size() == 3 && path.get(0).equals("segments") && path.get(2).equals("change")
+                ? SegmentChangeQuery.parse(uri.getRawQuery()) : null;
         owners.requireRunning();
         if (change != null) return answer(uri, forwarded, queries.equityChange(change));
         if (series != null) return answer(uri, forwarded, queries.equityHistory(series));
+        if (segmentChange != null) return answer(uri, forwarded, queries.segmentChange(path.get(1), segmentChange));
         if (path.equals(List.of("equity"))) {
             return answer(uri, forwarded, queries.equity());
         }

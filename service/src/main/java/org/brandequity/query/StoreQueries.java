@@ -29,6 +29,7 @@ final class StoreQueries {
     private final String brandId;
     private final ClosedLoopConfig closedLoop;
     private final EquityHistoryQueries history;
+    private final org.brandequity.model.WindowGrid grid;
 
     StoreQueries(PipelineStores stores, KeyOwnership owners, PipelineConfig config) {
         this.stores = stores;
@@ -36,11 +37,17 @@ final class StoreQueries {
         this.brandId = config.brandId();
         this.closedLoop = config.closedLoop();
         this.history = new EquityHistoryQueries(config);
+        this.grid = config.windows().grid();
     }
 
     /** The account of the brand's equity change between two history points ({@link EquityHistoryQueries#change}). */
     Located equityChange(EquityHistoryQueries.Change query) {
         return owners.locate(Keyed.BRAND_EQUITY, brandId, partition -> history.change(query, stores, partition));
+    }
+
+    /** A segment's NPS and CSAT change between two of its windows, as mix and rate ({@link SegmentChangeQuery}). */
+    Located segmentChange(String segment, SegmentChangeQuery query) {
+        return owners.locate(Keyed.SEGMENT_WINDOWS, segment, partition -> query.answer(segment, stores, partition, grid));
     }
 
     /** The brand's equity history as a series ({@link EquityHistoryQueries#series}). */

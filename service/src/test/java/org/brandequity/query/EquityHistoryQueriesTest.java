@@ -24,7 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Every parameter of {@code /equity/change} and {@code /equity/history} has a limit, and a request
+ * Every parameter of {@code /equity/change}, {@code /equity/history} and {@code /segments/{segment}/change} has a limit, and a request
  * past it is a 400 that says what is accepted, before any store is read (the API runs over a Kafka
  * Streams client that reports RUNNING but never started: a request that got as far as a store would
  * be a 503). The ranges against the history itself are tested with a running pipeline
@@ -84,6 +84,9 @@ class EquityHistoryQueriesTest {
             "/equity/history?step=soon|step must be a duration",
             "/equity/history?by=cells|unknown by 'cells'",
             "/equity/history?top=3|unknown parameter 'top'; accepted: by, clamp, from, step, to",
+            "/segments/high-value/change?by=touchpoint|unknown parameter 'by'; accepted: from, to",
+            "/segments/high-value/change?from=last-monday|from must be an ISO-8601 instant",
+            "/segments/high-value/change?to=2026-12-05T10:00:00.00000000000000000000000000000Z|to is longer than 40 characters",
     })
     void aParameterPastItsLimitIsA400SayingWhatIsAccepted(String request, String message) throws Exception {
         HttpResponse<String> r = get(request.replace(" ", "%20"));
@@ -100,5 +103,6 @@ class EquityHistoryQueriesTest {
         assertEquals(503, r.statusCode(), r.body());
         assertFalse(r.body().contains("Exception"), r.body());
         assertEquals(503, get("/equity/history?from=2026-12-05T10:00:00Z&step=6h&by=stage").statusCode());
+        assertEquals(503, get("/segments/high-value/change?from=2026-12-05T10:00:00Z&to=2026-12-05T11:00:00Z").statusCode());
     }
 }

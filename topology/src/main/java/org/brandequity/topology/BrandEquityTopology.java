@@ -71,7 +71,7 @@ public final class BrandEquityTopology {
     /** The only key of {@link #STREAM_TIME_STORE}: each task (input partition) has its own store. */
     static final String STREAM_TIME_KEY = CustomerLedgerProcessor.STREAM_TIME_KEY;
     /** Segment windows by (start, segment): see {@link SegmentWindowKey}. */
-    static final String SEGMENT_WINDOW_STORE = "segment-window-with-responses-store";
+    static final String SEGMENT_WINDOW_STORE = "segment-window-with-touchpoint-answers-store";
     /** The latest watermark of each interactions partition, in every segment-window task. */
     static final String SEGMENT_WATERMARK_STORE = "segment-window-watermark-store";
     /** Segment windows' revision counts, by the key of {@link #SEGMENT_WINDOW_STORE}; written by revisions only. */
@@ -87,7 +87,7 @@ public final class BrandEquityTopology {
      * answer counts per touchpoint and window (to their touchpoint's partition) and each interactions
      * partition's watermark (to every partition) to the segment and touchpoint windows.
      */
-    static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-updates";
+    static final String SEGMENT_WINDOW_INPUTS = "segment-and-touchpoint-window-answer-updates";
     static final String PENDING_EQUITY_STORE = "pending-equity-store";
     /*
      * The three names below hold EquityLedger, which became one pair of sums per (segment, touchpoint,

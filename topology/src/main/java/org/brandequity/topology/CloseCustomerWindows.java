@@ -142,7 +142,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     private void emitWatermark() {
         int partition = context.taskId().partition();
         context.forward(new Record<>(Integer.toString(partition),
-                new SegmentWindowInput(new PartitionWatermark(partition, closedUntil), null, null), closedUntil));
+                new SegmentWindowInput(new PartitionWatermark(partition, closedUntil), null, null, List.of(), List.of()), closedUntil));
     }
 
     /** Emits every customer's window ending at {@code end}; on the last pass, also tidies idle ledgers. */
@@ -160,7 +160,8 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
                 if (window != null) {
                     context.forward(new Record<>(kv.key, new SegmentWindowInput(
                             OutputRecords.customerScore(kv.key, start, end, window),
-                            ResponseTallies.total(window.getTouchpointResponses()), null), window.getLatestEventTime()));
+                            ResponseTallies.total(window.getTouchpointResponses()), null,
+                            ResponseTallies.copyList(window.getTouchpointResponses()), List.of()), window.getLatestEventTime()));
                     ResponseTallies.addAll(byTouchpoint, window.getTouchpointResponses());
                     closePane(kv.key, kv.value, start);
                 }
@@ -181,7 +182,7 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
     /** A touchpoint's answers in the window starting at {@code start}, to its touchpoint window. */
     private void emitTouchpointCounts(Touchpoint touchpoint, long start, ResponseCounts counts, boolean late, long timestamp) {
         context.forward(new Record<>(touchpoint.name(), new SegmentWindowInput(
-                new TouchpointWindowCounts(touchpoint, start, counts, late), null, null), timestamp));
+                new TouchpointWindowCounts(touchpoint, start, counts, late), null, null, List.of(), List.of()), timestamp));
     }
 
     /**
@@ -286,14 +287,17 @@ final class CloseCustomerWindows implements Processor<String, ScoredInteraction,
         CustomerExperienceScore previous = old == null ? null : OutputRecords.customerScore(customer, start, end, old, revision - 1);
         ResponseCounts previousResponses = old == null ? null : ResponseTallies.total(old.getTouchpointResponses());
         ResponseCounts currentResponses = ResponseTallies.total(now.getTouchpointResponses());
+        List<TouchpointResponses> previousByTouchpoint = old == null ? List.of() : ResponseTallies.copyList(old.getTouchpointResponses());
+        List<TouchpointResponses> currentByTouchpoint = ResponseTallies.copyList(now.getTouchpointResponses());
         if (previous != null && !previous.getSegment().equals(current.getSegment())) {
             context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, null),
-                    null, previousResponses), eventTime));
+                    null, previousResponses, List.of(), previousByTouchpoint), eventTime));
             previous = null;
             previousResponses = null;
+            previousByTouchpoint = List.of();
         }
         context.forward(new Record<>(customer, new SegmentWindowInput(new CustomerWindowRevision(previous, current),
-                currentResponses, previousResponses), eventTime));
+                currentResponses, previousResponses, currentByTouchpoint, previousByTouchpoint), eventTime));
     }
 
     /** Whether the ledger holds anything besides the profile that can still matter; idle ones are written once. */

@@ -26,6 +26,7 @@ import org.brandequity.config.PipelineConfig;
 import org.brandequity.avro.internal.EquityHistoryEntry;
 import org.brandequity.model.CustomerStock;
 import org.brandequity.model.EquityHistory;
+import org.brandequity.model.StandardMetrics;
 import org.brandequity.model.WindowGrid;
 
 /**
@@ -200,6 +201,47 @@ public final class PipelineStores {
         }
         Collections.reverse(found);
         return found;
+    }
+
+    /**
+     * One segment window's survey answers, in total and per touchpoint, as the model's NPS and CSAT
+     * ({@link StandardMetrics}); touchpoints without an NPS (or CSAT) answer are left out of that map.
+     */
+    public record WindowAnswers(long windowStart, long windowEnd, StandardMetrics.Nps nps, StandardMetrics.Csat csat,
+                                Map<String, StandardMetrics.Nps> npsByTouchpoint, Map<String, StandardMetrics.Csat> csatByTouchpoint) {}
+
+    /** The segment's window starting at {@code windowStart} in {@code partition}'s store, if it is still kept. */
+    public Optional<WindowAnswers> segmentWindowAnswers(String segment, long windowStart, int partition) {
+        SegmentWindowAggregate w = this.<SegmentWindowAggregate>local(BrandEquityTopology.SEGMENT_WINDOW_STORE, partition)
+                .get(new SegmentWindowKey(segment, windowStart).encode());
+        if (w == null) return Optional.empty();
+        Map<String, StandardMetrics.Nps> nps = new TreeMap<>();
+        Map<String, StandardMetrics.Csat> csat = new TreeMap<>();
+        for (org.brandequity.avro.internal.TouchpointResponses t : w.getTouchpointResponses()) {
+            var c = t.getCounts();
+            StandardMetrics.Nps n = StandardMetrics.nps(c.getNpsPromoters(), c.getNpsPassives(), c.getNpsDetractors());
+            if (n.responses() > 0) nps.put(t.getTouchpoint().name(), n);
+            StandardMetrics.Csat s = StandardMetrics.csat(c.getCsatResponses(), c.getCsatSatisfied());
+            if (s.responses() > 0) csat.put(t.getTouchpoint().name(), s);
+        }
+        var r = w.getResponses();
+        return Optional.of(new WindowAnswers(w.getWindowStart(), w.getWindowEnd(),
+                StandardMetrics.nps(r.getNpsPromoters(), r.getNpsPassives(), r.getNpsDetractors()),
+                StandardMetrics.csat(r.getCsatResponses(), r.getCsatSatisfied()), nps, csat));
+    }
+
+    /** The starts of the segment's windows in {@code partition}'s store, newest first. */
+    public List<Long> segmentWindowStarts(String segment, int partition) {
+        List<Long> starts = new ArrayList<>();
+        try (KeyValueIterator<String, SegmentWindowAggregate> it =
+                     this.<SegmentWindowAggregate>local(BrandEquityTopology.SEGMENT_WINDOW_STORE, partition).all()) {
+            it.forEachRemaining(kv -> {
+                SegmentWindowKey k = SegmentWindowKey.decode(kv.key);
+                if (k.segment().equals(segment)) starts.add(k.windowStart());
+            });
+        }
+        Collections.reverse(starts);
+        return starts;
     }
 
     /** The latest window of each segment whose partition is active on this instance, by segment. */

@@ -82,6 +82,32 @@ final class ResponseTallies {
         for (TouchpointResponses t : other) add(into, t.getTouchpoint(), t.getCounts());
     }
 
+    /**
+     * {@code sign} (1 or -1) times a per-touchpoint list, into {@code into}; an entry left with no
+     * answer at all is removed, so a segment window holds only touchpoints that have answers.
+     */
+    static void addAll(List<TouchpointResponses> into, List<TouchpointResponses> other, int sign) {
+        if (other == null) return;
+        for (TouchpointResponses t : other) {
+            TouchpointResponses found = null;
+            for (TouchpointResponses mine : into) if (mine.getTouchpoint() == t.getTouchpoint()) found = mine;
+            if (found == null) {
+                found = new TouchpointResponses(t.getTouchpoint(), zero());
+                into.add(found);
+            }
+            add(found.getCounts(), t.getCounts(), sign);
+            // By index: Avro's arrays (a stored window's list) do not remove by value.
+            if (found.getCounts().equals(zero())) into.remove(into.indexOf(found));
+        }
+    }
+
+    /** A copy of a per-touchpoint list (null: an empty one). */
+    static List<TouchpointResponses> copyList(List<TouchpointResponses> list) {
+        List<TouchpointResponses> out = emptyList();
+        if (list != null) addAll(out, list);
+        return out;
+    }
+
     /** The total over every touchpoint: a customer window's responses; null when it holds none. */
     static ResponseCounts total(List<TouchpointResponses> byTouchpoint) {
         if (byTouchpoint == null || byTouchpoint.isEmpty()) return null;

@@ -1,5 +1,6 @@
 package org.brandequity.topology;
 
+import java.util.List;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,6 +19,7 @@ import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowRevision;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ResponseCounts;
+import org.brandequity.avro.internal.TouchpointResponses;
 import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.avro.internal.SegmentWindowInput;
@@ -165,9 +167,9 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
     public void process(Record<String, SegmentWindowInput> record) {
         Object event = record.value().getEvent();
         if (event instanceof CustomerExperienceScore window) {
-            add(window, record.value().getResponses());
+            add(window, record.value().getResponses(), record.value().getTouchpointResponses());
         } else if (event instanceof CustomerWindowRevision revision) {
-            revise(revision, record.value().getResponses(), record.value().getPreviousResponses());
+            revise(revision, record.value());
         } else if (event instanceof TouchpointWindowCounts) {
             return; // the touchpoint windows' (a sibling processor on the same topic)
         } else if (event instanceof PartitionWatermark progress) {
@@ -178,10 +180,10 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         }
     }
 
-    private void add(CustomerExperienceScore c, ResponseCounts responses) {
+    private void add(CustomerExperienceScore c, ResponseCounts responses, List<TouchpointResponses> byTouchpoint) {
         String key = keyOf(c);
         SegmentWindowAggregate s = stored(key, c);
-        fold(s, c, responses, 1);
+        fold(s, c, responses, byTouchpoint, 1);
         windows.put(key, s);
         changed.add(key);
     }
@@ -191,8 +193,10 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
      * ({@code responses}, null: none): the segment window's answers are those of its customers'
      * windows, so NPS, CSAT and CES count responses, and a revision replaces them like the rest.
      */
-    private void fold(SegmentWindowAggregate s, CustomerExperienceScore c, ResponseCounts responses, int sign) {
+    private void fold(SegmentWindowAggregate s, CustomerExperienceScore c, ResponseCounts responses,
+                      List<TouchpointResponses> byTouchpoint, int sign) {
         ResponseTallies.add(s.getResponses(), responses, sign);
+        ResponseTallies.addAll(s.getTouchpointResponses(), byTouchpoint, sign);
         s.setCustomers(s.getCustomers() + sign);
         s.setEvents(s.getEvents() + sign * c.getEvents());
         s.setScoreSum(s.getScoreSum() + sign * c.getScore());
@@ -206,12 +210,14 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
      * was deleted (it cannot be within late.horizon: see the class comment) or predates this
      * version's state, which only an upgrade could cause; then there is nothing to take out.
      */
-    private void revise(CustomerWindowRevision r, ResponseCounts responses, ResponseCounts previousResponses) {
+    private void revise(CustomerWindowRevision r, SegmentWindowInput in) {
         CustomerExperienceScore c = r.getCurrent() != null ? r.getCurrent() : r.getPrevious();
         String key = keyOf(c);
         SegmentWindowAggregate s = stored(key, c);
-        if (r.getPrevious() != null && s.getCustomers() > 0) fold(s, r.getPrevious(), previousResponses, -1);
-        if (r.getCurrent() != null) fold(s, r.getCurrent(), responses, 1);
+        if (r.getPrevious() != null && s.getCustomers() > 0) {
+            fold(s, r.getPrevious(), in.getPreviousResponses(), in.getPreviousTouchpointResponses(), -1);
+        }
+        if (r.getCurrent() != null) fold(s, r.getCurrent(), in.getResponses(), in.getTouchpointResponses(), 1);
         windows.put(key, s);
         Long n = revisions.get(key);
         revisions.put(key, n == null ? 1L : n + 1);
@@ -223,7 +229,7 @@ final class SegmentWindows implements Processor<String, SegmentWindowInput, Stri
         SegmentWindowAggregate s = windows.get(key);
         return s != null ? s
                 : new SegmentWindowAggregate(c.getWindowStart().toEpochMilli(), c.getWindowEnd().toEpochMilli(), 0L, 0L, 0.0, 0L, 0L,
-                        ResponseTallies.zero());
+                        ResponseTallies.zero(), ResponseTallies.emptyList());
     }
 
     private static String keyOf(CustomerExperienceScore c) {

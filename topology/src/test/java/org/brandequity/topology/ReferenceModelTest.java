@@ -674,11 +674,23 @@ class ReferenceModelTest {
                 touchpoints.put(new StandardMetricsReference.TouchpointKey(t.getTouchpoint(), t.getWindowStart().toEpochMilli()), t);
             }
             StandardMetricsReference.compareTouchpoints(ref, p.config, touchpoints).forEach(m::add);
+            Map<SegmentKey, List<org.brandequity.avro.internal.TouchpointResponses>> byTouchpoint = new LinkedHashMap<>();
+            org.apache.kafka.streams.state.KeyValueStore<String, org.brandequity.avro.internal.SegmentWindowAggregate> store =
+                    p.driver.getKeyValueStore(BrandEquityTopology.SEGMENT_WINDOW_STORE);
+            try (var it = store.all()) {
+                it.forEachRemaining(kv -> {
+                    SegmentWindowKey k = SegmentWindowKey.decode(kv.key);
+                    byTouchpoint.put(new SegmentKey(k.segment(), k.windowStart()), kv.value.getTouchpointResponses());
+                });
+            }
+            segmentWindowsWithTouchpointAnswers = byTouchpoint.values().stream().filter(l -> l.size() > 1).count();
+            StandardMetricsReference.compareSegmentTouchpoints(ref, byTouchpoint).forEach(m::add);
             latestSegmentRecords = segments;
             latestTouchpointRecords = touchpoints;
         }
 
         private Map<SegmentKey, SegmentExperienceScore> latestSegmentRecords = Map.of();
+        private long segmentWindowsWithTouchpointAnswers;
         private Map<StandardMetricsReference.TouchpointKey, TouchpointExperienceScore> latestTouchpointRecords = Map.of();
 
         /** Guards against a generator change that stops covering the standard metrics (after the comparison, which names differences first). */
@@ -689,6 +701,8 @@ class ReferenceModelTest {
                     "few segment windows with several answers of each kind");
             assertTrue(segments.values().stream().anyMatch(s -> s.getCustomers() > 0 && s.getNpsResponses() == 0), "no segment window without NPS answers");
             assertTrue(touchpoints.size() > 50, "few touchpoint windows: " + touchpoints.size());
+            assertTrue(segmentWindowsWithTouchpointAnswers > 5, "few stored segment windows with answers at two touchpoints or more: "
+                    + segmentWindowsWithTouchpointAnswers);
             if (horizon() > grace()) {
                 assertTrue(touchpoints.values().stream().filter(t -> t.getRevision() > 1).count() > 10, "few touchpoint windows revised twice");
             }

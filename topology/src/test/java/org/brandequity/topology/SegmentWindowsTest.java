@@ -137,11 +137,11 @@ class SegmentWindowsTest {
                 context.addStateStore(store);
             }
             Processor<String, SegmentWindowInput, String, SegmentExperienceScore> before = segmentWindows(p, context);
-            before.process(new Record<>(SEGMENT, new SegmentWindowInput(Upstream.customerWindow("a", minutes(0), 0.9), null, null), 0L));
-            before.process(new Record<>("1", new SegmentWindowInput(new PartitionWatermark(1, minutes(40).toEpochMilli()), null, null), 0L));
+            before.process(new Record<>(SEGMENT, new SegmentWindowInput(Upstream.customerWindow("a", minutes(0), 0.9), null, null, java.util.List.of(), java.util.List.of()), 0L));
+            before.process(new Record<>("1", new SegmentWindowInput(new PartitionWatermark(1, minutes(40).toEpochMilli()), null, null, java.util.List.of(), java.util.List.of()), 0L));
 
             Processor<String, SegmentWindowInput, String, SegmentExperienceScore> after = segmentWindows(p, context);
-            after.process(new Record<>("0", new SegmentWindowInput(new PartitionWatermark(0, minutes(40).toEpochMilli()), null, null), 0L));
+            after.process(new Record<>("0", new SegmentWindowInput(new PartitionWatermark(0, minutes(40).toEpochMilli()), null, null, java.util.List.of(), java.util.List.of()), 0L));
 
             KeyValueStore<String, SegmentWindowAggregate> windows = context.getStateStore(BrandEquityTopology.SEGMENT_WINDOW_STORE);
             assertNull(windows.get(new SegmentWindowKey(SEGMENT, minutes(0).toEpochMilli()).encode()),
@@ -170,7 +170,7 @@ class SegmentWindowsTest {
 
         /** A closed 10-minute customer window of one event, in {@link #SEGMENT}. */
         void window(String customer, Instant start, double score) {
-            inputs.pipeInput(SEGMENT, new SegmentWindowInput(customerWindow(customer, start, score), null, null), start);
+            inputs.pipeInput(SEGMENT, new SegmentWindowInput(customerWindow(customer, start, score), null, null, java.util.List.of(), java.util.List.of()), start);
         }
 
         static CustomerExperienceScore customerWindow(String customer, Instant start, double score) {
@@ -179,7 +179,7 @@ class SegmentWindowsTest {
         }
 
         void watermark(int partition, Instant closedUntil) {
-            inputs.pipeInput(Integer.toString(partition), new SegmentWindowInput(new PartitionWatermark(partition, closedUntil.toEpochMilli()), null, null), closedUntil);
+            inputs.pipeInput(Integer.toString(partition), new SegmentWindowInput(new PartitionWatermark(partition, closedUntil.toEpochMilli()), null, null, java.util.List.of(), java.util.List.of()), closedUntil);
         }
 
         List<TestRecord<String, SegmentExperienceScore>> out() {

@@ -89,6 +89,46 @@ final class StandardMetricsReference {
         return out;
     }
 
+    /** Per segment window and touchpoint (issue 24's mix and rate), the answers in it. */
+    static Map<SegmentKey, Map<Touchpoint, Tally>> segmentTouchpointWindows(ReferenceModel ref) {
+        Map<WindowKey, CustomerWindow> closed = ref.closedCustomerWindows();
+        Map<SegmentKey, Map<Touchpoint, Tally>> out = new java.util.HashMap<>();
+        for (Counted c : ref.counted()) {
+            if (!answered(c.event())) continue;
+            for (long start : ref.windowStarts(c.time())) {
+                CustomerWindow w = closed.get(new WindowKey(c.event().getCustomerId(), start));
+                if (w == null) continue;
+                out.computeIfAbsent(new SegmentKey(w.segment(), start), k -> new java.util.EnumMap<>(Touchpoint.class))
+                        .computeIfAbsent(c.event().getTouchpoint(), k -> new Tally()).add(c.event());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The segment windows' per-touchpoint answers as stored (every window the store still holds)
+     * against {@link #segmentTouchpointWindows}: one line per difference.
+     */
+    static List<String> compareSegmentTouchpoints(ReferenceModel ref,
+            Map<SegmentKey, List<org.brandequity.avro.internal.TouchpointResponses>> stored) {
+        List<String> out = new ArrayList<>();
+        Map<SegmentKey, Map<Touchpoint, Tally>> expected = segmentTouchpointWindows(ref);
+        stored.forEach((key, list) -> {
+            Map<Touchpoint, Tally> want = expected.getOrDefault(key, Map.of());
+            Map<Touchpoint, String> got = new java.util.EnumMap<>(Touchpoint.class);
+            for (var t : list) {
+                var c = t.getCounts();
+                got.put(t.getTouchpoint(), "nps " + c.getNpsPromoters() + "/" + c.getNpsPassives() + "/" + c.getNpsDetractors()
+                        + ", csat " + c.getCsatSatisfied() + "/" + c.getCsatResponses() + ", ces " + c.getCesSum() + "/" + c.getCesResponses());
+            }
+            Map<Touchpoint, String> wanted = new java.util.EnumMap<>(Touchpoint.class);
+            want.forEach((tp, t) -> wanted.put(tp, "nps " + t.promoters + "/" + t.passives + "/" + t.detractors + ", csat " + t.satisfied
+                    + "/" + t.csat + ", ces " + t.cesSum + "/" + t.ces));
+            if (!wanted.equals(got)) out.add("segment window answers by touchpoint " + key + ": expected " + wanted + ", got " + got);
+        });
+        return out;
+    }
+
     record TouchpointKey(Touchpoint touchpoint, long start) {
         @Override
         public String toString() {
