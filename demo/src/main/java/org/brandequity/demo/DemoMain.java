@@ -196,6 +196,8 @@ public final class DemoMain {
             Duration every = Durations.parse("status.interval", props.getProperty("status.interval"));
             IngestService ingest = started(started, IngestService.start(config, IngestConfig.fromProperties(props)));
 
+            // The picture first: the live console (docs/console.md).
+            out.printf("Console %s/%n", pipeline.apiUrl());
             out.printf("Kafka %s | registry %s | metrics http://%s:%d/metrics | queries %s/equity | state %s%n",
                     broker.bootstrapServers(), registryProcess.url(), props.getProperty("metrics.host"), metrics.port(),
                     pipeline.apiUrl(), work);

@@ -57,8 +57,10 @@ final class EquityHistoryQueries {
     private final HistoryPolicy history;
     private final Decay decay;
     private final double prior;
+    private final Duration halfLife;
 
     EquityHistoryQueries(PipelineConfig config) {
+        this.halfLife = config.model().halfLife();
         this.brandId = config.brandId();
         this.history = config.history();
         this.decay = new Decay(config.model().halfLife());
@@ -228,6 +230,8 @@ final class EquityHistoryQueries {
         out.put(FROM, Instant.ofEpochMilli(from).toString());
         out.put(TO, Instant.ofEpochMilli(to).toString());
         out.put(STEP, Durations.format(Duration.ofMillis(step)));
+        out.put("interval", Durations.format(history.interval()));
+        out.put("halfLife", Durations.format(halfLife));
         if (q.by() != null) out.put(BY, q.by().parameter());
         out.put("points", points);
         return out;

@@ -37,7 +37,10 @@ final class PeerClient {
     /** When each unreachable instance was last logged, epoch ms: one line a minute per instance, however many queries fail on it. */
     private final ConcurrentHashMap<String, Long> lastWarned = new ConcurrentHashMap<>();
 
+    private final SSLContext tls;
+
     PeerClient(SSLContext tls, List<Password> tokens) {
+        this.tls = tls;
         this.scheme = tls == null ? "http" : "https";
         this.tokens = List.copyOf(tokens);
         HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2));
@@ -47,6 +50,11 @@ final class PeerClient {
 
     String scheme() {
         return scheme;
+    }
+
+    /** The TLS context instances trust each other with, or null over http. */
+    SSLContext tls() {
+        return tls;
     }
 
     /** {@code uri}'s path and query asked of {@code owner}, on behalf of {@code self}. */

@@ -22,6 +22,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.brandequity.config.HttpLimits;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.config.PipelineKeys;
+import org.brandequity.console.Console;
+import org.brandequity.console.ConsoleFeed;
 import org.brandequity.http.HttpServers;
 import org.brandequity.http.security.BearerTokens;
 import org.brandequity.http.security.Tls;
@@ -83,6 +85,7 @@ public final class QueryApi implements AutoCloseable {
     private volatile KeyOwnership owners;
     private volatile HostInfo self;
     private volatile KafkaStreams streams;
+    private volatile ConsoleFeed feed;
 
     private QueryApi(PipelineConfig.Api api, HttpLimits limits, SSLContext tls, List<Password> tokens) {
         this.peers = new PeerClient(tls, tokens);
@@ -95,7 +98,8 @@ public final class QueryApi implements AutoCloseable {
             // Open, for load balancers and probes, which carry no token.
             c.routes.get("/health", this::health);
             if (accepted.enabled()) c.routes.before(this::authenticate);
-            c.routes.get("/", this::handle);
+            // The live console: its page at /, its assets and its event stream (docs/console.md).
+            Console.mount(c, () -> feed);
             c.routes.get("/*", this::handle);
             for (HandlerType method : List.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
                 c.routes.addHttpHandler(method, "/", this::handle);
@@ -159,16 +163,21 @@ public final class QueryApi implements AutoCloseable {
         PipelineStores stores = new PipelineStores(streams, config);
         this.owners = new KeyOwnership(streams, stores, self);
         this.queries = new StoreQueries(stores, owners, config);
+        HostInfo me = self;
+        this.feed = new ConsoleFeed(() -> scheme() + "://" + me.host() + ":" + me.port(),
+                config.api().tokenList().isEmpty() ? null : config.api().tokenList().get(0).value(),
+                () -> Console.panels(config.history()), Console.MAX_STREAMS, peers.tls());
     }
 
     @Override
     public void close() {
+        if (feed != null) feed.close();
         app.stop();
     }
 
     /** RFC 6750 bearer tokens, checked by {@link BearerTokens} as in the ingestion service; {@code /health} stays open. */
     private void authenticate(Context ctx) {
-        if ("/health".equals(ctx.path())) return;
+        if ("/health".equals(ctx.path()) || Console.isAsset(ctx.path())) return;
         switch (accepted.check(ctx.header("Authorization"))) {
             case ALLOWED -> { }
             case MISSING -> {

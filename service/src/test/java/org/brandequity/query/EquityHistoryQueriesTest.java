@@ -11,11 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.brandequity.config.PipelineConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,35 +29,20 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EquityHistoryQueriesTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaStreams streams;
-    private static QueryApi api;
+    private static UnstartedApi api;
 
     @BeforeAll
     static void start() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "equity-history-queries-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream("in").to("out");
-        streams = new KafkaStreams(builder.build(), p) {
-            @Override
-            public State state() {
-                return State.RUNNING;
-            }
-        };
-        PipelineConfig config = PipelineConfig.defaults().with(Map.of("api.port", "0"));
-        api = QueryApi.bind(config.api(), config.http());
-        api.start(streams, config.with(Map.of("api.port", Integer.toString(api.port()))));
+        api = new UnstartedApi("equity-history-queries-test", Map.of());
     }
 
     @AfterAll
     static void stop() {
         api.close();
-        streams.close();
     }
 
     private static HttpResponse<String> get(String pathAndQuery) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + pathAndQuery)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api.url() + pathAndQuery)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

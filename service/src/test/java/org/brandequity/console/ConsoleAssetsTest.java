@@ -1,0 +1,65 @@
+package org.brandequity.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.brandequity.query.UnstartedApi;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The console's page and assets come from the jar without a token (they hold no data), so the page
+ * can ask for one; its event stream and the queries need the token like every endpoint.
+ */
+@Timeout(30)
+class ConsoleAssetsTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static UnstartedApi api;
+
+    @BeforeAll
+    static void start() {
+        api = new UnstartedApi("console-assets-test", Map.of("api.auth.tokens", "secret-token"));
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api.url() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theRootRedirectsToThePage() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertEquals(302, r.statusCode(), r.body());
+        assertEquals(Console.PAGE, r.headers().firstValue("Location").orElse(""));
+    }
+
+    @Test
+    void thePageItsScriptAndTheChartLibraryAreServedWithoutAToken() throws Exception {
+        HttpResponse<String> page = get(Console.PAGE);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>Brand equity"), page.body());
+        assertEquals(200, get("/console/console.js").statusCode());
+        assertEquals(200, get("/console/console.css").statusCode());
+        HttpResponse<String> echarts = get("/webjars/echarts/5.3.1/dist/echarts.min.js");
+        assertEquals(200, echarts.statusCode());
+        assertTrue(echarts.body().length() > 100_000, "the library itself");
+    }
+
+    @Test
+    void theStreamAndTheQueriesNeedTheToken() throws Exception {
+        assertEquals(401, get(Console.EVENTS).statusCode());
+        assertEquals(401, get("/equity").statusCode());
+        assertEquals(401, get("/console/../equity").statusCode());
+    }
+}
