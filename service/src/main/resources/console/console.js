@@ -122,6 +122,9 @@ const RENDER = {
     heatMap(e.segmentTouchpoints || []);
   },
   history(h) {
+    if ((h.points || []).length < 2 && !state.customRange) {
+      explainEmpty('"Why it moved" appears once the history has two points (one every ' + h.interval + ' of event time).');
+    }
     $('history-note').textContent = 'One point every ' + h.interval + ' of event time, as known now (solid) and as first published '
       + '(dashed: before late events revised it). Experience fades with a half-life of ' + h.halfLife + '.';
     const pts = h.points || [];
@@ -204,7 +207,8 @@ function heatMap(pairs) {
     grid: { left: 130, right: 16, top: 8, bottom: 60 },
     xAxis: { type: 'category', data: segments }, yAxis: { type: 'category', data: tps },
     // Blue to orange (not red–green), and every cell carries its number and a ▼ for a shortfall.
-    visualMap: { min: -1, max: 1, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
+    // dimension 2: the perceived value (the items also carry the names and the gap, for the tooltip).
+    visualMap: { dimension: 2, min: -1, max: 1, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
       inRange: { color: ['#b35806', '#f7f7f7', '#2166ac'] }, text: ['1', '−1'] },
     series: [{ type: 'heatmap', label: { show: true, formatter: (p) => fx(p.data[2], 2) + (p.data[5] > 0.2 ? ' ▼' : '') },
       data: pairs.map((p) => [segments.indexOf(p.segment), tps.indexOf(p.touchpoint), round(p.perceived), p.segment, p.touchpoint,
@@ -250,6 +254,9 @@ function waterfall(c) {
 }
 
 function localInput(d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); }
+
+// The change account needs two history points: until the second one, say so instead of an empty chart.
+function explainEmpty(message) { $('change-note').textContent = message; }
 
 async function explainRange(ev) {
   ev.preventDefault();

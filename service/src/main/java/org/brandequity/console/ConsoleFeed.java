@@ -95,6 +95,8 @@ public final class ConsoleFeed implements AutoCloseable {
             return;
         }
         Long after = lastEventId(client.ctx().header("Last-Event-ID"));
+        // While nobody watched, the panels were not asked: ask now, so that the snapshot is current.
+        if (clients.isEmpty()) tick(true);
         synchronized (this) {
             List<Update> first = new ArrayList<>();
             if (after != null && !kept.isEmpty() && after >= kept.peekFirst().id() - 1) {
@@ -120,8 +122,13 @@ public final class ConsoleFeed implements AutoCloseable {
     }
 
     private void tick() {
+        tick(false);
+    }
+
+    /** Asks every panel and publishes what changed; skipped while no stream is open unless {@code always}. */
+    private void tick(boolean always) {
         try {
-            if (clients.isEmpty()) return;
+            if (clients.isEmpty() && !always) return;
             Map<String, String> answers = new LinkedHashMap<>();
             String state = "RUNNING";
             for (Map.Entry<String, String> p : panels.get().entrySet()) {
