@@ -57,6 +57,29 @@ class ConsoleAssetsTest {
     }
 
     @Test
+    void aStreamBeyondTheLimitIsToldSoAndClosed() throws Exception {
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>>> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < Console.MAX_STREAMS; i++) open.add(stream());
+            // Each of those got its snapshot (a status: the unstarted store answers 503) before the next opens.
+            for (var f : open) assertTrue(f.get(10, java.util.concurrent.TimeUnit.SECONDS).body().anyMatch(l -> l.startsWith("event: status")));
+            HttpResponse<String> refused = HTTP.send(request(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(refused.body().contains("TOO_MANY_STREAMS"), refused.body());
+        } finally {
+            open.forEach(f -> f.cancel(true));
+        }
+    }
+
+    private static HttpRequest request() {
+        return HttpRequest.newBuilder(URI.create(api.url() + Console.EVENTS)).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer secret-token").timeout(java.time.Duration.ofSeconds(10)).build();
+    }
+
+    private static java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream() {
+        return HttpClient.newHttpClient().sendAsync(request(), HttpResponse.BodyHandlers.ofLines());
+    }
+
+    @Test
     void theStreamAndTheQueriesNeedTheToken() throws Exception {
         assertEquals(401, get(Console.EVENTS).statusCode());
         assertEquals(401, get("/equity").statusCode());
