@@ -66,6 +66,7 @@ public final class ConsoleFeed implements AutoCloseable {
         return t;
     });
     private long nextId = 1;
+    private String lastState;
     private int ticks;
 
     /**
@@ -141,9 +142,13 @@ public final class ConsoleFeed implements AutoCloseable {
                     log.debug("console panel {}: HTTP {}", p.getKey(), r.statusCode());
                 }
             }
-            answers.put("status", "{\"state\":\"" + state + "\",\"at\":\"" + Instant.now() + "\"}");
             synchronized (this) {
                 answers.forEach(this::publish);
+                // The status is an update only when the state itself changes (its time would change every tick).
+                if (!state.equals(lastState)) {
+                    publish("status", "{\"state\":\"" + state + "\",\"at\":\"" + Instant.now() + "\"}");
+                    lastState = state;
+                }
             }
             if (++ticks % KEEP_ALIVE_SECONDS == 0) for (SseClient c : clients) c.sendComment("keep-alive");
         } catch (IOException e) {
@@ -155,19 +160,15 @@ public final class ConsoleFeed implements AutoCloseable {
         }
     }
 
-    /** A panel's new answer: an update when it differs from the previous one (status: only when the state changed). */
+    /** A panel's new answer: an update when it differs from the previous one. */
     private void publish(String panel, String json) {
         Update previous = latest.get(panel);
-        if (previous != null && (previous.json().equals(json) || panel.equals("status") && sameState(previous.json(), json))) return;
+        if (previous != null && previous.json().equals(json)) return;
         Update u = new Update(nextId++, panel, json);
         latest.put(panel, u);
         kept.addLast(u);
         if (kept.size() > KEPT_UPDATES) kept.removeFirst();
         for (SseClient c : clients) send(c, u);
-    }
-
-    private static boolean sameState(String a, String b) {
-        return a.substring(0, a.indexOf(',')).equals(b.substring(0, b.indexOf(',')));
     }
 
     private static void send(SseClient client, Update u) {

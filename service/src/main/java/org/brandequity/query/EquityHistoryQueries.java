@@ -74,7 +74,7 @@ final class EquityHistoryQueries {
             throw new QueryParameters.BadRequest("from is required: a time within the history (GET /equity/history lists its points)");
         }
         return new Change(time(FROM, p.get(FROM)), p.get(TO) == null ? null : time(TO, p.get(TO)),
-                p.get(BY) == null ? Grouping.CELL : grouping(p.get(BY)), top(p.get(TOP)), clamp(p.get(CLAMP)));
+                p.get(BY) == null ? Grouping.CELL : grouping(p.get(BY)), QueryParameters.wholeNumber(TOP, p.get(TOP) == null ? null : bounded(TOP, p.get(TOP)), DEFAULT_TOP, 1, MAX_TOP), clamp(p.get(CLAMP)));
     }
 
     /** @throws QueryParameters.BadRequest as {@link #parseChange} */
@@ -126,17 +126,6 @@ final class EquityHistoryQueries {
         if (value == null || value.equals("false")) return false;
         if (value.equals("true")) return true;
         throw new QueryParameters.BadRequest("clamp must be true or false");
-    }
-
-    private static int top(String value) {
-        if (value == null) return DEFAULT_TOP;
-        try {
-            int n = Integer.parseInt(bounded(TOP, value));
-            if (n >= 1 && n <= MAX_TOP) return n;
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new QueryParameters.BadRequest("top must be a whole number from 1 to " + MAX_TOP);
     }
 
     /** The account of the change between two points of {@code partition}'s history. */

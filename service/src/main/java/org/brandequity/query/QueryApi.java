@@ -275,7 +275,7 @@ public final class QueryApi implements AutoCloseable {
         if (path.equals(List.of("customers", "at-risk"))) {
             Map<String, String> params = QueryParameters.parse(uri.getRawQuery(), AT_RISK_PARAMETERS);
             String segment = params.get("segment");
-            int limit = limit(params.get("limit"));
+            int limit = QueryParameters.wholeNumber("limit", params.get("limit"), AT_RISK_DEFAULT_LIMIT, 1, AT_RISK_MAX_LIMIT);
             if (params.get("scope") != null && !"local".equals(params.get("scope"))) return error(400, BAD_REQUEST, "scope must be local");
             return ok("local".equals(params.get("scope")) ? queries.localAtRisk(segment, limit)
                     : queries.allAtRisk(segment, limit, host -> remoteAtRisk(host, segment, limit)));
@@ -305,17 +305,6 @@ public final class QueryApi implements AutoCloseable {
     static final int AT_RISK_DEFAULT_LIMIT = 100;
     static final int AT_RISK_MAX_LIMIT = 10_000;
     private static final Set<String> AT_RISK_PARAMETERS = Set.of("segment", "limit", "scope");
-
-    private static int limit(String text) {
-        if (text == null) return AT_RISK_DEFAULT_LIMIT;
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= AT_RISK_MAX_LIMIT) return n;
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new QueryParameters.BadRequest("limit must be a whole number from 1 to " + AT_RISK_MAX_LIMIT);
-    }
 
     /** Another instance's {@code /customers/at-risk?scope=local}, with the same segment and limit. */
     private List<?> remoteAtRisk(HostInfo host, String segment, int limit) {

@@ -46,4 +46,20 @@ final class QueryParameters {
         }
         return values;
     }
+
+    /**
+     * A whole-number parameter in [{@code min}, {@code max}], {@code absent} when not given.
+     *
+     * @throws BadRequest naming the parameter and its range, for anything else
+     */
+    static int wholeNumber(String name, String text, int absent, int min, int max) {
+        if (text == null) return absent;
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // below: too long, not a number
+        }
+        throw new BadRequest(name + " must be a whole number from " + min + " to " + max);
+    }
 }
