@@ -70,6 +70,22 @@ class ConsoleAssetsTest {
         }
     }
 
+    @Test
+    void aMalformedOrOversizedLastEventIdGetsTheSnapshot() throws Exception {
+        for (String id : java.util.List.of("x".repeat(4_000), "-5", "12abc", "99999999999999999999")) {
+            HttpRequest r = HttpRequest.newBuilder(URI.create(api.url() + Console.EVENTS)).header("Accept", "text/event-stream")
+                    .header("Authorization", "Bearer secret-token").header("Last-Event-ID", id).build();
+            var f = HTTP.sendAsync(r, HttpResponse.BodyHandlers.ofLines());
+            try {
+                HttpResponse<java.util.stream.Stream<String>> answer = f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(200, answer.statusCode(), id);
+                assertTrue(answer.body().anyMatch(l -> l.startsWith("event: status")), "a snapshot for Last-Event-ID " + id.length() + " chars");
+            } finally {
+                f.cancel(true);
+            }
+        }
+    }
+
     private static HttpRequest request() {
         return HttpRequest.newBuilder(URI.create(api.url() + Console.EVENTS)).header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer secret-token").timeout(java.time.Duration.ofSeconds(10)).build();
