@@ -1,0 +1,43 @@
+package org.brandequity.model.drivers;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.brandequity.avro.Touchpoint;
+
+/**
+ * The touchpoints that can drive loyalty, in a fixed order (the index of a driver in every
+ * observation, statistic and answer). Excluded, by definition rather than by configuration: the
+ * survey itself (an earlier answer would predict the next one: a lagged outcome, not an
+ * experience), the loyalty outcomes (REFERRAL, RENEWAL, CANCELLATION, DISPOSAL: they are what
+ * loyalty does, not what drives it) and OTHER (no meaning to act on).
+ */
+public final class DriverSet {
+    private static final List<Touchpoint> DRIVERS = List.of(
+            Touchpoint.AD, Touchpoint.SOCIAL_MENTION, Touchpoint.WORD_OF_MOUTH,
+            Touchpoint.WEBSITE_VISIT, Touchpoint.STORE_VISIT, Touchpoint.SALES_CONTACT,
+            Touchpoint.CHECKOUT, Touchpoint.DELIVERY,
+            Touchpoint.PRODUCT_USAGE, Touchpoint.APP_SESSION,
+            Touchpoint.SUPPORT_CONTACT, Touchpoint.RETURN,
+            Touchpoint.REVIEW);
+    private static final Map<Touchpoint, Integer> INDEX = new EnumMap<>(Touchpoint.class);
+
+    static {
+        for (int i = 0; i < DRIVERS.size(); i++) INDEX.put(DRIVERS.get(i), i);
+    }
+
+    private DriverSet() {}
+
+    public static List<Touchpoint> touchpoints() {
+        return DRIVERS;
+    }
+
+    public static int size() {
+        return DRIVERS.size();
+    }
+
+    /** The driver index of {@code touchpoint}, or -1 when it is not a driver. */
+    public static int indexOf(Touchpoint touchpoint) {
+        return INDEX.getOrDefault(touchpoint, -1);
+    }
+}
