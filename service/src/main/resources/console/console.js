@@ -3,9 +3,12 @@
 'use strict';
 
 const TOKEN_KEY = 'brandequity.token';
-const state = { lastId: null, controller: null, customRange: false, charts: {}, streaming: false, serverState: null };
-// For the browser tests: every update received, in order, and a way to drop the stream.
-window.__console = { updates: [], errors: [], disconnect: () => state.controller && state.controller.abort() };
+const state = { lastId: null, controller: null, customRange: false, charts: {}, streaming: false, serverState: null, drawn: new Set() };
+// For the browser tests and the bench: the ids of the last 10,000 updates received, in order; the page's
+// own errors; listeners called with (event, data, Date.now()) after each update is rendered; a way to drop
+// the stream.
+const KEPT_UPDATE_IDS = 10000;
+window.__console = { updates: [], errors: [], listeners: [], disconnect: () => state.controller && state.controller.abort() };
 
 const $ = (id) => document.getElementById(id);
 const fmt = {
@@ -93,11 +96,20 @@ function dispatch(frame) {
     if (field === 'id') id = value; else if (field === 'event') event = value; else if (field === 'data') data += (data ? '\n' : '') + value;
   }
   if (!data) return;
-  if (id != null) { state.lastId = Number(id); window.__console.updates.push(Number(id)); }
+  if (id != null) {
+    state.lastId = Number(id);
+    const ids = window.__console.updates;
+    ids.push(Number(id));
+    if (ids.length > KEPT_UPDATE_IDS) ids.splice(0, ids.length - KEPT_UPDATE_IDS);
+  }
   const render = RENDER[event];
   // One panel's failure must not stop the stream or the other panels; the browser tests read these.
   try {
-    if (render) render(JSON.parse(data));
+    const parsed = JSON.parse(data);
+    if (render) render(parsed);
+    // A User Timing mark when a panel is first drawn (DevTools shows them; the bench reads them).
+    if (render && !state.drawn.has(event)) { state.drawn.add(event); performance.mark('console:' + event); }
+    for (const listener of window.__console.listeners) listener(event, parsed, Date.now());
   } catch (e) {
     window.__console.errors.push(event + ': ' + String(e));
     console.error(event, e);

@@ -54,7 +54,11 @@ public final class Console {
      */
     public static void mount(JavalinConfig c, Supplier<ConsoleFeed> feed) {
         c.routes.get("/", ctx -> ctx.redirect(PAGE));
-        ASSET_FILES.forEach((path, a) -> c.routes.get(path, ctx -> ctx.contentType(a.contentType()).result(a.bytes())));
+        // The charting library's path names its version: a browser may keep it. The page, script and
+        // stylesheet change with a release under the same path: the browser asks again each time.
+        ASSET_FILES.forEach((path, a) -> c.routes.get(path, ctx -> ctx.contentType(a.contentType())
+                .header("Cache-Control", path.equals(ECHARTS) ? "public, max-age=31536000, immutable" : "no-cache")
+                .result(a.bytes())));
         c.routes.sse(EVENTS, client -> {
             ConsoleFeed f = feed.get();
             if (f == null) {

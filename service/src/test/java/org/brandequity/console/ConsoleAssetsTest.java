@@ -57,6 +57,14 @@ class ConsoleAssetsTest {
     }
 
     @Test
+    void theVersionedChartLibraryMayBeCachedAndThePageIsAskedForAgain() throws Exception {
+        assertEquals("public, max-age=31536000, immutable", get(Console.ECHARTS).headers().firstValue("Cache-Control").orElse(""));
+        for (String path : new String[] {Console.PAGE, "/console/console.js", "/console/console.css"}) {
+            assertEquals("no-cache", get(path).headers().firstValue("Cache-Control").orElse(""), path);
+        }
+    }
+
+    @Test
     void aStreamBeyondTheLimitIsToldSoAndClosed() throws Exception {
         java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>>> open = new java.util.ArrayList<>();
         try {
