@@ -163,7 +163,29 @@ class ConsoleBrowserTest {
                 wait.until(b -> segmentRows(b).equals(expectedSegmentRows(segments)));
                 JsonNode atRisk = settled(base + "/customers/at-risk?limit=20");
                 wait.until(b -> atRiskIds(b).equals(ids(atRisk)));
+                // The charts: each one's data equals the API's answer for the same query.
+                wait.withMessage(() -> "the history chart differs from /equity/history").until(b -> historyChartEqualsTheApi(b, base));
+                wait.withMessage(() -> "the promise gap or the heat map differs from /equity").until(b -> promiseGapAndHeatMapEqualTheApi(b, base));
+                // A range the user picks (whole minutes, in the browser's time zone), around the history drawn.
+                String series = "echarts.getInstanceByDom(document.getElementById('history-chart')).getOption().series[0].data";
+                String from = (String) js.executeScript("const p = " + series + "; return localInput(new Date(p[0][0]));");
+                String to = (String) js.executeScript("const p = " + series + "; return localInput(new Date(new Date(p[p.length - 1][0]).getTime() + 60000));");
+                js.executeScript("document.getElementById('change-from').value = arguments[0];"
+                        + " document.getElementById('change-to').value = arguments[1];"
+                        + " document.querySelector('#change-form button[type=submit]').click();", from, to);
+                wait.withMessage(() -> "the waterfall differs from /equity/change for the range picked").until(b -> waterfallEqualsTheApi(b, base));
                 shot(browser, "settled");
+
+                // Keyboard: Tab alone reaches the range picker, its buttons and the live switch, each with a visible focus.
+                browser.findElement(By.tagName("body")).click();
+                List<String> reached = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    new org.openqa.selenium.interactions.Actions(browser).sendKeys(org.openqa.selenium.Keys.TAB).perform();
+                    String focused = (String) js.executeScript("const e = document.activeElement;"
+                            + " return e && e !== document.body && getComputedStyle(e).outlineStyle !== 'none' ? (e.id || e.textContent.trim()) : null");
+                    if (focused != null && !reached.contains(focused)) reached.add(focused);
+                }
+                assertTrue(reached.containsAll(List.of("change-from", "change-to", "Explain this range", "change-live")), "reached by Tab: " + reached);
                 // The whole page, for docs/console.md and the README (-Dconsole.screenshot=<path> copies it there).
                 browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 2600));
                 Thread.sleep(1_500);
@@ -204,6 +226,117 @@ class ConsoleBrowserTest {
             Thread.sleep(1_000);
         }
         throw new AssertionError(url + " did not settle: " + previous);
+    }
+
+    /** The history chart's two series equal the API's points (index as known now, as first published) over the chart's range. */
+    private static boolean historyChartEqualsTheApi(WebDriver b, String base) {
+        JsonNode series = chart(b, "history-chart");
+        if (series.get(0).size() < 2) return false;
+        String from = series.get(0).get(0).get(0).asText();
+        String to = series.get(0).get(series.get(0).size() - 1).get(0).asText();
+        JsonNode h = get(base + "/equity/history?from=" + from + "&to=" + to);
+        List<String> known = new ArrayList<>();
+        List<String> first = new ArrayList<>();
+        for (JsonNode p : h.get("points")) {
+            known.add(p.get("boundary").asText() + " " + two(p.get("index")));
+            first.add(p.get("boundary").asText() + " " + two(p.get("firstPublishedIndex")));
+        }
+        return known.equals(pairs(series.get(0))) && first.equals(pairs(series.get(1)));
+    }
+
+    /** The promise-gap bars (touchpoints with volume, largest gap first) and the heat map's cells equal /equity's. */
+    private static boolean promiseGapAndHeatMapEqualTheApi(WebDriver b, String base) {
+        JsonNode e = get(base + "/equity");
+        List<JsonNode> tps = new ArrayList<>();
+        e.get("touchpoints").forEach(t -> { if (t.get("volume").asDouble() > 0) tps.add(t); });
+        tps.sort((x, y) -> Double.compare(y.get("promiseGap").asDouble(), x.get("promiseGap").asDouble()));
+        List<String> bars = new ArrayList<>();
+        for (JsonNode t : tps) bars.add(t.get("touchpoint").asText() + " " + two(t.get("promiseGap")));
+        JsonNode axis = JSON.valueToTree(((JavascriptExecutor) b).executeScript(
+                "return echarts.getInstanceByDom(document.getElementById('gap-chart')).getOption().yAxis[0].data"));
+        JsonNode gap = chart(b, "gap-chart").get(0);
+        List<String> drawnBars = new ArrayList<>();
+        for (int i = 0; i < gap.size(); i++) drawnBars.add(axis.get(i).asText() + " " + two(gap.get(i).get("value")));
+        List<String> cells = new ArrayList<>();
+        for (JsonNode c : e.get("segmentTouchpoints")) {
+            cells.add(c.get("segment").asText() + " " + c.get("touchpoint").asText() + " " + two(c.get("perceived")) + " " + two(c.get("promiseGap")));
+        }
+        List<String> drawnCells = new ArrayList<>();
+        for (JsonNode c : chart(b, "heat-chart").get(0)) {
+            drawnCells.add(c.get(3).asText() + " " + c.get(4).asText() + " " + two(c.get(2)) + " " + two(c.get(5)));
+        }
+        cells.sort(null);
+        drawnCells.sort(null);
+        return bars.equals(drawnBars) && cells.equals(drawnCells);
+    }
+
+    /**
+     * The waterfall for the range the page asked for equals the API's change account for it: the index at
+     * each end, and each of the top cells' new experience, decay and restatement (steps under 0.005 points
+     * are not drawn) in the API's order.
+     */
+    private static boolean waterfallEqualsTheApi(WebDriver b, String base) {
+        JavascriptExecutor js = (JavascriptExecutor) b;
+        String from = (String) js.executeScript("return new Date(document.getElementById('change-from').value).toISOString()");
+        String to = (String) js.executeScript("return new Date(document.getElementById('change-to').value).toISOString()");
+        JsonNode c = get(base + "/equity/change?clamp=true&by=cell&top=8&from=" + from + "&to=" + to);
+        List<String> expected = new ArrayList<>();
+        expected.add("at from index " + two(c.at("/atFrom/index")));
+        for (JsonNode g : c.get("groups")) {
+            for (String[] kind : new String[][] {{"new experience", "newExperience"}, {"decay", "decay"}, {"restatement", "restatement"}}) {
+                double v = g.get(kind[1]).get("index").asDouble();
+                if (Math.abs(v) < 0.005) continue;
+                expected.add(g.get("key").asText() + " · " + kind[0] + " " + kind[0] + " " + two(JSON.valueToTree(Math.abs(v))));
+            }
+        }
+        expected.add("at to index " + two(c.at("/atTo/index")));
+        JsonNode cats = JSON.valueToTree(js.executeScript(
+                "return echarts.getInstanceByDom(document.getElementById('change-chart')).getOption().xAxis[0].data"));
+        JsonNode series = chart(b, "change-chart");
+        String[] names = {"base", "new experience", "decay", "restatement", "index"};
+        List<String> drawn = new ArrayList<>();
+        for (int i = 0; i < cats.size(); i++) {
+            for (int s = 1; s < names.length; s++) {
+                JsonNode v = series.get(s).get(i);
+                if (v != null && !v.isNull()) drawn.add(cats.get(i).asText() + " " + names[s] + " " + two(v));
+            }
+        }
+        return expected.equals(drawn);
+    }
+
+    /** Each series' data of the chart drawn in element {@code id}, as JSON. */
+    private static JsonNode chart(WebDriver b, String id) {
+        try {
+            return JSON.readTree((String) ((JavascriptExecutor) b).executeScript(
+                    "return JSON.stringify(echarts.getInstanceByDom(document.getElementById(arguments[0])).getOption().series.map(s => s.data))", id));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> pairs(JsonNode data) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode p : data) out.add(p.get(0).asText() + " " + two(p.get(1)));
+        return out;
+    }
+
+    /** A number as the page rounds it for a chart (Math.round(v * 100) / 100), two decimals. */
+    private static String two(JsonNode v) {
+        return String.format(Locale.ROOT, "%.2f", Math.round(v.asDouble() * 100) / 100.0);
+    }
+
+    private static JsonNode get(String url) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new AssertionError(url + " -> " + r.statusCode() + " " + r.body());
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String index(double v) {
