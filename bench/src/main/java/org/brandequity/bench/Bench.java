@@ -33,6 +33,7 @@ public final class Bench {
         PHASES.put("late", LatePhase::new);
         PHASES.put("ingest", IngestPhase::new);
         PHASES.put("import", ImportPhase::new);
+        PHASES.put("console", ConsolePhase::new);
     }
 
     private Bench() {

@@ -26,6 +26,10 @@ public final class BenchKeys {
     public static final String DRAIN_SECONDS_CONFIG = "bench.drain.seconds";
     public static final String ALERT_RATE_CONFIG = "bench.alert.rate";
     public static final String ALERT_PROBES_CONFIG = "bench.alert.probes";
+    public static final String CONSOLE_CLIENTS_CONFIG = "bench.console.clients";
+    public static final String CONSOLE_RATE_CONFIG = "bench.console.rate";
+    public static final String CONSOLE_SEGMENTS_CONFIG = "bench.console.segments";
+    public static final String CONSOLE_LOADS_CONFIG = "bench.console.loads";
     public static final String LATE_LIVE_EVENTS_CONFIG = "bench.late.live.events";
     public static final String LATE_EVENTS_CONFIG = "bench.late.events";
     public static final String LATE_BEHIND_CONFIG = "bench.late.behind";
@@ -50,8 +54,8 @@ public final class BenchKeys {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,alertlatency,scale,late,ingest,import",
-                        ConfigDef.ValidList.in("throughput", "latency", "alertlatency", "scale", "late", "ingest", "import"),
+                .define(PHASES_CONFIG, Type.LIST, "throughput,latency,alertlatency,scale,late,ingest,import,console",
+                        ConfigDef.ValidList.in("throughput", "latency", "alertlatency", "scale", "late", "ingest", "import", "console"),
                         Importance.HIGH, "Phases to run, in this order.")
                 .define(EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.HIGH,
                         "throughput: interactions to preload.")
@@ -77,6 +81,17 @@ public final class BenchKeys {
                         "alertlatency: input rate in events/s, for bench.rate.seconds (the first bench.warmup.seconds left out).")
                 .define(ALERT_PROBES_CONFIG, Type.INT, 20, Range.atLeast(1), Importance.LOW,
                         "alertlatency: detractor-level events of probe customers per second among that input, each timed to its at-risk alert.")
+                .define(CONSOLE_CLIENTS_CONFIG, Type.INT, 0, Range.between(0, 32), Importance.MEDIUM,
+                        "throughput and latency: live-console event streams (/console/events) held open and read beside the pipeline, "
+                                + "to show what an open console costs the on-time path (at most the console's 32 streams).")
+                .define(CONSOLE_RATE_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.MEDIUM,
+                        "console: input rate in events/s while a headless Chromium shows the console, for bench.rate.seconds "
+                                + "(the first bench.warmup.seconds left out); one at-risk probe a second is timed to the browser.")
+                .define(CONSOLE_SEGMENTS_CONFIG, Type.INT, 30, Range.between(1, 32), Importance.LOW,
+                        "console: segments of the preloaded cells whose first paint is timed: segments x 18 touchpoints (all but OTHER) x 2 stages "
+                                + "cells (30: 1,080 cells; at most equity.max.segments' default, 32).")
+                .define(CONSOLE_LOADS_CONFIG, Type.INT, 5, Range.between(1, 100), Importance.LOW,
+                        "console: page loads timed (median and slowest reported).")
                 .define(LATE_LIVE_EVENTS_CONFIG, Type.LONG, 200_000L, Range.atLeast(1), Importance.LOW,
                         "late: on-time interactions folded first, ending about now (the live traffic the late events are behind).")
                 .define(LATE_EVENTS_CONFIG, Type.LONG, 2_000_000L, Range.atLeast(1), Importance.MEDIUM,

@@ -163,6 +163,20 @@ public final class BenchmarkReport {
             return Optional.of(new Found(count(late.get("eventsPerSecond")) + " events/s, " + late.get("processCpuMicrosPerEvent").asText()
                     + " µs CPU per late event", null));
         }));
+        byPhase.computeIfAbsent("console", k -> new StringBuilder()).append(row("live console: every panel drawn, from navigation start, ≥ 1,000 cells (slowest of the loads)", "< 1 s", j -> {
+            JsonNode f = j.at("/console/firstPaint");
+            if (!f.has("allPanelsDrawnMaxMs") || j.at("/console/cells").asLong() < 1_000) return Optional.empty();
+            double slowest = f.get("allPanelsDrawnMaxMs").asDouble();
+            return Optional.of(new Found(count(j.at("/console/cells")) + " cells: first contentful paint median " + millis(f.get("firstContentfulPaintMedianMs").asDouble())
+                    + ", every panel drawn median " + millis(f.get("allPanelsDrawnMedianMs").asDouble()) + ", slowest " + millis(slowest), slowest < 1000));
+        }));
+        byPhase.computeIfAbsent("console", k -> new StringBuilder()).append(row("live console: at-risk update to the browser p99 at 10,000 events/s", "—", j -> {
+            JsonNode c = j.path("console");
+            if (c.path("targetEventsPerSecond").asInt() != 10_000 || !c.has("produceToBrowserMs")) return Optional.empty();
+            return Optional.of(new Found("produce → browser p99 " + millis(c.at("/produceToBrowserMs/p99Ms").asDouble()) + " (alert on the topic p99 "
+                    + millis(c.at("/produceToAlertMs/p99Ms").asDouble()) + "; alert → browser p99 " + millis(c.at("/alertToBrowserMs/p99Ms").asDouble())
+                    + "), " + c.path("probesMeasured").asInt() + " probes", null));
+        }));
         byPhase.forEach((phase, rows) -> t.append("\n**").append(phase).append("** (`bench.phases=").append(phase).append("`)\n\n")
                 .append("| figure | target | measured | verdict | run (bench/results/) |\n|---|---|---|---|---|\n").append(rows));
         return t.toString();

@@ -32,12 +32,14 @@ final class LatencyPhase extends Phase {
         for (int rate : o.rates) capacity += (long) rate * o.rateSeconds + rate;
         long[] sentAt = new long[(int) capacity]; // nanoTime of send, per distinct event (in generation order)
         List<Map<String, Object>> steps = new ArrayList<>();
+        Map<String, Object> consoleFigures = new LinkedHashMap<>();
         try (KafkaProducer<String, byte[]> producer = Input.producer(broker.bootstrapServers(), 5)) {
             int profiles = Input.sendProfiles(producer, journeys, config.topics().profiles(), serdes);
             log("latency: %,d profiles written; starting the pipeline", profiles);
             try (EquityWatcher watcher = new EquityWatcher(broker.bootstrapServers(), config.topics().equity(),
                     serdes.brandEquity().deserializer());
-                 Pipeline pipeline = new Pipeline(config).start()) {
+                 Pipeline pipeline = new Pipeline(config).start();
+                 AutoCloseable console = ConsoleClient.open(o.consoleClients, pipeline.apiUrl(), consoleFigures)) {
                 awaitRunning(pipeline.streams(), Duration.ofSeconds(60));
                 String topic = config.topics().interactions();
                 Serializer<CustomerInteraction> ser = serdes.interaction().serializer();
@@ -84,6 +86,7 @@ final class LatencyPhase extends Phase {
             }
         }
         results.put("latency", steps);
+        results.put("latencyConsole", consoleFigures);
     }
 
     /**

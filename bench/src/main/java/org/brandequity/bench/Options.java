@@ -33,6 +33,10 @@ final class Options {
     int latencyDrainSeconds;
     int alertRate;
     int alertProbes;
+    int consoleClients;
+    int consoleRate;
+    int consoleSegments;
+    int consoleLoads;
     int[] scale;
     double scaleEventsPerCustomer;
     String childJvm;
@@ -69,6 +73,10 @@ final class Options {
         o.latencyDrainSeconds = c.getInt(BenchKeys.DRAIN_SECONDS_CONFIG);
         o.alertRate = c.getInt(BenchKeys.ALERT_RATE_CONFIG);
         o.alertProbes = c.getInt(BenchKeys.ALERT_PROBES_CONFIG);
+        o.consoleClients = c.getInt(BenchKeys.CONSOLE_CLIENTS_CONFIG);
+        o.consoleRate = c.getInt(BenchKeys.CONSOLE_RATE_CONFIG);
+        o.consoleSegments = c.getInt(BenchKeys.CONSOLE_SEGMENTS_CONFIG);
+        o.consoleLoads = c.getInt(BenchKeys.CONSOLE_LOADS_CONFIG);
         o.scale = ints(c.getList(BenchKeys.SCALE_CONFIG));
         o.scaleEventsPerCustomer = c.getDouble(BenchKeys.SCALE_EVENTS_PER_CUSTOMER_CONFIG);
         o.childJvm = c.getString(BenchKeys.CHILD_JVM_CONFIG);
@@ -100,6 +108,10 @@ final class Options {
         m.put("warmupSeconds", warmupSeconds);
         m.put("alertRate", alertRate);
         m.put("alertProbes", alertProbes);
+        m.put("consoleClients", consoleClients);
+        m.put("consoleRate", consoleRate);
+        m.put("consoleSegments", consoleSegments);
+        m.put("consoleLoads", consoleLoads);
         m.put("warmupEvents", warmupEvents);
         m.put("scale", Arrays.toString(scale));
         m.put("scaleEventsPerCustomer", scaleEventsPerCustomer);

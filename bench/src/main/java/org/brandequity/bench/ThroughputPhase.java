@@ -67,7 +67,8 @@ final class ThroughputPhase extends Phase {
                 serdes.brandEquity().deserializer())) {
             long t0 = System.nanoTime();
             long cpu0 = Machine.processCpuNanos();
-            try (Pipeline pipeline = new Pipeline(config).start()) {
+            try (Pipeline pipeline = new Pipeline(config).start();
+                 AutoCloseable console = ConsoleClient.open(o.consoleClients, pipeline.apiUrl(), p)) {
                 long running = awaitRunning(pipeline.streams(), Duration.ofSeconds(60));
                 long done = watcher.awaitAtLeast(in.distinct(), Duration.ofSeconds(o.timeoutSeconds));
                 if (done < 0) {
