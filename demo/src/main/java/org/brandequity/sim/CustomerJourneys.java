@@ -8,12 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
 import org.brandequity.avro.Money;
 import org.brandequity.avro.Outcome;
 import org.brandequity.avro.Touchpoint;
+import org.brandequity.config.PipelineConfig;
+import org.brandequity.model.ExperienceSignal;
+import org.brandequity.model.ScoringModel;
+import org.brandequity.model.drivers.DriverObservation;
+import org.brandequity.model.drivers.DriverSet;
 import org.brandequity.topology.BrandEquityTopology;
 
 /**
@@ -28,6 +34,17 @@ import org.brandequity.topology.BrandEquityTopology;
  * moves them on: awareness → consideration → purchase (checkout, then delivery) → usage ⇄ service
  * → loyalty (surveys, reviews, referrals, renewals) → disposal, where unhappy customers cancel and
  * start over as prospects and satisfied ones replace the product.
+ *
+ * <p>Recommend answers (the likelihood to recommend on surveys and cancellations) are drawn from
+ * the known key-driver model of {@link SimulationConfig#drivers()}, not from the customer's general
+ * experience: each customer carries, per driver touchpoint, the decayed weighted mean of the
+ * experience the pipeline will read off the events emitted there (each emitted event scored by
+ * {@link ScoringModel} with the default model config, silent events at their touchpoint's prior),
+ * and an answer is drawn from those means. Scoring what was emitted, rather than the experience
+ * the journey drew before turning it into ratings, makes the pipeline's predictors the very ones
+ * the answer was drawn from: no rounding of ratings, no silent event and no prior stands between
+ * them, so a regression on the pipeline's observations estimates the configured coefficients
+ * without the attenuation an error in the predictors would cause.
  *
  * <p>Every interaction is valid for {@code InteractionValidator}. Two kinds are deliberately
  * awkward: re-sent duplicates (an earlier interaction again, same event id) and late ones (event
@@ -48,12 +65,16 @@ public final class CustomerJourneys {
     private static final double MOOD_MEMORY = 0.75;
     /** A failed outcome costs this much experience on top of the failure itself. */
     private static final double FAILURE_PENALTY = 0.7;
+    /** Scores emitted events as the pipeline does by default: the experience the driver model reads. */
+    private static final ScoringModel SCORING = new ScoringModel(PipelineConfig.defaults().model());
+    private static final double DRIVER_HALF_LIFE_MILLIS = DriverModel.HALF_LIFE.toMillis();
 
     private final SimulationConfig config;
     private final Instant start;
     private final SplittableRandom random;
     private final Customer[] customers;
     private final Map<String, Customer> byId;
+    private final Consumer<Answer> answers;
     private final CustomerInteraction[] recent = new CustomerInteraction[RECENT];
     private long recentCount;
     private long sequence;
@@ -63,7 +84,22 @@ public final class CustomerJourneys {
      *     dates lie before it
      */
     public CustomerJourneys(SimulationConfig config, Instant start) {
+        this(config, start, answer -> { });
+    }
+
+    /**
+     * A recommend answer as the driver model drew it: the simulator's ground truth.
+     *
+     * @param observation the answer's event id and time, the answer, and the customer's experience
+     *     per driver touchpoint it was drawn from (NaN where never met), indexed as
+     *     {@link DriverSet#touchpoints()}
+     */
+    public record Answer(String customerId, String segment, DriverObservation observation) {}
+
+    /** @param answers told of every recommend answer drawn (not of re-sent duplicates), before {@link #next} returns it */
+    public CustomerJourneys(SimulationConfig config, Instant start, Consumer<Answer> answers) {
         this.config = Objects.requireNonNull(config, "config");
+        this.answers = Objects.requireNonNull(answers, "answers");
         this.start = Objects.requireNonNull(start, "start");
         SplittableRandom population = new SplittableRandom(config.seed());
         // Events draw from their own stream, so that the population does not depend on how
@@ -164,10 +200,32 @@ public final class CustomerJourneys {
             }
             b.setOutcome(outcome);
         }
-        signals(b, c, tp, outcome, x);
+        double[] experience = signals(b, c, tp, outcome, x);
         c.mood = clip(MOOD_MEMORY * c.mood + MOOD_GAIN * (x - expected), -0.6, 0.6);
         advance(c, tp, outcome);
-        return b.build();
+        CustomerInteraction event = b.build();
+        if (experience != null) {
+            answers.accept(new Answer(c.id, c.segment, new DriverObservation(event.getEventId(), t.toEpochMilli(),
+                    event.getLikelihoodToRecommend(), experience)));
+        }
+        c.experienced(tp, SCORING.score(event), growth(t));
+        return event;
+    }
+
+    /**
+     * The weight factor 2^((t − start) / half-life) of an event at {@code t}. Weighting every
+     * event by it and taking weighted means is the same as decaying older events by
+     * 2^(−age / half-life): the common factor cancels in a mean. Exact in doubles for simulated
+     * spans under about 250 years (2^1023 is the largest double).
+     */
+    private double growth(Instant t) {
+        return Math.pow(2, (t.toEpochMilli() - start.toEpochMilli()) / DRIVER_HALF_LIFE_MILLIS);
+    }
+
+    /** A recommend answer of {@code c}, drawn from the driver model; records what it was drawn from in {@code experience}. */
+    private int recommend(Customer c, double[] experience) {
+        c.experience(experience);
+        return config.drivers().answer(config.drivers().coefficients(c.segment), experience, random);
     }
 
     private Touchpoint touchpoint(Customer c) {
@@ -210,10 +268,19 @@ public final class CustomerJourneys {
         };
     }
 
-    /** The signal mix a real feed carries: most touches are silent, surveys and reviews speak. */
-    private void signals(CustomerInteraction.Builder b, Customer c, Touchpoint tp, Outcome outcome, double x) {
+    /**
+     * The signal mix a real feed carries: most touches are silent, surveys and reviews speak.
+     * Returns the driver experience a recommend answer was drawn from, or null without one.
+     */
+    private double[] signals(CustomerInteraction.Builder b, Customer c, Touchpoint tp, Outcome outcome, double x) {
         double r = random.nextDouble();
+        double[] answered = null;
         switch (tp) {
+            case AD -> {
+                // Reactions to an ad on social media (liked, hidden, commented): a weak voice, but
+                // without any the ad's experience would be its prior for everyone.
+                if (r < 0.1) b.setSentiment(sentiment(x));
+            }
             case SOCIAL_MENTION -> {
                 if (r < 0.9) b.setSentiment(sentiment(x));
             }
@@ -222,6 +289,10 @@ public final class CustomerJourneys {
             }
             case WEBSITE_VISIT, APP_SESSION -> {
                 if (r < 0.1) b.setRating(rating(x));
+            }
+            case PRODUCT_USAGE -> {
+                // An in-product rating prompt; the rest is usage without a stated experience.
+                if (r < 0.25) b.setRating(rating(x));
             }
             case STORE_VISIT -> {
                 if (r < 0.2) b.setRating(rating(x));
@@ -245,28 +316,29 @@ public final class CustomerJourneys {
                 if (r < 0.5) b.setEffort(effort(x));
             }
             case SURVEY_RESPONSE -> {
-                if (r < 0.5) {
-                    b.setLikelihoodToRecommend(likelihoodToRecommend(x));
-                } else if (r < 0.85) {
-                    b.setRating(rating(x));
-                } else {
-                    b.setLikelihoodToRecommend(likelihoodToRecommend(x)).setRating(rating(x));
+                // Half answer the recommend question only, a third rate only, the rest both.
+                if (r < 0.5 || r >= 0.85) {
+                    answered = new double[DriverSet.size()];
+                    b.setLikelihoodToRecommend(recommend(c, answered));
                 }
+                if (r >= 0.5) b.setRating(rating(x));
             }
             case REVIEW -> b.setRating(rating(x)).setSentiment(sentiment(x));
             case RENEWAL -> b.setSpend(money(c.high() ? 120 : 30, 0.3));
             case CANCELLATION -> {
                 if (r < 0.3) {
-                    b.setLikelihoodToRecommend(likelihoodToRecommend(x));
+                    answered = new double[DriverSet.size()];
+                    b.setLikelihoodToRecommend(recommend(c, answered));
                 } else if (r < 0.5) {
                     b.setSentiment(sentiment(x));
                 }
             }
             default -> {
-                // Ads seen, product used, referrals, disposals: behaviour without a stated
-                // experience; the scoring model falls back to the touchpoint's prior.
+                // Referrals, disposals: behaviour without a stated experience; the scoring model
+                // falls back to the touchpoint's prior.
             }
         }
+        return answered;
     }
 
     private void advance(Customer c, Touchpoint tp, Outcome outcome) {
@@ -377,10 +449,6 @@ public final class CustomerJourneys {
         return bounded(3 + 2 * x + 0.4 * random.nextGaussian(), 1, 5);
     }
 
-    private int likelihoodToRecommend(double x) {
-        return bounded(7.5 + 2.5 * x + 0.8 * random.nextGaussian(), 0, 10);
-    }
-
     private int effort(double x) {
         return bounded(4 + 3 * x + 0.5 * random.nextGaussian(), 1, 7);
     }
@@ -443,6 +511,13 @@ public final class CustomerJourneys {
         LifecycleStage stage;
         boolean awaitingDelivery;
         boolean cancelling;
+        /**
+         * Per driver touchpoint (indexed as {@link DriverSet#touchpoints()}): Σ w·g·x and Σ w·g
+         * over the events emitted there, w and x their {@link ScoringModel} weight and value, g
+         * the growth factor of their time. Null until the first driver touchpoint is met.
+         */
+        double[] driverSum;
+        double[] driverWeight;
 
         private Customer(String id, String segment, String tier, double valueWeight, Instant customerSince,
                          double baseline, LifecycleStage stage, boolean awaitingDelivery) {
@@ -481,6 +556,26 @@ public final class CustomerJourneys {
 
         boolean high() {
             return segment.equals(HIGH_VALUE);
+        }
+
+        /** Folds an emitted event's score into its touchpoint's experience, if a driver. */
+        void experienced(Touchpoint tp, ExperienceSignal s, double growth) {
+            int k = DriverSet.indexOf(tp);
+            if (k < 0) return;
+            if (driverSum == null) {
+                driverSum = new double[DriverSet.size()];
+                driverWeight = new double[DriverSet.size()];
+            }
+            double w = s.weight() * growth;
+            driverSum[k] += w * s.value();
+            driverWeight[k] += w;
+        }
+
+        /** The decayed weighted mean experience per driver touchpoint into {@code out}; NaN where never met. */
+        void experience(double[] out) {
+            for (int k = 0; k < out.length; k++) {
+                out[k] = driverWeight == null || driverWeight[k] == 0 ? Double.NaN : driverSum[k] / driverWeight[k];
+            }
         }
 
         /** Unhappy customers leave: about 2% a loyalty touch when content, up to 30% when miserable. */

@@ -16,6 +16,7 @@ import org.brandequity.model.Durations;
  *
  * @param start fixed event time of the first interaction, or null to start {@code startBeforeNow}
  *     before the wall clock at the beginning of the run
+ * @param drivers the known key-driver model customers' recommend answers are drawn from
  */
 public record SimulationConfig(
         long seed,
@@ -30,7 +31,8 @@ public record SimulationConfig(
         double duplicateShare,
         double lateShare,
         Duration maxLateness,
-        List<Incident> incidents) {
+        List<Incident> incidents,
+        DriverModel drivers) {
 
     static final String INCIDENT_PREFIX = SimulatorKeys.INCIDENT_PREFIX;
 
@@ -47,6 +49,7 @@ public record SimulationConfig(
         require(share(lateShare), "simulator.late.share must be in [0, 1]");
         require(maxLateness != null && maxLateness.toMillis() >= 1, "simulator.max.lateness must be >= 1ms");
         incidents = List.copyOf(incidents);
+        require(drivers != null, "the driver model (simulator.drivers.*) is required");
     }
 
     /** Every default, including the default incident. */
@@ -86,7 +89,13 @@ public record SimulationConfig(
                     c.getDouble(SimulatorKeys.DUPLICATE_SHARE_CONFIG),
                     c.getDouble(SimulatorKeys.LATE_SHARE_CONFIG),
                     Durations.parse(SimulatorKeys.MAX_LATENESS_CONFIG, c.getString(SimulatorKeys.MAX_LATENESS_CONFIG)),
-                    incidents(values, c.getBoolean(SimulatorKeys.INCIDENTS_DEFAULT_CONFIG)));
+                    incidents(values, c.getBoolean(SimulatorKeys.INCIDENTS_DEFAULT_CONFIG)),
+                    new DriverModel(
+                            SimulatorKeys.driverCoefficients(SimulatorKeys.DRIVERS_HIGH_VALUE_CONFIG,
+                                    c.getString(SimulatorKeys.DRIVERS_HIGH_VALUE_CONFIG)),
+                            SimulatorKeys.driverCoefficients(SimulatorKeys.DRIVERS_BROAD_BASE_CONFIG,
+                                    c.getString(SimulatorKeys.DRIVERS_BROAD_BASE_CONFIG)),
+                            c.getDouble(SimulatorKeys.DRIVERS_NOISE_CONFIG)));
         } catch (org.apache.kafka.common.config.ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -104,17 +113,22 @@ public record SimulationConfig(
 
     public SimulationConfig withTotalEvents(long total) {
         return new SimulationConfig(seed, customers, highValueShare, unassignedShare, rate, total, step, start,
-                startBeforeNow, duplicateShare, lateShare, maxLateness, incidents);
+                startBeforeNow, duplicateShare, lateShare, maxLateness, incidents, drivers);
     }
 
     public SimulationConfig withRate(double eventsPerSecond) {
         return new SimulationConfig(seed, customers, highValueShare, unassignedShare, eventsPerSecond, totalEvents,
-                step, start, startBeforeNow, duplicateShare, lateShare, maxLateness, incidents);
+                step, start, startBeforeNow, duplicateShare, lateShare, maxLateness, incidents, drivers);
     }
 
     public SimulationConfig withIncidents(List<Incident> list) {
         return new SimulationConfig(seed, customers, highValueShare, unassignedShare, rate, totalEvents, step, start,
-                startBeforeNow, duplicateShare, lateShare, maxLateness, list);
+                startBeforeNow, duplicateShare, lateShare, maxLateness, list, drivers);
+    }
+
+    public SimulationConfig withDrivers(DriverModel model) {
+        return new SimulationConfig(seed, customers, highValueShare, unassignedShare, rate, totalEvents, step, start,
+                startBeforeNow, duplicateShare, lateShare, maxLateness, incidents, model);
     }
 
     private static List<Incident> incidents(Map<String, String> values, boolean useDefault) {

@@ -2,15 +2,20 @@ package org.brandequity.sim;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.brandequity.avro.Touchpoint;
 import org.brandequity.config.ConfigSection;
 import org.brandequity.config.KeyFamily;
 import org.brandequity.config.Validators;
+import org.brandequity.model.drivers.DriverSet;
 
 /**
  * The {@code simulator.*} keys of {@link SimulationConfig}, one definition each, and the numbered
@@ -30,6 +35,19 @@ public final class SimulatorKeys {
     public static final String MAX_LATENESS_CONFIG = "simulator.max.lateness";
     public static final String INCIDENTS_DEFAULT_CONFIG = "simulator.incidents.default";
     public static final String INCIDENT_PREFIX = "simulator.incident.";
+    public static final String DRIVERS_HIGH_VALUE_CONFIG = "simulator.drivers.high-value";
+    public static final String DRIVERS_BROAD_BASE_CONFIG = "simulator.drivers.broad-base";
+    public static final String DRIVERS_NOISE_CONFIG = "simulator.drivers.noise";
+
+    static final String DRIVERS_HIGH_VALUE_DEFAULT = "DELIVERY:0.5,PRODUCT_USAGE:0.3,SUPPORT_CONTACT:0.1";
+    static final String DRIVERS_BROAD_BASE_DEFAULT = "SUPPORT_CONTACT:0.5,PRODUCT_USAGE:0.2,DELIVERY:0.1";
+    static final double DRIVERS_NOISE_DEFAULT = 0.6;
+    /**
+     * Longest driver list accepted: 13 entries of the longest name (SOCIAL_MENTION) with a
+     * coefficient written in up to 24 characters, and separators; anything longer is no list of
+     * driver coefficients, and is not echoed whole in the error.
+     */
+    static final int DRIVERS_MAX_LENGTH = 13 * ("SOCIAL_MENTION".length() + 1 + 24 + 2);
 
     /** {@code simulator.incident.<n>}, n a whole number; applied in numeric order. */
     public static final KeyFamily INCIDENT = new KeyFamily(INCIDENT_PREFIX, "<n>", n -> n.matches("\\d+"), n -> n,
@@ -70,7 +88,79 @@ public final class SimulatorKeys {
                         "How far behind at most a late interaction is; beyond window.grace they are counted late (revisions), beyond late.horizon TOO_LATE dead letters.")
                 .define(INCIDENTS_DEFAULT_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                         "Without any simulator.incident.<n> key, run the default incident: high-value deliveries fail 2m to 7m in. "
-                                + "false = no incident.");
+                                + "false = no incident.")
+                .define(DRIVERS_HIGH_VALUE_CONFIG, Type.STRING, DRIVERS_HIGH_VALUE_DEFAULT, driverCoefficients(), Importance.LOW,
+                        "The simulator's known key-driver model for high-value customers: their recommend answers (likelihoodToRecommend "
+                                + "on surveys and cancellations) are y = clamp(round(7.5 + 2.5 * sum of coefficient * e + noise), 0, 10), e the "
+                                + "customer's decayed experience at each listed touchpoint as the pipeline sees it (a touchpoint never met "
+                                + "counts 0). TOUCHPOINT:coefficient entries separated by commas, driver touchpoints only; empty = no driver. "
+                                + "Environment: BRANDEQUITY_SIMULATOR_DRIVERS_HIGH__VALUE.")
+                .define(DRIVERS_BROAD_BASE_CONFIG, Type.STRING, DRIVERS_BROAD_BASE_DEFAULT, driverCoefficients(), Importance.LOW,
+                        "The known key-driver model of every other customer (broad-base, and the unassigned), as "
+                                + DRIVERS_HIGH_VALUE_CONFIG + ". Environment: BRANDEQUITY_SIMULATOR_DRIVERS_BROAD__BASE.")
+                .define(DRIVERS_NOISE_CONFIG, Type.DOUBLE, DRIVERS_NOISE_DEFAULT, Validators.between(0, 10), Importance.LOW,
+                        "Standard deviation of the driver model's noise, in answer points (0 = answers are the model's value, rounded).");
+    }
+
+    /**
+     * {@code TOUCHPOINT:coefficient,...}: at most one entry per {@link DriverSet} touchpoint
+     * (so at most 13), each coefficient a finite number; empty = no driver.
+     */
+    static ConfigDef.Validator driverCoefficients() {
+        return ConfigDef.LambdaValidator.with((name, value) -> driverCoefficients(name, (String) value),
+                () -> "TOUCHPOINT:coefficient,... (at most " + DriverSet.size() + " driver touchpoints, finite coefficients)");
+    }
+
+    /**
+     * Parses {@code TOUCHPOINT:coefficient,...} into coefficients by touchpoint.
+     *
+     * @throws ConfigException naming {@code name} and the offending entry
+     */
+    static Map<Touchpoint, Double> driverCoefficients(String name, String text) {
+        if (text.length() > DRIVERS_MAX_LENGTH) {
+            throw new ConfigException(name, text.substring(0, 40) + "...", "longer than " + DRIVERS_MAX_LENGTH
+                    + " characters: not a list of driver coefficients");
+        }
+        Map<Touchpoint, Double> coefficients = new EnumMap<>(Touchpoint.class);
+        if (text.isBlank()) return coefficients;
+        String[] entries = text.split(",", -1);
+        if (entries.length > DriverSet.size()) {
+            throw new ConfigException(name, text, entries.length + " entries, but there are only " + DriverSet.size()
+                    + " driver touchpoints");
+        }
+        for (String raw : entries) {
+            String entry = raw.trim();
+            int colon = entry.indexOf(':');
+            if (colon <= 0) throw new ConfigException(name, text, "entry '" + entry + "' is not TOUCHPOINT:coefficient");
+            String touchpointName = entry.substring(0, colon).trim();
+            Touchpoint tp = driverTouchpoint(touchpointName);
+            if (tp == null) {
+                throw new ConfigException(name, text, "'" + touchpointName + "' is not a driver touchpoint (one of "
+                        + DriverSet.touchpoints() + ")");
+            }
+            double coefficient;
+            try {
+                coefficient = Double.parseDouble(entry.substring(colon + 1).trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(name, text, "entry '" + entry + "': the coefficient is not a number");
+            }
+            if (!Double.isFinite(coefficient)) {
+                throw new ConfigException(name, text, "entry '" + entry + "': the coefficient must be finite");
+            }
+            if (coefficients.put(tp, coefficient) != null) {
+                throw new ConfigException(name, text, tp + " is listed twice");
+            }
+        }
+        return coefficients;
+    }
+
+    /** The driver touchpoint of that name (any case, as in incidents), or null. */
+    private static Touchpoint driverTouchpoint(String name) {
+        String upper = name.toUpperCase(Locale.ROOT);
+        for (Touchpoint tp : DriverSet.touchpoints()) {
+            if (tp.name().equals(upper)) return tp;
+        }
+        return null;
     }
 
     /**
