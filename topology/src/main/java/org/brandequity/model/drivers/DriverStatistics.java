@@ -102,13 +102,11 @@ public final class DriverStatistics {
         // Σv² carries multiplier·v² (frequency weights: k copies of v add k·v²), so -1 cancels +1.
         double w2 = multiplier * square(decay.factor(t, asOf));
         double y = observation.outcome() - Y_SHIFT;
-        double[] x = new double[P];
-        for (int i = 0; i < P; i++) x[i] = observation.predictor(i);
         sums[0] += multiplier;
         for (int i = 0; i < P; i++) {
-            if (Double.isNaN(x[i])) continue;
+            double xi = observation.predictor(i);
+            if (Double.isNaN(xi)) continue;
             int o = driverOffset(i);
-            double xi = x[i];
             sums[o] += multiplier;
             sums[o + 1] += w;
             sums[o + 2] += w * xi;
@@ -119,10 +117,14 @@ public final class DriverStatistics {
         }
         int o = pairOffset(0, 1);
         for (int i = 0; i < P; i++) {
+            double xi = observation.predictor(i);
+            if (Double.isNaN(xi)) {
+                o += PAIR_FIELDS * (P - 1 - i);
+                continue;
+            }
             for (int j = i + 1; j < P; j++, o += PAIR_FIELDS) {
-                if (Double.isNaN(x[i]) || Double.isNaN(x[j])) continue;
-                double xi = x[i];
-                double xj = x[j];
+                double xj = observation.predictor(j);
+                if (Double.isNaN(xj)) continue;
                 sums[o] += multiplier;
                 sums[o + 1] += w;
                 sums[o + 2] += w * xi;

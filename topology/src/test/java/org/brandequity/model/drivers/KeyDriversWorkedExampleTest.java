@@ -4,9 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.model.Decay;
 import org.brandequity.model.drivers.KeyDriverAnalysis.Driver;
@@ -99,5 +108,70 @@ class KeyDriversWorkedExampleTest {
         assertEquals(0.4904, r.drivers().get(WEBSITE).suggestedWeight(), SHOWN);
         assertEquals(1.8075, r.drivers().get(DELIVERY).suggestedWeight(), SHOWN);
         assertEquals(0.7021, r.drivers().get(SUPPORT).suggestedWeight(), SHOWN);
+    }
+
+    private static String pageExample() throws IOException {
+        Path here = Path.of("docs", "model.md");
+        String page = Files.readString(Files.exists(here) ? here : Path.of("..", "docs", "model.md"));
+        int begin = page.indexOf("<!-- key-drivers-example begin -->");
+        int end = page.indexOf("<!-- key-drivers-example end -->");
+        assertTrue(begin >= 0 && end > begin, "docs/model.md has no key-drivers-example markers");
+        return page.substring(begin, end);
+    }
+
+    private static List<String[]> rows(String example, String firstCell) {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : example.split("\n")) {
+            if (!line.startsWith("| " + firstCell)) continue;
+            String[] cells = line.substring(1, line.length() - 1).split("\\|");
+            for (int c = 0; c < cells.length; c++) cells[c] = cells[c].trim().replace('\u2212', '-');
+            rows.add(cells);
+        }
+        return rows;
+    }
+
+    @Test
+    void thePagesAnswersAreThisExample() throws IOException {
+        List<String[]> rows = rows(pageExample(), "a").stream().filter(cells -> cells[0].matches("a\\d+")).toList();
+        assertEquals(TABLE.length, rows.size());
+        for (int n = 0; n < TABLE.length; n++) {
+            String[] cells = rows.get(n);
+            assertEquals("a" + (n + 1), cells[0]);
+            for (int c = 0; c < 4; c++) {
+                double shown = cells[c + 1].equals("\u2013") ? NEVER : Double.parseDouble(cells[c + 1]);
+                assertEquals(TABLE[n][c], shown, 0, "a" + (n + 1) + " column " + (c + 1));
+            }
+        }
+    }
+
+    @Test
+    void everyFigureInBoldOnThePageIsTheComputedOneRounded() throws IOException {
+        String example = pageExample();
+        Result r = example();
+        Matcher r2 = Pattern.compile("\\*\\*R\u00b2 = ([\\d.]+)\\.\\*\\*").matcher(example);
+        assertTrue(r2.find(), "no **R\u00b2 = n.** in the example");
+        assertShown(r2.group(1), r.rSquared(), "R\u00b2");
+        List<ToDoubleFunction<Driver>> columns = List.of(
+                d -> d.n(), Driver::correlation, Driver::relativeWeight, Driver::share, Driver::standardizedCoefficient,
+                Driver::coefficient, Driver::pValue, Driver::rankingWeight, Driver::configuredWeight, Driver::suggestedWeight);
+        int bold = 0;
+        for (String name : List.of("WEBSITE_VISIT", "DELIVERY", "SUPPORT_CONTACT")) {
+            List<String[]> rows = rows(example, name);
+            assertEquals(1, rows.size(), name);
+            Driver driver = r.drivers().get(DriverSet.indexOf(Touchpoint.valueOf(name)));
+            for (int c = 0; c < columns.size(); c++) {
+                String cell = rows.get(0)[c + 1];
+                if (!cell.startsWith("**")) continue;
+                assertShown(cell.replace("**", ""), columns.get(c).applyAsDouble(driver), name + " column " + (c + 1));
+                bold++;
+            }
+        }
+        assertEquals(24, bold, "bold figures in the drivers' table");
+    }
+
+    /** A number as the page shows it equals the computed one rounded to as many decimals. */
+    private static void assertShown(String shown, double computed, String what) {
+        BigDecimal onPage = new BigDecimal(shown);
+        assertEquals(onPage, BigDecimal.valueOf(computed).setScale(onPage.scale(), RoundingMode.HALF_UP), "docs/model.md's " + what);
     }
 }
