@@ -49,12 +49,14 @@ final class CustomerDriverStates {
         for (int k = 0; k < DriverSet.size(); k++) {
             if (d.volume(k) != 0 || d.signal(k) != 0) settled.add(new SettledDriver(k, d.signal(k), d.volume(k)));
         }
-        List<DriverExperience> kept = new ArrayList<>(d.kept().size());
-        for (CustomerDrivers.Experience e : d.kept()) {
+        List<CustomerDrivers.Experience> experiences = d.kept();
+        List<DriverExperience> kept = new ArrayList<>(experiences.size() + 1);
+        for (CustomerDrivers.Experience e : experiences) {
             kept.add(new DriverExperience(e.driver(), e.value(), e.weight(), e.time()));
         }
-        List<DriverAnswer> answers = new ArrayList<>(d.answers().size());
-        for (CustomerDrivers.Answer a : d.answers()) {
+        List<CustomerDrivers.Answer> given = d.answers();
+        List<DriverAnswer> answers = new ArrayList<>(given.size() + 1);
+        for (CustomerDrivers.Answer a : given) {
             double[] p = a.predictors();
             int met = 0;
             List<Double> values = new ArrayList<>(p.length);
