@@ -1,10 +1,10 @@
 package org.brandequity.topology;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.brandequity.avro.internal.CustomerDriverState;
 import org.brandequity.avro.internal.DriverAnswer;
-import org.brandequity.avro.internal.DriverExperience;
 import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.avro.internal.SettledDriver;
 import org.brandequity.model.drivers.CustomerDrivers;
@@ -17,6 +17,7 @@ import org.brandequity.model.drivers.ObservationChange;
  * {@link CustomerDrivers}, and observation changes to their repartition record. Only met drivers
  * are written: a settled pair per driver met, and an answer's predictors behind a bit set of the
  * drivers that had one, so the ledger grows with the touchpoints a customer met, not with the 13.
+ * The kept events travel packed, as {@link CustomerDrivers#packedKept()} lays them out.
  */
 final class CustomerDriverStates {
     private CustomerDriverStates() {}
@@ -30,10 +31,7 @@ final class CustomerDriverStates {
             signal[d.getDriver()] = d.getSignal();
             volume[d.getDriver()] = d.getVolume();
         }
-        List<CustomerDrivers.Experience> kept = new ArrayList<>(s.getKept().size() + 1);
-        for (DriverExperience e : s.getKept()) {
-            kept.add(new CustomerDrivers.Experience(e.getDriver(), e.getValue(), e.getWeight(), e.getEventTime()));
-        }
+        byte[] kept = bytes(s.getKept());
         List<CustomerDrivers.Answer> answers = new ArrayList<>(s.getAnswers().size() + 1);
         for (DriverAnswer a : s.getAnswers()) {
             answers.add(new CustomerDrivers.Answer(a.getEventId(), a.getEventTime(), a.getOutcome(), a.getSegment(),
@@ -49,11 +47,7 @@ final class CustomerDriverStates {
         for (int k = 0; k < DriverSet.size(); k++) {
             if (d.volume(k) != 0 || d.signal(k) != 0) settled.add(new SettledDriver(k, d.signal(k), d.volume(k)));
         }
-        List<CustomerDrivers.Experience> experiences = d.kept();
-        List<DriverExperience> kept = new ArrayList<>(experiences.size() + 1);
-        for (CustomerDrivers.Experience e : experiences) {
-            kept.add(new DriverExperience(e.driver(), e.value(), e.weight(), e.time()));
-        }
+        ByteBuffer kept = d.packedKept();
         List<CustomerDrivers.Answer> given = d.answers();
         List<DriverAnswer> answers = new ArrayList<>(given.size() + 1);
         for (CustomerDrivers.Answer a : given) {
@@ -68,6 +62,16 @@ final class CustomerDriverStates {
             answers.add(new DriverAnswer(a.id(), a.time(), a.outcome(), a.segment(), met, values));
         }
         return new CustomerDriverState(d.settledBefore(), d.asOf(), settled, kept, answers);
+    }
+
+    /** The bytes of a decoded byte string, without a copy when they are a whole array (as Avro decodes them). */
+    private static byte[] bytes(ByteBuffer b) {
+        if (b.hasArray() && !b.isReadOnly() && b.arrayOffset() == 0 && b.position() == 0 && b.limit() == b.array().length) {
+            return b.array();
+        }
+        byte[] copy = new byte[b.remaining()];
+        b.duplicate().get(copy);
+        return copy;
     }
 
     private static double[] predictors(int met, List<Double> values) {

@@ -184,8 +184,9 @@ class DriverObservationsTopologyTest {
             assertEquals(1, changes.size());
             assertEquals(-0.5, changes.get(0).value().getPredictors().get(DELIVERY), 1e-15, "CSAT 2: x = -0.5, alone at DELIVERY");
             assertEquals(0.5, changes.get(0).value().getPredictors().get(SUPPORT), 1e-15, "CSAT 4");
-            assertTrue(p.driver.<String, org.brandequity.avro.internal.CustomerLedger>getKeyValueStore(BrandEquityTopology.CUSTOMER_LEDGER_STORE)
-                    .get("c1").getDrivers().getKept().stream().noneMatch(e -> e.getEventTime() == minutes(1).toEpochMilli()),
+            assertTrue(CustomerDriverStates.of(p.driver.<String, org.brandequity.avro.internal.CustomerLedger>getKeyValueStore(
+                            BrandEquityTopology.CUSTOMER_LEDGER_STORE).get("c1").getDrivers())
+                    .kept().stream().noneMatch(e -> e.time() == minutes(1).toEpochMilli()),
                     "the event at 1m is no longer kept one by one");
         }
     }

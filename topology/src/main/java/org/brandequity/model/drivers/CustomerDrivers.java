@@ -1,5 +1,6 @@
 package org.brandequity.model.drivers;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ import org.brandequity.model.Decay;
  * <p>Hand-written: no library keeps per-key decayed sums with retractions.
  */
 public final class CustomerDrivers {
-    /** Events kept one by one at most; beyond, the oldest are settled early. About 25 bytes each in the ledger. */
+    /** Events kept one by one at most; beyond, the oldest are settled early. 25 bytes each in the ledger. */
     public static final int MAX_KEPT_EXPERIENCES = 1_000;
     /** Answers kept at most; beyond, the oldest can no longer be corrected. At most about 450 bytes each in the ledger. */
     public static final int MAX_KEPT_ANSWERS = 100;
@@ -98,11 +99,21 @@ public final class CustomerDrivers {
     private static final int N = DriverSet.size();
     private static final List<ObservationChange> NONE = List.of();
 
+    /** A kept event in {@link #packedKept()}: driver (1 byte), x, w (IEEE 754 doubles), event time (long), big-endian. */
+    public static final int EXPERIENCE_BYTES = 1 + 8 + 8 + 8;
+    private static final byte[] NO_BYTES = new byte[0];
+
     private long settledBefore;
     private long asOf;
     private final double[] signal;
     private final double[] volume;
-    private final List<Experience> kept;
+    /**
+     * The kept events, packed ({@link #EXPERIENCE_BYTES} each): the ledger stores them as one byte
+     * string, so that reading and writing it costs one copy instead of four fields per event. Never
+     * changed in place (an event appended or settled makes a new array), so it can be shared with the
+     * record it was read from or written to.
+     */
+    private byte[] kept;
     private final List<Answer> answers;
 
     /**
@@ -114,18 +125,30 @@ public final class CustomerDrivers {
      * @param answers       the answers after {@code settledBefore}, as last emitted
      */
     public CustomerDrivers(long settledBefore, long asOf, double[] signal, double[] volume, List<Experience> kept, List<Answer> answers) {
+        this(settledBefore, asOf, signal, volume, pack(kept), answers);
+    }
+
+    /** As above, with the kept events packed as {@link #packedKept()} gives them; the array is not copied and never changed. */
+    public CustomerDrivers(long settledBefore, long asOf, double[] signal, double[] volume, byte[] packedKept, List<Answer> answers) {
         if (signal.length != N || volume.length != N) throw new IllegalArgumentException("one sum per driver: " + N);
+        if (packedKept.length % EXPERIENCE_BYTES != 0) throw new IllegalArgumentException("kept events are " + EXPERIENCE_BYTES + " bytes each");
         this.settledBefore = settledBefore;
         this.asOf = asOf;
         this.signal = signal.clone();
         this.volume = volume.clone();
-        this.kept = new ArrayList<>(kept);
+        this.kept = packedKept;
         this.answers = new ArrayList<>(answers);
     }
 
     /** A customer with no driver event and no answer yet. */
     public static CustomerDrivers empty() {
-        return new CustomerDrivers(Long.MIN_VALUE, Long.MIN_VALUE, new double[N], new double[N], List.of(), List.of());
+        return new CustomerDrivers(Long.MIN_VALUE, Long.MIN_VALUE, new double[N], new double[N], NO_BYTES, List.of());
+    }
+
+    private static byte[] pack(List<Experience> events) {
+        ByteBuffer b = ByteBuffer.allocate(events.size() * EXPERIENCE_BYTES);
+        for (Experience e : events) b.put((byte) e.driver()).putDouble(e.value()).putDouble(e.weight()).putLong(e.time());
+        return b.array();
     }
 
     public long settledBefore() {
@@ -147,7 +170,34 @@ public final class CustomerDrivers {
     }
 
     public List<Experience> kept() {
-        return List.copyOf(kept);
+        List<Experience> out = new ArrayList<>(keptCount());
+        for (int i = 0; i < keptCount(); i++) out.add(new Experience(driverAt(i), valueAt(i), weightAt(i), timeAt(i)));
+        return out;
+    }
+
+    /** The kept events, packed: read-only, and shared (no copy). */
+    public ByteBuffer packedKept() {
+        return ByteBuffer.wrap(kept).asReadOnlyBuffer();
+    }
+
+    private int keptCount() {
+        return kept.length / EXPERIENCE_BYTES;
+    }
+
+    private int driverAt(int i) {
+        return kept[i * EXPERIENCE_BYTES];
+    }
+
+    private double valueAt(int i) {
+        return ByteBuffer.wrap(kept).getDouble(i * EXPERIENCE_BYTES + 1);
+    }
+
+    private double weightAt(int i) {
+        return ByteBuffer.wrap(kept).getDouble(i * EXPERIENCE_BYTES + 9);
+    }
+
+    private long timeAt(int i) {
+        return ByteBuffer.wrap(kept).getLong(i * EXPERIENCE_BYTES + 17);
     }
 
     public List<Answer> answers() {
@@ -156,7 +206,7 @@ public final class CustomerDrivers {
 
     /** Nothing settled, kept or answered: the ledger need not keep it. */
     public boolean isEmpty() {
-        return asOf == Long.MIN_VALUE && kept.isEmpty() && answers.isEmpty();
+        return asOf == Long.MIN_VALUE && kept.length == 0 && answers.isEmpty();
     }
 
     /**
@@ -179,7 +229,7 @@ public final class CustomerDrivers {
         settle(settleBefore, decay);
         List<ObservationChange> changes = NONE;
         if (driver >= 0) {
-            if (time >= settledBefore) kept.add(new Experience(driver, value, weight, time));
+            if (time >= settledBefore) append(driver, value, weight, time);
             else fold(driver, value, weight, time, decay); // older than the state can split: see Bounds
             for (int i = 0; i < answers.size(); i++) {
                 Answer a = answers.get(i);
@@ -217,11 +267,16 @@ public final class CustomerDrivers {
                 w[k] = volume[k] * f;
             }
         }
-        for (Experience e : kept) {
-            if (e.time() >= time) continue;
-            double f = decay.factor(e.time(), time);
-            s[e.driver()] += e.weight() * e.value() * f;
-            w[e.driver()] += e.weight() * f;
+        ByteBuffer b = ByteBuffer.wrap(kept);
+        for (int at = 0; at < kept.length; at += EXPERIENCE_BYTES) {
+            long t = b.getLong(at + 17);
+            if (t >= time) continue;
+            int k = kept[at];
+            double x = b.getDouble(at + 1);
+            double weight = b.getDouble(at + 9);
+            double f = decay.factor(t, time);
+            s[k] += weight * x * f;
+            w[k] += weight * f;
         }
         double[] p = new double[N];
         for (int k = 0; k < N; k++) p[k] = w[k] > 0 ? s[k] / w[k] : Double.NaN;
@@ -236,20 +291,26 @@ public final class CustomerDrivers {
         if (before <= settledBefore) return;
         settledBefore = before;
         if (anyKeptBefore(before)) {
-            List<Experience> still = new ArrayList<>(kept.size());
-            for (Experience e : kept) {
-                if (e.time() < before) fold(e.driver(), e.value(), e.weight(), e.time(), decay);
-                else still.add(e);
+            ByteBuffer still = ByteBuffer.allocate(kept.length);
+            for (int i = 0; i < keptCount(); i++) {
+                if (timeAt(i) < before) fold(driverAt(i), valueAt(i), weightAt(i), timeAt(i), decay);
+                else still.put(kept, i * EXPERIENCE_BYTES, EXPERIENCE_BYTES);
             }
-            kept.clear();
-            kept.addAll(still);
+            kept = Arrays.copyOf(still.array(), still.position());
         }
         answers.removeIf(a -> a.time() <= before);
     }
 
     private boolean anyKeptBefore(long time) {
-        for (Experience e : kept) if (e.time() < time) return true;
+        for (int i = 0; i < keptCount(); i++) if (timeAt(i) < time) return true;
         return false;
+    }
+
+    /** Appends one event to the kept ones (a new array: see {@link #kept}). */
+    private void append(int driver, double x, double w, long t) {
+        byte[] more = Arrays.copyOf(kept, kept.length + EXPERIENCE_BYTES);
+        ByteBuffer.wrap(more, kept.length, EXPERIENCE_BYTES).put((byte) driver).putDouble(x).putDouble(w).putLong(t);
+        kept = more;
     }
 
     /** Adds one event to the settled sums, valued lazily at the newest settled event time. */
@@ -271,9 +332,9 @@ public final class CustomerDrivers {
 
     /** Settles the oldest kept events (and forgets the oldest answers) beyond the bounds. */
     private void bound(Decay decay) {
-        while (kept.size() > MAX_KEPT_EXPERIENCES || answers.size() > MAX_KEPT_ANSWERS) {
+        while (keptCount() > MAX_KEPT_EXPERIENCES || answers.size() > MAX_KEPT_ANSWERS) {
             long oldest = Long.MAX_VALUE;
-            if (kept.size() > MAX_KEPT_EXPERIENCES) for (Experience e : kept) oldest = Math.min(oldest, e.time());
+            if (keptCount() > MAX_KEPT_EXPERIENCES) for (int i = 0; i < keptCount(); i++) oldest = Math.min(oldest, timeAt(i));
             if (answers.size() > MAX_KEPT_ANSWERS) for (Answer a : answers) oldest = Math.min(oldest, a.time());
             // Settling before oldest + 1 takes every event and answer at the oldest instant: at least one.
             settle(oldest + 1, decay);

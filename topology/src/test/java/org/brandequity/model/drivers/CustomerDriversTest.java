@@ -153,6 +153,21 @@ class CustomerDriversTest {
     }
 
     @Test
+    void theKeptEventsComeBackWholeFromTheirPackedForm() {
+        CustomerDrivers d = CustomerDrivers.empty();
+        count(d, Event.driver("d1", -5 * DAY, DriverSet.size() - 1, -0.25, 1.5));
+        count(d, Event.driver("d2", 7 * DAY, DELIVERY, 1.0 / 3, 0.1));
+        java.nio.ByteBuffer packed = d.packedKept();
+        byte[] bytes = new byte[packed.remaining()];
+        packed.get(bytes);
+        assertEquals(2 * CustomerDrivers.EXPERIENCE_BYTES, bytes.length);
+        CustomerDrivers back = new CustomerDrivers(d.settledBefore(), d.asOf(), new double[DriverSet.size()], new double[DriverSet.size()],
+                bytes, d.answers());
+        assertEquals(List.of(new CustomerDrivers.Experience(DriverSet.size() - 1, -0.25, 1.5, -5 * DAY),
+                new CustomerDrivers.Experience(DELIVERY, 1.0 / 3, 0.1, 7 * DAY)), back.kept());
+    }
+
+    @Test
     void settlingForgetsAnswersNoLaterEventCanChange() {
         CustomerDrivers d = CustomerDrivers.empty();
         count(d, Event.answer("a1", DAY, 7));
