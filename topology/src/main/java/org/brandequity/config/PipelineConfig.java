@@ -18,6 +18,7 @@ import org.brandequity.model.Durations;
 import org.brandequity.model.HistoryPolicy;
 import org.brandequity.model.WindowPolicy;
 import org.brandequity.model.ModelConfig;
+import org.brandequity.model.drivers.DriverConfig;
 
 /**
  * Everything the pipeline is configured with, typed and validated once at start-up.
@@ -53,6 +54,7 @@ public record PipelineConfig(
         ModelConfig model,
         AlertConfig alerts,
         ClosedLoopConfig closedLoop,
+        DriverConfig drivers,
         Properties kafka) {
 
     public static final String ENV_PREFIX = CommandKeys.ENV_PREFIX;
@@ -288,6 +290,7 @@ public record PipelineConfig(
                 ModelKeys.parse(c),
                 AlertKeys.parse(c),
                 ClosedLoopKeys.parse(c),
+                DriverKeys.parse(c),
                 kafka);
     }
 
@@ -381,6 +384,7 @@ public record PipelineConfig(
         ModelKeys.write(model, p);
         AlertKeys.write(alerts, p);
         ClosedLoopKeys.write(closedLoop, p);
+        DriverKeys.write(drivers, p);
         kafka.forEach((k, v) -> p.put(KAFKA_PREFIX + k, v.toString()));
         return p;
     }

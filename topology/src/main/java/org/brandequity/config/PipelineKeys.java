@@ -243,6 +243,7 @@ public final class PipelineKeys {
         ModelKeys.define(d);
         AlertKeys.define(d);
         ClosedLoopKeys.define(d);
+        DriverKeys.define(d);
         return d;
     }
 

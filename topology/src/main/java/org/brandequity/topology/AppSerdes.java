@@ -14,6 +14,7 @@ import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.avro.internal.DropDetectorState;
 import org.brandequity.avro.internal.EquityHistoryEntry;
 import org.brandequity.avro.internal.EquityLedger;
@@ -47,6 +48,7 @@ public final class AppSerdes {
     private final Serde<CustomerLedger> customerLedger = new AvroBinarySerde<>(CustomerLedger.class);
     private final Serde<SegmentWindowAggregate> segmentWindow = new AvroBinarySerde<>(SegmentWindowAggregate.class);
     private final Serde<SegmentWindowInput> segmentWindowInput = new AvroBinarySerde<>(SegmentWindowInput.class);
+    private final Serde<DriverObservationChange> driverObservationChange = new AvroBinarySerde<>(DriverObservationChange.class);
     private final Serde<ClosedPane> closedPane = new AvroBinarySerde<>(ClosedPane.class);
     private final Serde<TouchpointWindowAggregate> touchpointWindow = new AvroBinarySerde<>(TouchpointWindowAggregate.class);
     private final Serde<TouchpointExperienceScore> touchpointScore;
@@ -91,6 +93,7 @@ public final class AppSerdes {
     Serde<CustomerLedger> customerLedger() { return customerLedger; }
     Serde<SegmentWindowAggregate> segmentWindow() { return segmentWindow; }
     Serde<SegmentWindowInput> segmentWindowInput() { return segmentWindowInput; }
+    Serde<DriverObservationChange> driverObservationChange() { return driverObservationChange; }
     Serde<ClosedPane> closedPane() { return closedPane; }
     Serde<TouchpointWindowAggregate> touchpointWindow() { return touchpointWindow; }
     Serde<EquityLedger> ledger() { return ledger; }

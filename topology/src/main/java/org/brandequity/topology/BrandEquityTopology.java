@@ -1,5 +1,6 @@
 package org.brandequity.topology;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -7,6 +8,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.utils.Bytes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +29,7 @@ import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerWindowRevision;
+import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.avro.internal.EquityLedger;
 import org.brandequity.avro.internal.PartitionWatermark;
 import org.brandequity.avro.internal.ScoredInteraction;
@@ -60,8 +63,12 @@ import org.brandequity.model.WindowPolicy;
 public final class BrandEquityTopology {
     public static final String UNASSIGNED_SEGMENT = "unassigned";
 
-    /** One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes. */
-    static final String CUSTOMER_LEDGER_STORE = "customer-ledger-with-responses-store";
+    /**
+     * One {@link org.brandequity.avro.internal.CustomerLedger} per customer: profile, dedup ids, panes,
+     * closed loop, key drivers. Renamed when key drivers changed the ledger's layout (docs/operations.md
+     * "Upgrading"); before: customer-ledger-with-responses-store.
+     */
+    static final String CUSTOMER_LEDGER_STORE = "customer-ledger-with-drivers-store";
     static final String STREAM_TIME_STORE = "interaction-stream-time-store";
     /**
      * Each task's open at-risk alerts (their FIRING records) by customer id, written only when one
@@ -96,6 +103,11 @@ public final class BrandEquityTopology {
      */
     /** Carries each task's equity deltas (on-time, and late with a header) to the brand's task. */
     static final String EQUITY_DELTAS = "equity-cell-deltas";
+    /**
+     * Carries the key-driver observation changes ({@link DriverObservationChange}) from the customers'
+     * tasks to their segment's task, keyed by segment.
+     */
+    static final String DRIVER_OBSERVATION_CHANGES = "key-driver-observation-changes";
     static final String BRAND_EQUITY_STORE = "brand-equity-cell-store";
     static final String SEGMENT_DROP_STORE = "segment-drop-detector-store";
     static final String EQUITY_SAMPLES_STORE = "equity-window-cell-samples-store";
@@ -165,7 +177,7 @@ public final class BrandEquityTopology {
                 .processValues(() -> new ValidateInteraction(new InteractionValidator(config.maxFutureSkew())),
                         Named.as("validate-interaction"))
                 .processValues(() -> new CustomerLedgerProcessor(CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
-                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, windows, counters),
+                                OPEN_CUSTOMER_ALERT_STORE, scoring, closedLoop, config.drivers(), windows, counters),
                         Named.as("deduplicate-gate-score-and-record"), CUSTOMER_LEDGER_STORE, STREAM_TIME_STORE, CLOSED_PANE_STORE,
                         OPEN_CUSTOMER_ALERT_STORE);
 
@@ -213,6 +225,11 @@ public final class BrandEquityTopology {
         segmentAlerts
                 .merge(equityAlerts, Named.as("merge-score-drop-alerts"))
                 .to(topics.alerts(), Produced.with(serdes.string(), serdes.alert()).withName("write-score-drop-alerts"));
+
+        // Key drivers: the observation changes decided in the customers' ledgers, keyed by segment.
+        // Built last, so that its sub-topology comes after the existing ones and theirs keep their
+        // numbers (task ids, and so the state directories of a running deployment).
+        driverObservationChanges(scored, serdes);
 
         return builder.build();
     }
@@ -271,6 +288,28 @@ public final class BrandEquityTopology {
                         new DropDetector(alerts, alerts.floorBrand()), new DropDetector(alerts, alerts.floorTouchpoint()),
                         config.model().indexPrior()),
                 Named.as("detect-equity-score-drops"), EQUITY_SAMPLES_STORE, EQUITY_DROP_STORE);
+    }
+
+    /**
+     * The key-driver observation changes each counted event caused in its customer's ledger
+     * ({@link CustomerLedgerProcessor}: an answer's observation, the retraction and correction of
+     * later answers by a late event), re-keyed by the segment they belong to and carried through the
+     * {@value #DRIVER_OBSERVATION_CHANGES} repartition topic, so that all of a segment's observations
+     * meet in one task, in the order their customers' events were counted. Returns the stream read
+     * back from that topic, for the per-segment statistics to fold (a retraction subtracts exactly
+     * what its addition added).
+     */
+    static KStream<String, DriverObservationChange> driverObservationChanges(KStream<String, ScoredInteraction> scored,
+                                                                             AppSerdes serdes) {
+        return scored
+                .flatMap((customer, e) -> {
+                    if (e.getDriverChanges() == null) return List.<KeyValue<String, DriverObservationChange>>of();
+                    List<KeyValue<String, DriverObservationChange>> out = new ArrayList<>(e.getDriverChanges().size());
+                    for (DriverObservationChange c : e.getDriverChanges()) out.add(KeyValue.pair(c.getSegment(), c));
+                    return out;
+                }, Named.as("key-driver-changes-by-segment"))
+                .repartition(Repartitioned.<String, DriverObservationChange>as(DRIVER_OBSERVATION_CHANGES)
+                        .withKeySerde(serdes.string()).withValueSerde(serdes.driverObservationChange()));
     }
 
     /**

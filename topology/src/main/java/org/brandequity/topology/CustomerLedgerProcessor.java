@@ -2,6 +2,7 @@ package org.brandequity.topology;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,19 @@ import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.ScoredInteraction;
 import org.brandequity.avro.internal.SeenEvent;
+import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.model.DeadLetterReason;
+import org.brandequity.model.Decay;
 import org.brandequity.model.ExperienceSignal;
 import org.brandequity.model.Polarity;
 import org.brandequity.model.ScoringModel;
 import org.brandequity.model.Violation;
 import org.brandequity.model.WindowGrid;
 import org.brandequity.model.WindowPolicy;
+import org.brandequity.model.drivers.CustomerDrivers;
+import org.brandequity.model.drivers.DriverConfig;
+import org.brandequity.model.drivers.DriverSet;
+import org.brandequity.model.drivers.ObservationChange;
 
 /**
  * Admits, scores and records one interaction in its customer's ledger: rejects an event more than
@@ -60,6 +67,12 @@ import org.brandequity.model.WindowPolicy;
  * of their own ({@link BrandEquityTopology#OPEN_CUSTOMER_ALERT_STORE}), written only when an alert
  * fires or resolves, so that the at-risk query reads them without scanning every customer.
  *
+ * <p>Key drivers (issue 26): every counted event at a driver touchpoint or carrying a recommend
+ * answer also updates the customer's key-driver state in the same ledger ({@link CustomerDrivers}),
+ * and the observation changes it causes ride on the scored event
+ * ({@link ScoredInteraction#getDriverChanges()}) to the {@code key-driver-observation-changes}
+ * repartition topic, keyed by segment.
+ *
  * <p>Hand-written because Kafka Streams has no dedup operator and no pane-based windowing.
  */
 final class CustomerLedgerProcessor implements FixedKeyProcessor<String, CustomerInteraction, ScoredInteraction> {
@@ -71,6 +84,8 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private final String openAlertStoreName;
     private final ScoringModel scoring;
     private final CustomerClosedLoop closedLoop;
+    /** Decay of the key-driver predictors ({@code drivers.half.life}). */
+    private final Decay driverDecay;
     private final long horizonMs;
     private final long lateHorizonMs;
     private final long graceMs;
@@ -88,7 +103,9 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
     private long streamTime = Long.MIN_VALUE;
 
     CustomerLedgerProcessor(String ledgerStoreName, String streamTimeStoreName, String closedPaneStoreName, String openAlertStoreName,
-                            ScoringModel scoring, CustomerClosedLoop closedLoop, WindowPolicy windows, Counters counters) {
+                            ScoringModel scoring, CustomerClosedLoop closedLoop, DriverConfig drivers, WindowPolicy windows,
+                            Counters counters) {
+        this.driverDecay = new Decay(drivers.halfLife());
         this.counters = counters;
         this.ledgerStoreName = ledgerStoreName;
         this.streamTimeStoreName = streamTimeStoreName;
@@ -170,7 +187,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         long pane = grid.paneStart(t);
         ScoredInteraction scored = new ScoredInteraction(e.getEventId(), e.getCustomerId(), t,
                 e.getTouchpoint(), e.getStage(), ledger.getSegment(), ledger.getValueWeight(), s.value(), s.weight(), late,
-                e.getRating(), e.getLikelihoodToRecommend(), e.getEffort(), null);
+                e.getRating(), e.getLikelihoodToRecommend(), e.getEffort(), null, null);
         Polarity polarity = scoring.polarity(s.value());
         if (!late) {
             ledger.getSeen().add(new SeenEvent(e.getEventId(), t));
@@ -184,6 +201,7 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         // Every counted event, late ones included, is in the customer's equity: the ledger is written
         // on every path (a late event in a closed pane changed nothing here before customer equity).
         List<CustomerAlert> alerts = closedLoop.count(record.key(), ledger, e, t, s, polarity);
+        List<DriverObservationChange> driverChanges = countDrivers(ledger, e, t, s);
         ledgers.put(record.key(), ledger);
         for (CustomerAlert a : alerts) recordAlert(record.key(), a);
 
@@ -191,7 +209,29 @@ final class CustomerLedgerProcessor implements FixedKeyProcessor<String, Custome
         else if (behind) counters.countLateAccepted();
         counters.countScored(e.getTouchpoint(), e.getStage(), s.value(), s.weight());
         scored.setAlerts(alerts.isEmpty() ? null : alerts);
+        scored.setDriverChanges(driverChanges);
         context.forward(record.withValue(scored));
+    }
+
+    /**
+     * Counts the event into the customer's key drivers ({@link CustomerDrivers}, in the same ledger):
+     * an answer becomes an observation, a driver event after which the ledger keeps answers corrects
+     * them. Returns the observation changes to forward, or null for none. Nothing counted from now on
+     * is older than stream time minus {@code late.horizon} (older events are dead letters, above), so
+     * what is older than that is settled.
+     */
+    private List<DriverObservationChange> countDrivers(CustomerLedger ledger, CustomerInteraction e, long t, ExperienceSignal s) {
+        int driver = DriverSet.indexOf(e.getTouchpoint());
+        Integer answer = e.getLikelihoodToRecommend();
+        if (driver < 0 && answer == null) return null; // the common non-driver event: the ledger's part is untouched
+        CustomerDrivers drivers = CustomerDriverStates.of(ledger.getDrivers());
+        List<ObservationChange> changes = drivers.count(e.getEventId(), t, driver, s.value(), s.weight(), answer,
+                ledger.getSegment(), streamTime - lateHorizonMs, driverDecay);
+        ledger.setDrivers(CustomerDriverStates.state(drivers));
+        if (changes.isEmpty()) return null;
+        List<DriverObservationChange> out = new ArrayList<>(changes.size());
+        for (ObservationChange c : changes) out.add(CustomerDriverStates.record(c));
+        return out;
     }
 
     /** An alert fired or resolved: the task's open-alert store and the metrics follow. */

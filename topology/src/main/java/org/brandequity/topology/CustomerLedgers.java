@@ -27,7 +27,7 @@ public final class CustomerLedgers {
     /** A customer never seen, without a profile. */
     static CustomerLedger empty() {
         return new CustomerLedger(BrandEquityTopology.UNASSIGNED_SEGMENT, 1.0, new ArrayList<>(), new ArrayList<>(),
-                null, null, new ArrayList<>(), null, null);
+                null, null, new ArrayList<>(), null, null, null);
     }
 
     /** Applies a profile (or its deletion, {@code null}) the way docs/model.md says events join it. */
@@ -45,7 +45,7 @@ public final class CustomerLedgers {
         return ledger.getSeen().isEmpty() && ledger.getPanes().isEmpty()
                 && ledger.getSegment().equals(BrandEquityTopology.UNASSIGNED_SEGMENT) && ledger.getValueWeight() == 1.0
                 && ledger.getTier() == null && ledger.getEquity() == null && ledger.getRecent().isEmpty()
-                && ledger.getOpenAlert() == null && ledger.getLastResolvedAt() == null;
+                && ledger.getOpenAlert() == null && ledger.getLastResolvedAt() == null && ledger.getDrivers() == null;
     }
 
     /** Whether {@code eventId} was counted within {@code horizonMs} of {@code eventTime}, among the ids the ledger remembers. */

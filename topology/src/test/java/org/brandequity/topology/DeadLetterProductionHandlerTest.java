@@ -59,7 +59,7 @@ class DeadLetterProductionHandlerTest {
 
     @Test
     void aChangelogRecordTooLargeFailsTheTaskSoStateAndChangelogNeverDisagree() {
-        Response r = handler.handleError(context(), record("brand-equity-customer-ledger-with-responses-store-changelog"),
+        Response r = handler.handleError(context(), record("brand-equity-customer-ledger-with-drivers-store-changelog"),
                 new RecordTooLargeException("too large"));
         assertEquals(Result.FAIL, r.result());
         assertTrue(r.deadLetterQueueRecords().isEmpty());

@@ -39,7 +39,7 @@ class EquityPreAggregatorTest {
 
     private static Record<String, ScoredInteraction> event(String id, long t) {
         return new Record<>("c", new ScoredInteraction(id, "c", t, Touchpoint.DELIVERY, LifecycleStage.PURCHASE, "broad-base", 1.0, 0.5, 1.0,
-                false, null, null, null, null), t);
+                false, null, null, null, null, null), t);
     }
 
     private List<EquityLedger> flushed() {

@@ -26,6 +26,7 @@ import org.brandequity.avro.EquityHistoryPoint;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
+import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.wire.InMemorySchemaRegistry;
 
@@ -75,6 +76,11 @@ final class PipelineDriver implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
     final TestOutputTopic<String, CustomerAlert> customerAlerts;
     final TestOutputTopic<String, EquityHistoryPoint> history;
+    /**
+     * The key-driver observation changes as the customers' tasks write them to their repartition
+     * topic, keyed by segment (the test driver records what is written to internal topics too).
+     */
+    final TestOutputTopic<String, DriverObservationChange> driverChanges;
     private final Path stateDir;
 
     PipelineDriver() {
@@ -105,6 +111,8 @@ final class PipelineDriver implements AutoCloseable {
         deadLetters = driver.createOutputTopic(t.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         customerAlerts = driver.createOutputTopic(t.customerAlerts(), serdes.string().deserializer(), serdes.customerAlert().deserializer());
         history = driver.createOutputTopic(t.equityHistory(), serdes.string().deserializer(), serdes.historyPoint().deserializer());
+        driverChanges = driver.createOutputTopic(config.applicationId() + "-" + BrandEquityTopology.DRIVER_OBSERVATION_CHANGES + "-repartition",
+                serdes.string().deserializer(), serdes.driverObservationChange().deserializer());
     }
 
     /**

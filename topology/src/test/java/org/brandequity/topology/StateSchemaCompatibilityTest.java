@@ -155,7 +155,8 @@ class StateSchemaCompatibilityTest {
             Map.entry(BrandEquityTopology.EQUITY_SAMPLES_STORE, kv(SERDES.string(), SERDES.equitySamples())),
             Map.entry(BrandEquityTopology.EQUITY_DROP_STORE, kv(SERDES.string(), SERDES.dropDetector())),
             Map.entry(BrandEquityTopology.EQUITY_DELTAS + "-repartition", kv(SERDES.string(), SERDES.ledger())),
-            Map.entry(BrandEquityTopology.SEGMENT_WINDOW_INPUTS + "-repartition", kv(SERDES.string(), SERDES.segmentWindowInput()))));
+            Map.entry(BrandEquityTopology.SEGMENT_WINDOW_INPUTS + "-repartition", kv(SERDES.string(), SERDES.segmentWindowInput())),
+            Map.entry(BrandEquityTopology.DRIVER_OBSERVATION_CHANGES + "-repartition", kv(SERDES.string(), SERDES.driverObservationChange()))));
 
     private static KeyValue kv(Serde<?> key, Serde<?> value) {
         return new KeyValue(Encoding.of(key), Encoding.of(value));
