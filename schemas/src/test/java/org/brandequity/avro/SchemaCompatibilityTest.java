@@ -30,7 +30,7 @@ class SchemaCompatibilityTest {
     private static final Path COMPAT = Path.of("compat");
     private static final List<Class<?>> CONTRACTS = List.of(CustomerInteraction.class, CustomerProfile.class,
             CustomerExperienceScore.class, SegmentExperienceScore.class, BrandEquity.class, ScoreDropAlert.class,
-            TouchpointExperienceScore.class, CustomerAlert.class, EquityHistoryPoint.class);
+            TouchpointExperienceScore.class, CustomerAlert.class, EquityHistoryPoint.class, KeyDrivers.class);
 
     static Stream<Path> releasedVersions() throws IOException {
         try (Stream<Path> dirs = Files.list(COMPAT)) {

@@ -68,7 +68,7 @@ public final class DeploymentAcls {
         acls.add(allow(p, topic(t.deadLetters()), AclOperation.WRITE));
         if (createsTopics) {
             for (String own : List.of(t.interactions(), t.profiles(), t.customerScores(), t.segmentScores(), t.touchpointScores(), t.equity(),
-                    t.alerts(), t.deadLetters(), t.customerAlerts(), t.equityHistory())) {
+                    t.alerts(), t.deadLetters(), t.customerAlerts(), t.equityHistory(), t.keyDrivers())) {
                 acls.add(allow(p, topic(own), AclOperation.CREATE));
             }
         }
@@ -99,11 +99,11 @@ public final class DeploymentAcls {
         return List.copyOf(acls);
     }
 
-    /** The topics downstream consumers read: customer, segment and touchpoint scores, equity, alerts, customer alerts, equity history. */
+    /** The topics downstream consumers read: customer, segment and touchpoint scores, equity, alerts, customer alerts, equity history, key drivers. */
     public static List<String> outputs(PipelineConfig c) {
         PipelineConfig.Topics t = c.topics();
         return List.of(t.customerScores(), t.segmentScores(), t.touchpointScores(), t.equity(), t.alerts(), t.customerAlerts(),
-                t.equityHistory());
+                t.equityHistory(), t.keyDrivers());
     }
 
     /**

@@ -56,7 +56,9 @@ public final class TopicAdmin {
                 // Keyed by customer id, with as many partitions as the input: a customer's alerts stay in order.
                 new NewTopic(t.customerAlerts(), n, rf).configs(delete),
                 // Keyed brand|boundary: compaction keeps each history point's latest revision.
-                new NewTopic(t.equityHistory(), 1, rf).configs(compact));
+                new NewTopic(t.equityHistory(), 1, rf).configs(compact),
+                // Keyed by segment (the brand under its id): compaction keeps each one's latest analysis.
+                new NewTopic(t.keyDrivers(), n, rf).configs(compact));
     }
 
     /**

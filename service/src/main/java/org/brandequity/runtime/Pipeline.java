@@ -11,6 +11,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.brandequity.avro.BrandEquity;
 import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.EquityHistoryPoint;
+import org.brandequity.avro.KeyDrivers;
 import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.ScoreDropAlert;
 import org.brandequity.avro.SegmentExperienceScore;
@@ -109,6 +110,7 @@ public final class Pipeline implements AutoCloseable {
         registry.register(WireFormat.subject(t.alerts(), false), ScoreDropAlert.getClassSchema());
         registry.register(WireFormat.subject(t.customerAlerts(), false), CustomerAlert.getClassSchema());
         registry.register(WireFormat.subject(t.equityHistory(), false), EquityHistoryPoint.getClassSchema());
+        registry.register(WireFormat.subject(t.keyDrivers(), false), KeyDrivers.getClassSchema());
     }
 
     public KafkaStreams streams() {

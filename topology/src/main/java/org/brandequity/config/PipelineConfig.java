@@ -62,7 +62,7 @@ public record PipelineConfig(
     /** Topic names; all come from config. */
     public record Topics(String interactions, String profiles, String customerScores, String segmentScores,
                          String equity, String alerts, String deadLetters, String touchpointScores, String customerAlerts,
-                         String equityHistory) {
+                         String equityHistory, String keyDrivers) {
         /**
          * The output topics a running instance reads back, and so the only ones its principal may
          * read (DeploymentAcls): equity, segment scores and score-drop alerts for its gauges,
@@ -256,7 +256,7 @@ public record PipelineConfig(
                         c.getString(TOPIC_CUSTOMER_SCORES_CONFIG), c.getString(TOPIC_SEGMENT_SCORES_CONFIG),
                         c.getString(TOPIC_EQUITY_CONFIG), c.getString(TOPIC_ALERTS_CONFIG), c.getString(TOPIC_DEAD_LETTERS_CONFIG),
                         c.getString(TOPIC_TOUCHPOINT_SCORES_CONFIG), c.getString(TOPIC_CUSTOMER_ALERTS_CONFIG),
-                        c.getString(TOPIC_EQUITY_HISTORY_CONFIG)),
+                        c.getString(TOPIC_EQUITY_HISTORY_CONFIG), c.getString(TOPIC_KEY_DRIVERS_CONFIG)),
                 c.getInt(TOPIC_PARTITIONS_CONFIG),
                 c.getShort(TOPIC_REPLICATION_FACTOR_CONFIG),
                 new WindowPolicy(duration(c, WINDOW_SIZE_CONFIG), duration(c, WINDOW_ADVANCE_CONFIG),
@@ -335,6 +335,7 @@ public record PipelineConfig(
         p.put(TOPIC_TOUCHPOINT_SCORES_CONFIG, topics.touchpointScores());
         p.put(TOPIC_CUSTOMER_ALERTS_CONFIG, topics.customerAlerts());
         p.put(TOPIC_EQUITY_HISTORY_CONFIG, topics.equityHistory());
+        p.put(TOPIC_KEY_DRIVERS_CONFIG, topics.keyDrivers());
         p.put(TOPIC_PARTITIONS_CONFIG, Integer.toString(topicPartitions));
         p.put(TOPIC_REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
         p.put(WINDOW_SIZE_CONFIG, Durations.format(windows.size()));

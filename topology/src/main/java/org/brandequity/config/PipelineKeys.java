@@ -30,6 +30,7 @@ public final class PipelineKeys {
     public static final String TOPIC_DEAD_LETTERS_CONFIG = "topic.dead.letters";
     public static final String TOPIC_CUSTOMER_ALERTS_CONFIG = "topic.customer.alerts";
     public static final String TOPIC_EQUITY_HISTORY_CONFIG = "topic.equity.history";
+    public static final String TOPIC_KEY_DRIVERS_CONFIG = "topic.key.drivers";
     public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
     public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
     public static final String WINDOW_SIZE_CONFIG = "window.size";
@@ -142,6 +143,9 @@ public final class PipelineKeys {
                 .define(TOPIC_EQUITY_HISTORY_CONFIG, Type.STRING, "brand-equity-history", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                         "Output topic of the brand's equity history (compacted): one record per history point when first "
                                 + "published and again at each revision by late events, keyed brand|boundary.")
+                .define(TOPIC_KEY_DRIVERS_CONFIG, Type.STRING, "key-drivers", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        "Output topic of the key drivers (KeyDrivers, compacted): per segment, and for the whole brand under the brand id, "
+                                + "at most one record per drivers.emit.interval; the latest per key is the analysis as known now.")
                 .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 6, Range.atLeast(1), Importance.MEDIUM,
                         "Partitions of the topics the app creates when missing; the equity and alert topics always get 1. Existing "
                                 + "interactions and profiles topics must have this many (checked at start): segment windows wait for a "

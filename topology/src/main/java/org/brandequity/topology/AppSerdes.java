@@ -14,7 +14,9 @@ import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.TouchpointExperienceScore;
 import org.brandequity.avro.internal.ClosedPane;
 import org.brandequity.avro.internal.CustomerLedger;
+import org.brandequity.avro.KeyDrivers;
 import org.brandequity.avro.internal.DriverObservationChange;
+import org.brandequity.avro.internal.KeyDriverState;
 import org.brandequity.avro.internal.DropDetectorState;
 import org.brandequity.avro.internal.EquityHistoryEntry;
 import org.brandequity.avro.internal.EquityLedger;
@@ -58,6 +60,8 @@ public final class AppSerdes {
     private final Serde<EquityWindowSamples> equitySamples = new AvroBinarySerde<>(EquityWindowSamples.class);
     private final Serde<EquityHistoryEntry> historyEntry = new AvroBinarySerde<>(EquityHistoryEntry.class);
     private final Serde<EquityHistoryPoint> historyPoint;
+    private final Serde<KeyDriverState> keyDriverState = new AvroBinarySerde<>(KeyDriverState.class);
+    private final Serde<KeyDrivers> keyDrivers;
 
     public AppSerdes(SchemaRegistryClient registry) {
         // Written by producers outside the pipeline: values over WireFormat.MAX_INPUT_VALUE_BYTES are refused unread.
@@ -70,6 +74,7 @@ public final class AppSerdes {
         alert = value(registry, ScoreDropAlert.class);
         customerAlert = value(registry, CustomerAlert.class);
         historyPoint = value(registry, EquityHistoryPoint.class);
+        keyDrivers = value(registry, KeyDrivers.class);
     }
 
     private static <T extends SpecificRecord> Serde<T> value(SchemaRegistryClient registry, Class<T> type) {
@@ -87,6 +92,9 @@ public final class AppSerdes {
     public Serde<ScoreDropAlert> alert() { return alert; }
     public Serde<CustomerAlert> customerAlert() { return customerAlert; }
     public Serde<EquityHistoryPoint> historyPoint() { return historyPoint; }
+    public Serde<KeyDrivers> keyDrivers() { return keyDrivers; }
+    /** The key-driver statistics store's values (read by the query API's /drivers). */
+    public Serde<KeyDriverState> keyDriverState() { return keyDriverState; }
     /** The open-alert store's values: the public record, in the registry-free binary encoding of internal state. */
     Serde<CustomerAlert> openCustomerAlert() { return openCustomerAlert; }
     Serde<ScoredInteraction> scored() { return scored; }

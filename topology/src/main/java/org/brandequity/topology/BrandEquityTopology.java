@@ -38,6 +38,7 @@ import org.brandequity.avro.internal.TouchpointWindowCounts;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Decay;
+import org.brandequity.model.drivers.DriverConfig;
 import org.brandequity.model.DropDetector;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.ScoringModel;
@@ -116,6 +117,10 @@ public final class BrandEquityTopology {
     static final String EQUITY_HISTORY_PENDING_STORE = "equity-history-pending-store";
     /** One point per history boundary, keyed by {@link EquityHistories#storeKey}. */
     static final String EQUITY_HISTORY_STORE = "equity-history-store";
+    /** Key-driver observation changes not yet folded, per segment (and the brand), input partition and offset. */
+    static final String KEY_DRIVER_PENDING_STORE = "key-driver-pending-store";
+    /** Each segment's (and the brand's, under "") key-driver statistics and bootstrap replicates. */
+    public static final String KEY_DRIVER_STORE = "key-driver-statistics-store";
 
     /** The segment windows' children: every emitted window goes to the first, each completed one once to the second. */
     private static final String WRITE_SEGMENT_SCORES = "write-segment-scores";
@@ -229,7 +234,7 @@ public final class BrandEquityTopology {
         // Key drivers: the observation changes decided in the customers' ledgers, keyed by segment.
         // Built last, so that its sub-topology comes after the existing ones and theirs keep their
         // numbers (task ids, and so the state directories of a running deployment).
-        driverObservationChanges(scored, serdes);
+        keyDrivers(builder, driverObservationChanges(scored, serdes), config, serdes);
 
         return builder.build();
     }
@@ -304,12 +309,36 @@ public final class BrandEquityTopology {
         return scored
                 .flatMap((customer, e) -> {
                     if (e.getDriverChanges() == null) return List.<KeyValue<String, DriverObservationChange>>of();
-                    List<KeyValue<String, DriverObservationChange>> out = new ArrayList<>(e.getDriverChanges().size());
-                    for (DriverObservationChange c : e.getDriverChanges()) out.add(KeyValue.pair(c.getSegment(), c));
+                    List<KeyValue<String, DriverObservationChange>> out = new ArrayList<>(2 * e.getDriverChanges().size());
+                    // Each change twice: for its segment, and for the whole brand (KeyDriverStates.BRAND_KEY: no segment is empty).
+                    for (DriverObservationChange c : e.getDriverChanges()) {
+                        out.add(KeyValue.pair(c.getSegment(), c));
+                        out.add(KeyValue.pair(KeyDriverStates.BRAND_KEY, c));
+                    }
                     return out;
                 }, Named.as("key-driver-changes-by-segment"))
                 .repartition(Repartitioned.<String, DriverObservationChange>as(DRIVER_OBSERVATION_CHANGES)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.driverObservationChange()));
+    }
+
+    /**
+     * Each segment's and the brand's key drivers ({@link KeyDriversProcessor}), from the observation
+     * changes of {@link #driverObservationChanges}, to {@code topic.key.drivers}.
+     */
+    private static void keyDrivers(StreamsBuilder builder, KStream<String, DriverObservationChange> changes, PipelineConfig config,
+                                   AppSerdes serdes) {
+        // Cached: a segment's statistics (~570 KB with the bootstrap) are rewritten once per emit interval.
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(KEY_DRIVER_PENDING_STORE), serdes.string(), serdes.driverObservationChange()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(KEY_DRIVER_STORE), serdes.string(), serdes.keyDriverState()).withCachingEnabled());
+        DriverConfig drivers = config.drivers();
+        KeyDriverStates states = new KeyDriverStates(new Decay(drivers.halfLife()), drivers.replicates());
+        double[] configured = KeyDriverStates.configuredWeights(config.model().touchpointWeight());
+        changes.process(() -> new KeyDriversProcessor(KEY_DRIVER_PENDING_STORE, KEY_DRIVER_STORE, config.brandId(), drivers.emitInterval(),
+                                states, drivers.minObservations(), configured),
+                        Named.as("keep-key-drivers"), KEY_DRIVER_PENDING_STORE, KEY_DRIVER_STORE)
+                .to(config.topics().keyDrivers(), Produced.with(serdes.string(), serdes.keyDrivers()).withName("write-key-drivers"));
     }
 
     /**

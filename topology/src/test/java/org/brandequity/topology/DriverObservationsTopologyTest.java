@@ -37,8 +37,14 @@ class DriverObservationsTopologyTest {
         return Events.interaction(customer, time).setLikelihoodToRecommend(likelihoodToRecommend).build();
     }
 
+    /** The changes keyed by segment (each is also written under the brand's key, KeyDriverStates.BRAND_KEY). */
     private static List<TestRecord<String, DriverObservationChange>> changes(PipelineDriver p) {
-        return p.driverChanges.readRecordsToList();
+        List<TestRecord<String, DriverObservationChange>> all = p.driverChanges.readRecordsToList();
+        List<TestRecord<String, DriverObservationChange>> bySegment = all.stream().filter(r -> !r.key().equals(KeyDriverStates.BRAND_KEY)).toList();
+        assertEquals(bySegment.stream().map(TestRecord::value).toList(),
+                all.stream().filter(r -> r.key().equals(KeyDriverStates.BRAND_KEY)).map(TestRecord::value).toList(),
+                "every change once for its segment and once for the brand");
+        return bySegment;
     }
 
     @Test

@@ -81,6 +81,7 @@ final class PipelineDriver implements AutoCloseable {
      * topic, keyed by segment (the test driver records what is written to internal topics too).
      */
     final TestOutputTopic<String, DriverObservationChange> driverChanges;
+    final TestOutputTopic<String, org.brandequity.avro.KeyDrivers> keyDrivers;
     private final Path stateDir;
 
     PipelineDriver() {
@@ -113,6 +114,7 @@ final class PipelineDriver implements AutoCloseable {
         history = driver.createOutputTopic(t.equityHistory(), serdes.string().deserializer(), serdes.historyPoint().deserializer());
         driverChanges = driver.createOutputTopic(config.applicationId() + "-" + BrandEquityTopology.DRIVER_OBSERVATION_CHANGES + "-repartition",
                 serdes.string().deserializer(), serdes.driverObservationChange().deserializer());
+        keyDrivers = driver.createOutputTopic(t.keyDrivers(), serdes.string().deserializer(), serdes.keyDrivers().deserializer());
     }
 
     /**
@@ -158,6 +160,13 @@ final class PipelineDriver implements AutoCloseable {
     WallClockListener wallClock;
 
     /** Moves wall-clock time past the equity flush interval so pending experience is folded into the brand. */
+    /** Moves wall-clock time by {@code d}: every wall-clock punctuation due in it runs. */
+    void advanceWallClock(Duration d) {
+        if (wallClock != null) wallClock.before();
+        driver.advanceWallClockTime(d);
+        if (wallClock != null) wallClock.after();
+    }
+
     void flushEquity() {
         if (wallClock != null) wallClock.before();
         driver.advanceWallClockTime(config.equityFlushInterval());
