@@ -58,7 +58,7 @@ class TopicTimestampsIntegrationTest {
             Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
             configs.forEach((resource, topicConfig) -> assertEquals(TopicAdmin.LOG_APPEND_TIME,
                     topicConfig.get(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).value(), resource.name()));
-            assertEquals(10, configs.size(), "the nine output and input topics and the equity history: " + configs.keySet());
+            assertEquals(11, configs.size(), "the nine output and input topics, the equity history and the key drivers: " + configs.keySet());
         }
     }
 
