@@ -258,7 +258,9 @@ public final class QueryApi implements AutoCloseable {
                 ? EquityHistoryQueries.parseSeries(uri.getRawQuery()) : null;
         SegmentChangeQuery segmentChange = path.size() == 3 && path.get(0).equals("segments") && path.get(2).equals("change")
                 ? SegmentChangeQuery.parse(uri.getRawQuery()) : null;
+        KeyDriverQuery drivers = path.equals(List.of("drivers")) ? KeyDriverQuery.parse(uri.getRawQuery()) : null;
         owners.requireRunning();
+        if (drivers != null) return answer(uri, forwarded, queries.keyDrivers(drivers));
         if (change != null) return answer(uri, forwarded, queries.equityChange(change));
         if (series != null) return answer(uri, forwarded, queries.equityHistory(series));
         if (segmentChange != null) return answer(uri, forwarded, queries.segmentChange(path.get(1), segmentChange));

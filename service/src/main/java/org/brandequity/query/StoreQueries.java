@@ -30,6 +30,7 @@ final class StoreQueries {
     private final ClosedLoopConfig closedLoop;
     private final EquityHistoryQueries history;
     private final org.brandequity.model.WindowGrid grid;
+    private final PipelineConfig config;
 
     StoreQueries(PipelineStores stores, KeyOwnership owners, PipelineConfig config) {
         this.stores = stores;
@@ -38,6 +39,7 @@ final class StoreQueries {
         this.closedLoop = config.closedLoop();
         this.history = new EquityHistoryQueries(config);
         this.grid = config.windows().grid();
+        this.config = config;
     }
 
     /** The account of the brand's equity change between two history points ({@link EquityHistoryQueries#change}). */
@@ -53,6 +55,12 @@ final class StoreQueries {
     /** The brand's equity history as a series ({@link EquityHistoryQueries#series}). */
     Located equityHistory(EquityHistoryQueries.Series query) {
         return owners.locate(Keyed.BRAND_EQUITY, brandId, partition -> history.series(query, stores, partition));
+    }
+
+    /** The key drivers of a segment or the brand ({@link KeyDriverQuery}). */
+    Located keyDrivers(KeyDriverQuery query) {
+        String key = query.segment() == null ? PipelineStores.BRAND_DRIVERS_KEY : query.segment();
+        return owners.locate(Keyed.KEY_DRIVERS, key, partition -> query.answer(stores.keyDrivers(query.segment(), partition), config));
     }
 
     /** The brand's equity, as on the equity topic. */

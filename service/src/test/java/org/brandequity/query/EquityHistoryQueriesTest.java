@@ -67,6 +67,11 @@ class EquityHistoryQueriesTest {
             "/segments/high-value/change?by=touchpoint|unknown parameter 'by'; accepted: from, to",
             "/segments/high-value/change?from=last-monday|from must be an ISO-8601 instant",
             "/segments/high-value/change?to=2026-12-05T10:00:00.00000000000000000000000000000Z|to is longer than 40 characters",
+            "/drivers?segment=|segment must be 1 to 64 UTF-8 bytes",
+            "/drivers?segment=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|segment must be 1 to 64 UTF-8 bytes",
+            "/drivers?segment=%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9%C3%A9|segment must be 1 to 64 UTF-8 bytes",
+            "/drivers?segment=a&segment=b|parameter 'segment' is given more than once",
+            "/drivers?top=3|unknown parameter 'top'; accepted: segment",
     })
     void aParameterPastItsLimitIsA400SayingWhatIsAccepted(String request, String message) throws Exception {
         HttpResponse<String> r = get(request.replace(" ", "%20"));
@@ -84,5 +89,7 @@ class EquityHistoryQueriesTest {
         assertFalse(r.body().contains("Exception"), r.body());
         assertEquals(503, get("/equity/history?from=2026-12-05T10:00:00Z&step=6h&by=stage").statusCode());
         assertEquals(503, get("/segments/high-value/change?from=2026-12-05T10:00:00Z&to=2026-12-05T11:00:00Z").statusCode());
+        assertEquals(503, get("/drivers?segment=" + "a".repeat(64)).statusCode());
+        assertEquals(503, get("/drivers").statusCode());
     }
 }

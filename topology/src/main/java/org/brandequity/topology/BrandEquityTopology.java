@@ -39,6 +39,7 @@ import org.brandequity.config.PipelineConfig;
 import org.brandequity.model.AlertConfig;
 import org.brandequity.model.Decay;
 import org.brandequity.model.drivers.DriverConfig;
+import org.brandequity.model.drivers.DriverSet;
 import org.brandequity.model.DropDetector;
 import org.brandequity.model.InteractionValidator;
 import org.brandequity.model.ScoringModel;
@@ -334,7 +335,7 @@ public final class BrandEquityTopology {
                 Stores.persistentKeyValueStore(KEY_DRIVER_STORE), serdes.string(), serdes.keyDriverState()).withCachingEnabled());
         DriverConfig drivers = config.drivers();
         KeyDriverStates states = new KeyDriverStates(new Decay(drivers.halfLife()), drivers.replicates());
-        double[] configured = KeyDriverStates.configuredWeights(config.model().touchpointWeight());
+        double[] configured = DriverSet.weights(config.model().touchpointWeight());
         changes.process(() -> new KeyDriversProcessor(KEY_DRIVER_PENDING_STORE, KEY_DRIVER_STORE, config.brandId(), drivers.emitInterval(),
                                 states, drivers.minObservations(), configured),
                         Named.as("keep-key-drivers"), KEY_DRIVER_PENDING_STORE, KEY_DRIVER_STORE)

@@ -8,13 +8,11 @@ import java.util.List;
 import org.brandequity.avro.KeyDriver;
 import org.brandequity.avro.KeyDriverStatus;
 import org.brandequity.avro.KeyDrivers;
-import org.brandequity.avro.Touchpoint;
 import org.brandequity.avro.internal.DriverObservationChange;
 import org.brandequity.avro.internal.KeyDriverState;
 import org.brandequity.model.Decay;
 import org.brandequity.model.drivers.Bootstrap;
 import org.brandequity.model.drivers.DriverObservation;
-import org.brandequity.model.drivers.DriverSet;
 import org.brandequity.model.drivers.DriverStatistics;
 import org.brandequity.model.drivers.KeyDriverAnalysis;
 
@@ -79,13 +77,6 @@ public final class KeyDriverStates {
         return new KeyDrivers(brandId, segment, Instant.ofEpochMilli(asOf), r.n(), r.replicates(),
                 r.enoughData() ? KeyDriverStatus.OK : KeyDriverStatus.NOT_ENOUGH_DATA,
                 r.enoughData() ? r.rSquared() : null, r.enoughData() ? r.effectiveN() : null, drivers);
-    }
-
-    /** The configured touchpoint weights of the drivers, in {@link DriverSet} order. */
-    public static double[] configuredWeights(java.util.Map<Touchpoint, Double> touchpointWeights) {
-        double[] w = new double[DriverSet.size()];
-        for (int i = 0; i < w.length; i++) w[i] = touchpointWeights.get(DriverSet.touchpoints().get(i));
-        return w;
     }
 
     private static double[] doubles(ByteBuffer b) {

@@ -21,6 +21,8 @@ import org.brandequity.avro.CustomerExperienceScore;
 import org.brandequity.avro.SegmentExperienceScore;
 import org.brandequity.avro.internal.CustomerLedger;
 import org.brandequity.avro.internal.EquityLedger;
+import org.brandequity.model.drivers.Bootstrap;
+import org.brandequity.model.drivers.DriverStatistics;
 import org.brandequity.avro.internal.SegmentWindowAggregate;
 import org.brandequity.config.PipelineConfig;
 import org.brandequity.avro.internal.EquityHistoryEntry;
@@ -52,7 +54,9 @@ public final class PipelineStores {
         /** Segment windows, keyed (for ownership) by segment. */
         SEGMENT_WINDOWS(BrandEquityTopology.SEGMENT_WINDOW_STORE),
         /** Each task's open at-risk alerts, keyed by customer id. */
-        OPEN_CUSTOMER_ALERTS(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE);
+        OPEN_CUSTOMER_ALERTS(BrandEquityTopology.OPEN_CUSTOMER_ALERT_STORE),
+        /** Key-driver statistics, keyed by segment ({@link KeyDriverStates#BRAND_KEY} for the brand). */
+        KEY_DRIVERS(BrandEquityTopology.KEY_DRIVER_STORE);
 
         private final String storeName;
 
@@ -76,12 +80,14 @@ public final class PipelineStores {
     private final String brandId;
     private final EquityLedgers ledgers;
     private final WindowGrid windows;
+    private final KeyDriverStates driverStates;
 
     public PipelineStores(KafkaStreams streams, PipelineConfig config) {
         this.streams = streams;
         this.brandId = config.brandId();
         this.ledgers = new EquityLedgers(config.model(), config.equityMaxSegments());
         this.windows = config.windows().grid();
+        this.driverStates = new KeyDriverStates(new org.brandequity.model.Decay(config.drivers().halfLife()), config.drivers().replicates());
     }
 
     /** The instance and partition that own {@code key} in {@code store}, or null before any instance does. */
@@ -143,6 +149,21 @@ public final class PipelineStores {
     private ReadOnlyKeyValueStore<Long, EquityHistoryEntry> history(int partition) {
         return streams.store(StoreQueryParameters.fromNameAndType(BrandEquityTopology.EQUITY_HISTORY_STORE,
                 QueryableStoreTypes.<Long, EquityHistoryEntry>keyValueStore()).withPartition(partition));
+    }
+
+    /** The key under which the brand's key drivers are kept (and owned): no segment is empty. */
+    public static final String BRAND_DRIVERS_KEY = KeyDriverStates.BRAND_KEY;
+
+    /** A segment's (or the brand's) key-driver statistics and bootstrap as stored, valued at {@code asOf}. */
+    public record Drivers(long asOf, DriverStatistics statistics, Bootstrap bootstrap) {}
+
+    /** The key drivers of {@code segment} (null: the brand) in {@code partition}'s store, if any answer was folded. */
+    public Optional<Drivers> keyDrivers(String segment, int partition) {
+        org.brandequity.avro.internal.KeyDriverState s = this.<org.brandequity.avro.internal.KeyDriverState>local(
+                BrandEquityTopology.KEY_DRIVER_STORE, partition).get(segment == null ? KeyDriverStates.BRAND_KEY : segment);
+        if (s == null) return Optional.empty();
+        KeyDriverStates.Held held = driverStates.read(s);
+        return Optional.of(new Drivers(s.getAsOf(), held.statistics(), held.bootstrap()));
     }
 
     /** The customer of {@code partition}'s ledger store, if it holds them. */

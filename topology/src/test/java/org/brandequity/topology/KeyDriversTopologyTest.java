@@ -109,7 +109,7 @@ class KeyDriversTopologyTest {
                 bootstrap.add(KeyDriverStates.observation(r.value()), r.value().getMultiplier());
             }
             KeyDriverAnalysis.Result expected = KeyDriverAnalysis.analyse(statistics, bootstrap, 30,
-                    KeyDriverStates.configuredWeights(p.config.model().touchpointWeight()));
+                    DriverSet.weights(p.config.model().touchpointWeight()));
 
             assertEquals(KeyDriverStatus.OK, segment.getStatus());
             assertEquals(200, segment.getN());

@@ -36,6 +36,13 @@ public final class DriverSet {
         return DRIVERS.size();
     }
 
+    /** The weight of each driver in {@code byTouchpoint} (e.g. the configured touchpoint weights), in driver order. */
+    public static double[] weights(Map<Touchpoint, Double> byTouchpoint) {
+        double[] w = new double[DRIVERS.size()];
+        for (int i = 0; i < w.length; i++) w[i] = byTouchpoint.get(DRIVERS.get(i));
+        return w;
+    }
+
     /** The driver index of {@code touchpoint}, or -1 when it is not a driver. */
     public static int indexOf(Touchpoint touchpoint) {
         return INDEX.getOrDefault(touchpoint, -1);
