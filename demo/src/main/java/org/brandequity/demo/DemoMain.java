@@ -70,6 +70,8 @@ public final class DemoMain {
             // A history point a minute, a day of them: /equity/change can be asked about the demo's incident.
             Map.entry("equity.history.interval", "1m"),
             Map.entry("equity.history.retention", "1d"),
+            // Key drivers every 10 s: /drivers?segment=high-value fills within the first minutes.
+            Map.entry("drivers.emit.interval", "10s"),
             Map.entry("topic.partitions", "3"),
             Map.entry("topic.replication.factor", "1"),
             Map.entry("metrics.host", "127.0.0.1"),
