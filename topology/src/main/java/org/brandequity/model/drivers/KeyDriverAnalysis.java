@@ -110,10 +110,15 @@ public final class KeyDriverAnalysis {
             drivers = List.copyOf(drivers);
         }
 
-        /** Drivers by {@link Driver#rankingWeight()}, largest first (ties in {@link DriverSet} order). */
+        /**
+         * Drivers by {@link Driver#rankingWeight()}, largest first: the significant ones by their
+         * weight, then the rest (shown as zero) by their relative weight, so that the order among
+         * them still says which the data leans to (ties in {@link DriverSet} order).
+         */
         public List<Driver> ranking() {
             return drivers.stream()
-                    .sorted(Comparator.comparingDouble(Driver::rankingWeight).reversed())
+                    .sorted(Comparator.comparingDouble(Driver::rankingWeight).reversed()
+                            .thenComparing(Comparator.comparingDouble(Driver::relativeWeight).reversed()))
                     .toList();
         }
     }

@@ -201,6 +201,10 @@ class KeyDriverAnalysisTest {
         assertEquals(0.0, noise.rankingWeight());
         List<Driver> ranking = result.ranking();
         assertEquals(List.of(true, true, true), ranking.subList(0, 3).stream().map(Driver::significant).toList());
+        List<Driver> zeros = ranking.stream().filter(d -> d.rankingWeight() == 0).toList();
+        for (int i = 1; i < zeros.size(); i++) {
+            assertTrue(zeros.get(i - 1).relativeWeight() >= zeros.get(i).relativeWeight(), "shown as zero, still by relative weight: " + zeros);
+        }
     }
 
     @Test
