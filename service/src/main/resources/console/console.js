@@ -3,7 +3,8 @@
 'use strict';
 
 const TOKEN_KEY = 'brandequity.token';
-const state = { lastId: null, controller: null, customRange: false, charts: {}, streaming: false, serverState: null, drawn: new Set() };
+const state = { lastId: null, controller: null, customRange: false, charts: {}, streaming: false, serverState: null, drawn: new Set(),
+  drivers: null, driversSegment: '', driversEmpty: null };
 // For the browser tests and the bench: the ids of the last 10,000 updates received, in order; the page's
 // own errors; listeners called with (event, data, Date.now()) after each update is rendered; a way to drop
 // the stream.
@@ -155,6 +156,7 @@ const RENDER = {
   },
   change(c) { if (!state.customRange) waterfall(c); },
   segments(list) {
+    segmentChoices(list.map((s) => s.segment));
     const body = $('segments-table').tBodies[0];
     body.innerHTML = '';
     for (const s of list) {
@@ -168,6 +170,11 @@ const RENDER = {
       cell(tr, s.ces == null ? 'no answers' : fx(s.ces, 2) + ' [' + fx(s.cesLower, 2) + ', ' + fx(s.cesUpper, 2) + ']', true);
       cell(tr, fmt.count(s.cesResponses), true);
     }
+  },
+  // The brand's key drivers; a segment's are asked for by the page at each of the brand's updates (both are folded together).
+  drivers(d) {
+    state.drivers = d;
+    if (state.driversSegment === '') keyDrivers(d); else segmentDrivers(state.driversSegment);
   },
   atRisk(list) {
     const body = $('atrisk-table').tBodies[0];
@@ -265,6 +272,104 @@ function waterfall(c) {
   }, true);
 }
 
+function round3(v) { return v == null ? null : Math.round(v * 1000) / 1000; }
+
+// A segment seen in /segments can be picked for the key drivers; the options stay once added.
+function segmentChoices(names) {
+  const select = $('drivers-segment');
+  const have = new Set([...select.options].map((o) => o.value));
+  for (const n of names) if (!have.has(n)) select.add(new Option('segment ' + n, n));
+}
+
+function driversState(text) {
+  $('drivers-state').textContent = text || '';
+  $('drivers-state').hidden = !text;
+}
+
+function clearDrivers() {
+  chart('drivers-chart').clear();
+  $('drivers-table').tBodies[0].innerHTML = '';
+}
+
+async function segmentDrivers(segment) {
+  try {
+    const d = await api('/drivers?segment=' + encodeURIComponent(segment));
+    if (state.driversSegment === segment) keyDrivers(d);
+  } catch (e) {
+    if (e.message === 'auth' || state.driversSegment !== segment) return;
+    clearDrivers();
+    driversState(e.status === 404 ? 'No key drivers for segment ' + segment + ' yet (' + e.message + '): wait one interval after its first recommend answers.'
+      : e.message);
+  }
+}
+
+function pickDrivers() {
+  state.driversSegment = $('drivers-segment').value;
+  if (state.driversSegment !== '') { segmentDrivers(state.driversSegment); return; }
+  if (state.drivers) { keyDrivers(state.drivers); return; }
+  clearDrivers();
+  driversState(state.driversEmpty);
+}
+
+// The key drivers (GET /drivers, docs/model.md §9): each driver in the analysis as a bar of its relative weight
+// (R² units, the bars sum to R²) with its 95 % bootstrap interval as an error bar, and its configured weight scaled
+// to the same total as a diamond (c_j × R² / Σ c over the drivers in: the suggested weights' normalization, turned
+// round). An insignificant driver's bar is hatched and labelled "n.s.". Below, every driver's figures.
+function keyDrivers(d) {
+  const scope = d.segment == null ? 'the whole brand' : 'segment ' + d.segment;
+  const body = $('drivers-table').tBodies[0];
+  body.innerHTML = '';
+  for (const x of d.drivers) {
+    const tr = body.insertRow();
+    cell(tr, x.touchpoint);
+    cell(tr, x.status === 'IN' ? (x.significant ? 'in' : 'in, n.s.') : x.status.toLowerCase().replace(/_/g, ' '));
+    cell(tr, fmt.count(x.n), true);
+    cell(tr, x.relativeWeight == null || x.status !== 'IN' ? '–' : fx(x.relativeWeight, 3) + ' [' + fx(x.lower, 3) + ', ' + fx(x.upper, 3) + ']', true);
+    cell(tr, x.pValue == null ? '–' : x.pValue < 0.001 ? '< 0.001' : fx(x.pValue, 3), true);
+    cell(tr, fx(x.configuredWeight, 2), true);
+    cell(tr, fx(x.suggestedWeight, 2), true);
+  }
+  if (d.status !== 'OK') {
+    chart('drivers-chart').clear();
+    driversState('Not enough data for ' + scope + ' as of ' + fmt.time(d.asOf) + ': ' + fmt.count(d.n) + ' answers, and fewer than two '
+      + 'driver touchpoints have the minimum of ' + fmt.count(d.minObservations) + ' (drivers.min.observations) alone and with each other.');
+    return;
+  }
+  driversState(null);
+  const ins = d.drivers.filter((x) => x.status === 'IN');
+  const total = ins.reduce((a, x) => a + x.configuredWeight, 0);
+  const hatch = { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 5], rotation: -Math.PI / 4, color: 'rgba(255, 255, 255, 0.7)' };
+  chart('drivers-chart').setOption({
+    aria: { enabled: true }, animation: false, tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    title: { text: scope + ': R² ' + fx(d.rSquared, 3) + ', n ' + fmt.count(d.n) + ' (effective ' + fx(d.effectiveN, 1) + '), as of ' + fmt.time(d.asOf),
+      left: 'center', top: 0, textStyle: { fontSize: 12, fontWeight: 'normal' } },
+    legend: { top: 20, data: ['relative weight', '95 % interval', 'configured weight (scaled to R²)'] },
+    grid: { left: 140, right: 60, top: 48, bottom: 44 },
+    xAxis: { type: 'value', name: 'share of variance (R² units)', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: { type: 'category', inverse: true, name: 'touchpoint', data: ins.map((x) => x.touchpoint) },
+    series: [
+      { name: 'relative weight', type: 'bar', barWidth: '55%', itemStyle: { color: '#2166ac' },
+        data: ins.map((x) => ({ value: round3(x.relativeWeight), itemStyle: { decal: x.significant ? { symbol: 'none' } : hatch },
+          label: { show: true, position: 'insideRight', color: '#fff', formatter: fx(x.relativeWeight, 3) + (x.significant ? '' : ' n.s.') } })) },
+      // Hand-drawn error bars: ECharts has no error-bar series, a custom series with renderItem is its way.
+      { name: '95 % interval', type: 'custom', itemStyle: { color: '#1b1f24' }, encode: { x: [0, 1], y: 2 },
+        renderItem: (params, a) => {
+          if (Number.isNaN(a.value(0)) || Number.isNaN(a.value(1))) return null;
+          const lo = a.coord([a.value(0), a.value(2)]), hi = a.coord([a.value(1), a.value(2)]), h = a.size([0, 1])[1] * 0.2;
+          const style = a.style({ stroke: '#1b1f24', lineWidth: 1.5, fill: null });
+          return { type: 'group', children: [
+            { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
+            { type: 'line', shape: { x1: lo[0], y1: lo[1] - h, x2: lo[0], y2: lo[1] + h }, style },
+            { type: 'line', shape: { x1: hi[0], y1: hi[1] - h, x2: hi[0], y2: hi[1] + h }, style },
+          ] };
+        },
+        data: ins.map((x, i) => [round3(x.lower), round3(x.upper), i]) },
+      { name: 'configured weight (scaled to R²)', type: 'scatter', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#b35806' },
+        data: ins.map((x, i) => [round3(total > 0 ? x.configuredWeight * d.rSquared / total : null), i]) },
+    ],
+  }, true);
+}
+
 function localInput(d) { return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); }
 
 // The change account needs two history points: until the second one, say so instead of an empty chart.
@@ -292,6 +397,8 @@ function start() {
   });
   $('change-form').addEventListener('submit', explainRange);
   $('change-live').addEventListener('click', () => { state.customRange = false; });
+  state.driversEmpty = $('drivers-state').textContent.replace(/\s+/g, ' ').trim();
+  $('drivers-segment').addEventListener('change', pickDrivers);
   const now = new Date();
   $('change-to').value = localInput(now);
   $('change-from').value = localInput(new Date(now.getTime() - 3600000));

@@ -80,6 +80,10 @@ class ConsoleBrowserTest {
             Map<String, String> settings = new HashMap<>(overrides);
             settings.keySet().removeIf(k -> k.startsWith("simulator."));
             settings.putAll(Map.of("equity.history.interval", "5s", "equity.history.retention", "1h", "api.auth.tokens", TOKEN));
+            // Key drivers folded every 2 s, in the analysis from 10 answers per driver pair: the brand's 300
+            // simulated customers reach OK in the test's first minute, so the chart (not only the
+            // not-enough-data line) is checked against the API.
+            settings.putAll(Map.of("drivers.emit.interval", "2s", "drivers.min.observations", "10"));
             PipelineConfig config = cluster.config("console", settings);
             try (Pipeline pipeline = new Pipeline(config).start()) {
                 simulator = new Simulator(SimulationConfig.fromProperties(props), ClientProperties.producer(config), cluster.registry,
@@ -166,6 +170,14 @@ class ConsoleBrowserTest {
                 // The charts: each one's data equals the API's answer for the same query.
                 wait.withMessage(() -> "the history chart differs from /equity/history").until(b -> historyChartEqualsTheApi(b, base));
                 wait.withMessage(() -> "the promise gap or the heat map differs from /equity").until(b -> promiseGapAndHeatMapEqualTheApi(b, base));
+                wait.withMessage(() -> "the key-driver chart differs from /drivers: " + lastDrivers).until(b -> driversChartEqualsTheApi(b, base, null));
+                // A segment picked: the page asks for its drivers itself. High-value's 300-customer share has
+                // fewer answers than the minimum in the test's minute (seen: n 5), so this checks the
+                // not-enough-data line against the API, or the chart once it is OK.
+                js.executeScript("const s = document.getElementById('drivers-segment'); s.value = 'high-value';"
+                        + " s.dispatchEvent(new Event('change'));");
+                wait.withMessage(() -> "the key-driver chart differs from /drivers?segment=high-value: " + lastDrivers)
+                        .until(b -> driversChartEqualsTheApi(b, base, "high-value"));
                 // A range the user picks (whole minutes, in the browser's time zone), around the history drawn.
                 String series = "echarts.getInstanceByDom(document.getElementById('history-chart')).getOption().series[0].data";
                 String from = (String) js.executeScript("const p = " + series + "; return localInput(new Date(p[0][0]));");
@@ -268,6 +280,63 @@ class ConsoleBrowserTest {
         cells.sort(null);
         drawnCells.sort(null);
         return bars.equals(drawnBars) && cells.equals(drawnCells);
+    }
+
+    /**
+     * The key-driver chart equals {@code /drivers}'s OK answer (of the brand, or of {@code segment}):
+     * the drivers in the analysis in the API's order, each bar its relative weight with "n.s." on the
+     * label of an insignificant one, its 95 % interval, and its configured weight scaled to R²
+     * (c_j × R² / Σ c over the drivers in); the not-enough-data line hidden. For a segment below
+     * drivers.min.observations: the page's not-enough-data line names it, its n and the minimum.
+     */
+    private static boolean driversChartEqualsTheApi(WebDriver b, String base, String segment) {
+        JsonNode d = get(base + "/drivers" + (segment == null ? "" : "?segment=" + segment));
+        lastDrivers = "API status " + d.get("status").asText() + ", n " + d.get("n") + "; ";
+        JavascriptExecutor js = (JavascriptExecutor) b;
+        if ("NOT_ENOUGH_DATA".equals(d.get("status").asText())) {
+            String says = (String) js.executeScript("const s = document.getElementById('drivers-state'); return s.hidden ? '' : s.textContent");
+            lastDrivers += "the page says: " + says;
+            return segment != null && says.startsWith("Not enough data for segment " + segment + " ")
+                    && says.contains(": " + String.format(Locale.ROOT, "%,d", d.get("n").asLong()) + " answers")
+                    && says.contains("minimum of " + String.format(Locale.ROOT, "%,d", d.get("minObservations").asLong()) + " ");
+        }
+        double total = 0;
+        for (JsonNode x : d.get("drivers")) if ("IN".equals(x.get("status").asText())) total += x.get("configuredWeight").asDouble();
+        List<String> expected = new ArrayList<>();
+        for (JsonNode x : d.get("drivers")) {
+            if (!"IN".equals(x.get("status").asText())) continue;
+            expected.add(x.get("touchpoint").asText() + " " + three(x.get("relativeWeight")) + (x.get("significant").asBoolean() ? "" : " n.s.")
+                    + " [" + three(x.get("lower")) + ", " + three(x.get("upper")) + "] "
+                    + three(JSON.valueToTree(x.get("configuredWeight").asDouble() * d.get("rSquared").asDouble() / total)));
+        }
+        Object hidden = js.executeScript("return document.getElementById('drivers-state').hidden");
+        JsonNode axis = JSON.valueToTree(js.executeScript(
+                "const c = echarts.getInstanceByDom(document.getElementById('drivers-chart')); return c && c.getOption().yAxis ? c.getOption().yAxis[0].data : []"));
+        if (axis.isEmpty()) {
+            lastDrivers += "no chart drawn; the page says: " + js.executeScript("return document.getElementById('drivers-state').textContent");
+            return false;
+        }
+        JsonNode series = chart(b, "drivers-chart");
+        List<String> drawn = new ArrayList<>();
+        for (int i = 0; i < axis.size(); i++) {
+            JsonNode bar = series.get(0).get(i);
+            JsonNode interval = series.get(1).get(i);
+            JsonNode configured = series.get(2).get(i);
+            drawn.add(axis.get(i).asText() + " " + three(bar.get("value")) + (bar.get("label").get("formatter").asText().endsWith(" n.s.") ? " n.s." : "")
+                    + " [" + three(interval.get(0)) + ", " + three(interval.get(1)) + "] " + three(configured.get(0))
+                    + (interval.get(2).asInt() == i && configured.get(1).asInt() == i ? "" : " on another row"));
+        }
+        lastDrivers += "expected " + expected + ", drawn " + drawn + ", not-enough-data line hidden " + hidden
+                + ", page errors " + js.executeScript("return window.__console.errors");
+        return Boolean.TRUE.equals(hidden) && expected.equals(drawn);
+    }
+
+    /** What the last key-driver comparison saw, for the failure message. */
+    private static volatile String lastDrivers = "nothing compared yet";
+
+    /** A number as the page rounds the key drivers (Math.round(v * 1000) / 1000), three decimals; null as null. */
+    private static String three(JsonNode v) {
+        return v == null || v.isNull() ? "null" : String.format(Locale.ROOT, "%.3f", Math.round(v.asDouble() * 1000) / 1000.0);
     }
 
     /**

@@ -60,8 +60,20 @@ class GrafanaDashboardsTest {
                     assertEquals(p.path("datasource").path("uid").asText(), t.path("datasource").path("uid").asText(),
                             where + " target datasource is the panel's");
                     if (QUERY_API_UID.equals(t.path("datasource").path("uid").asText())) {
-                        // The panels Prometheus cannot answer read the query API (DashboardQueriesTest calls each URL).
-                        assertTrue(t.path("url").asText().startsWith("/equity/"), where + " reads a query-API endpoint");
+                        // The panels Prometheus cannot answer read the query API (DashboardQueriesTest calls each URL,
+                        // with every value of a variable in it).
+                        String url = t.path("url").asText();
+                        exprs.append(url).append('\n');
+                        List<String> urls = new ArrayList<>();
+                        for (JsonNode v : d.path("templating").path("list")) {
+                            if (!url.contains("${" + v.path("name").asText() + "}")) continue;
+                            assertEquals("custom", v.path("type").asText(), where + ": a query-API URL takes custom variables only");
+                            v.path("options").forEach(o -> urls.add(url.replace("${" + v.path("name").asText() + "}", o.path("value").asText())));
+                        }
+                        if (urls.isEmpty()) urls.add(url);
+                        for (String u : urls) {
+                            assertTrue(u.startsWith("/equity/") || u.equals("/drivers") || u.startsWith("/drivers?"), where + " reads a query-API endpoint: " + u);
+                        }
                         continue;
                     }
                     assertEquals(DATASOURCE_UID, t.path("datasource").path("uid").asText(), where + " target datasource by uid");
@@ -70,7 +82,7 @@ class GrafanaDashboardsTest {
                 }
             }
             for (String v : variables) {
-                assertTrue(exprs.toString().contains("$" + v), file + ": variable $" + v + " is used by no panel");
+                assertTrue(exprs.toString().contains("$" + v) || exprs.toString().contains("${" + v + "}"), file + ": variable $" + v + " is used by no panel");
             }
         }
         for (String withSegments : List.of("brand-equity.json", "closed-loop.json")) {

@@ -78,7 +78,8 @@ public final class Console {
     /**
      * The panels the stream carries and the API path each is read from, as of now: the history of
      * the last 60 points, the change account over the last 10 history intervals (the page can ask
-     * for another range itself), the brand's equity, every segment's latest window, the at-risk list.
+     * for another range itself), the brand's equity, every segment's latest window, the at-risk list,
+     * the brand's key drivers (the page asks for a segment's itself).
      */
     public static Map<String, String> panels(HistoryPolicy history) {
         long now = System.currentTimeMillis();
@@ -88,6 +89,8 @@ public final class Console {
         p.put("change", "/equity/change?clamp=true&by=cell&top=8&from=" + Instant.ofEpochMilli(now - 10 * history.step()));
         p.put("segments", "/segments");
         p.put("atRisk", "/customers/at-risk?limit=20");
+        // 404 until the first fold (drivers.emit.interval): the feed skips it, the page shows what to do.
+        p.put("drivers", "/drivers");
         return p;
     }
 }
