@@ -19,6 +19,11 @@ public final class Decay {
         this.halfLifeMs = halfLife.toMillis();
     }
 
+    /** H in milliseconds. */
+    public long halfLifeMillis() {
+        return (long) halfLifeMs;
+    }
+
     /** The factor that revalues a sum valued at {@code fromMs} to {@code toMs}: 2^(-(to - from) / H). */
     public double factor(long fromMs, long toMs) {
         return Math.exp(-LN2 * (toMs - fromMs) / halfLifeMs);

@@ -56,13 +56,30 @@ public final class DriverStatistics {
     public static final int BYTES = LENGTH * Double.BYTES;
     private static final long NEVER = Long.MIN_VALUE;
 
+    /**
+     * How far the sums may lag their valuation time before they are revalued, in half-lives: the
+     * weights of newer observations then grow up to 2^64, far from overflow and with no loss of
+     * relative precision.
+     */
+    private static final long MAX_LAG_HALF_LIVES = 64;
+
     private final Decay decay;
+    private final long maxLagMs;
     private final double[] sums;
     private long asOf;
+    /**
+     * The time the stored sums are valued at. The sums as documented (valued at asOf) are the stored
+     * ones times 2^(-(asOf - anchor)/H) (Σv² times its square): revaluing all 716 sums whenever a newer
+     * observation comes would cost more than folding it, so it is done when they are read, or when the
+     * lag passes {@link #MAX_LAG_HALF_LIVES}. A newer observation is folded with v = 2^((t - anchor)/H) &gt; 1.
+     */
+    private long anchor;
 
     private DriverStatistics(Decay decay, long asOf, double[] sums) {
         this.decay = Objects.requireNonNull(decay, "decay");
+        this.maxLagMs = decay.halfLifeMillis() * MAX_LAG_HALF_LIVES;
         this.asOf = asOf;
+        this.anchor = asOf;
         this.sums = sums;
     }
 
@@ -77,8 +94,9 @@ public final class DriverStatistics {
         return new DriverStatistics(decay, asOf, sums.clone());
     }
 
-    /** The sums in the documented layout (a copy). */
+    /** The sums in the documented layout, valued at {@link #asOf()} (a copy). */
     public double[] toArray() {
+        revalue();
         return sums.clone();
     }
 
@@ -88,6 +106,7 @@ public final class DriverStatistics {
     }
 
     public DriverStatistics copy() {
+        revalue();
         return new DriverStatistics(decay, asOf, sums.clone());
     }
 
@@ -98,9 +117,10 @@ public final class DriverStatistics {
     public void add(DriverObservation observation, double multiplier) {
         long t = observation.time();
         advanceTo(t);
-        double w = multiplier * decay.factor(t, asOf);
+        double v = decay.factor(t, anchor);
+        double w = multiplier * v;
         // Σv² carries multiplier·v² (frequency weights: k copies of v add k·v²), so -1 cancels +1.
-        double w2 = multiplier * square(decay.factor(t, asOf));
+        double w2 = multiplier * square(v);
         double y = observation.outcome() - Y_SHIFT;
         sums[0] += multiplier;
         for (int i = 0; i < P; i++) {
@@ -138,17 +158,26 @@ public final class DriverStatistics {
     }
 
     /**
-     * Revalues the sums at {@code t} when it is later than {@link #asOf()} (a no-op otherwise):
-     * Σv·… by f = 2^(-(t - asOf)/H), Σv² by f², counts unchanged. The bootstrap keeps its
-     * replicates at one asOf with it.
+     * Values the sums at {@code t} when it is later than {@link #asOf()} (a no-op otherwise):
+     * Σv·… by f = 2^(-(t - asOf)/H), Σv² by f², counts unchanged; the multiplication itself waits
+     * until the sums are read (see {@link #anchor}). The bootstrap keeps its replicates at one asOf
+     * with it.
      */
     public void advanceTo(long t) {
         if (asOf == NEVER) {
             asOf = t;
+            anchor = t;
             return;
         }
         if (t <= asOf) return;
-        double f = decay.factor(asOf, t);
+        asOf = t;
+        if (asOf - anchor > maxLagMs) revalue();
+    }
+
+    /** Revalues the stored sums from {@link #anchor} to {@link #asOf}: Σv·… by f = 2^(-(asOf - anchor)/H), Σv² by f². */
+    private void revalue() {
+        if (anchor == asOf) return;
+        double f = decay.factor(anchor, asOf);
         double f2 = f * f;
         for (int i = 0; i < P; i++) {
             int o = driverOffset(i);
@@ -158,7 +187,7 @@ public final class DriverStatistics {
             for (int k = 1; k < PAIR_FIELDS - 1; k++) sums[o + k] *= f;
             sums[o + PAIR_FIELDS - 1] *= f2;
         }
-        asOf = t;
+        anchor = asOf;
     }
 
     /** Observations folded in (sum of multipliers). */
@@ -178,6 +207,7 @@ public final class DriverStatistics {
 
     /** Driver {@code i}'s decayed sums: Σv, Σv·x, Σv·x², Σv·y, Σv·y², Σv·x·y (y shifted). */
     double[] driverSums(int i) {
+        revalue();
         int o = driverOffset(i);
         return Arrays.copyOfRange(sums, o + 1, o + DRIVER_FIELDS);
     }
@@ -189,6 +219,7 @@ public final class DriverStatistics {
         int i = Math.min(a, b);
         int j = Math.max(a, b);
         int o = pairOffset(i, j);
+        revalue();
         double[] s = Arrays.copyOfRange(sums, o + 1, o + PAIR_FIELDS);
         if (a > b) {
             swap(s, 1, 2);
