@@ -170,6 +170,7 @@ class ConsoleBrowserTest {
                 // The charts: each one's data equals the API's answer for the same query.
                 wait.withMessage(() -> "the history chart differs from /equity/history").until(b -> historyChartEqualsTheApi(b, base));
                 wait.withMessage(() -> "the promise gap or the heat map differs from /equity").until(b -> promiseGapAndHeatMapEqualTheApi(b, base));
+                // The brand's drivers: the chart equals /drivers, or, below the minimum, the not-enough-data line does.
                 wait.withMessage(() -> "the key-driver chart differs from /drivers: " + lastDrivers).until(b -> driversChartEqualsTheApi(b, base, null));
                 // A segment picked: the page asks for its drivers itself. High-value's 300-customer share has
                 // fewer answers than the minimum in the test's minute (seen: n 5), so this checks the
@@ -296,7 +297,8 @@ class ConsoleBrowserTest {
         if ("NOT_ENOUGH_DATA".equals(d.get("status").asText())) {
             String says = (String) js.executeScript("const s = document.getElementById('drivers-state'); return s.hidden ? '' : s.textContent");
             lastDrivers += "the page says: " + says;
-            return segment != null && says.startsWith("Not enough data for segment " + segment + " ")
+            // The test's minute of 300 simulated customers may leave the brand below the minimum too (seen in CI: n 50).
+            return says.startsWith(segment == null ? "Not enough data for the whole brand " : "Not enough data for segment " + segment + " ")
                     && says.contains(": " + String.format(Locale.ROOT, "%,d", d.get("n").asLong()) + " answers")
                     && says.contains("minimum of " + String.format(Locale.ROOT, "%,d", d.get("minObservations").asLong()) + " ");
         }
