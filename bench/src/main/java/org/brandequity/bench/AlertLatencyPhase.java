@@ -82,9 +82,7 @@ final class AlertLatencyPhase extends Phase {
                     CustomerInteraction e = journeys.next(Instant.now());
                     producer.send(new ProducerRecord<>(topic, e.getCustomerId(), ser.serialize(topic, e)));
                     if (i % every == every / 2 && sent < probes) {
-                        CustomerInteraction p = CustomerInteraction.newBuilder().setEventId(PROBE_PREFIX + "event-" + sent)
-                                .setCustomerId(probe(sent)).setEventTime(Instant.now()).setTouchpoint(touchpoint)
-                                .setStage(LifecycleStage.PURCHASE).setChannel("partner").setOutcome(Outcome.FAILURE).setRating(1).build();
+                        CustomerInteraction p = failedDelivery(PROBE_PREFIX + "event-" + sent, probe(sent), touchpoint);
                         byte[] value = ser.serialize(topic, p);
                         probeSentAt[sent] = System.nanoTime();
                         producer.send(new ProducerRecord<>(topic, p.getCustomerId(), value));
@@ -131,6 +129,13 @@ final class AlertLatencyPhase extends Phase {
             }
         }
         results.put("alertLatency", r);
+    }
+
+    /** A probe: a failed delivery rated 1 (x = -1, detractor-level) at the wall clock, the first event of its customer. */
+    static CustomerInteraction failedDelivery(String eventId, String customer, Touchpoint touchpoint) {
+        return CustomerInteraction.newBuilder().setEventId(eventId).setCustomerId(customer).setEventTime(Instant.now())
+                .setTouchpoint(touchpoint).setStage(LifecycleStage.PURCHASE).setChannel("partner").setOutcome(Outcome.FAILURE)
+                .setRating(1).build();
     }
 
     private static String probe(int k) {

@@ -18,7 +18,6 @@ import org.brandequity.avro.CustomerAlert;
 import org.brandequity.avro.CustomerInteraction;
 import org.brandequity.avro.CustomerProfile;
 import org.brandequity.avro.LifecycleStage;
-import org.brandequity.avro.Outcome;
 import org.brandequity.avro.Touchpoint;
 import org.brandequity.cluster.TopicAdmin;
 import org.brandequity.config.PipelineConfig;
@@ -144,9 +143,7 @@ final class ConsolePhase extends Phase {
                     CustomerInteraction e = journeys.next(Instant.now());
                     producer.send(new ProducerRecord<>(topic, e.getCustomerId(), ser.serialize(topic, e)));
                     if (i % every == every / 2 && sent < probes) {
-                        CustomerInteraction p = CustomerInteraction.newBuilder().setEventId(PROBE_PREFIX + "event-" + sent)
-                                .setCustomerId(probe(sent)).setEventTime(Instant.now()).setTouchpoint(touchpoint)
-                                .setStage(LifecycleStage.PURCHASE).setChannel("partner").setOutcome(Outcome.FAILURE).setRating(1).build();
+                        CustomerInteraction p = AlertLatencyPhase.failedDelivery(PROBE_PREFIX + "event-" + sent, probe(sent), touchpoint);
                         byte[] value = ser.serialize(topic, p);
                         sentMillis[sent] = System.currentTimeMillis();
                         sentNanos[sent] = System.nanoTime();
