@@ -310,15 +310,15 @@ public final class BrandEquityTopology {
         return scored
                 .flatMap((customer, e) -> {
                     if (e.getDriverChanges() == null) return List.<KeyValue<String, DriverObservationChange>>of();
-                    List<KeyValue<String, DriverObservationChange>> out = new ArrayList<>(2 * e.getDriverChanges().size());
-                    // Each change twice: for its segment, and for the whole brand (KeyDriverStates.BRAND_KEY: no segment is empty).
-                    for (DriverObservationChange c : e.getDriverChanges()) {
-                        out.add(KeyValue.pair(c.getSegment(), c));
-                        out.add(KeyValue.pair(KeyDriverStates.BRAND_KEY, c));
-                    }
+                    List<KeyValue<String, DriverObservationChange>> out = new ArrayList<>(e.getDriverChanges().size());
+                    for (DriverObservationChange c : e.getDriverChanges()) out.add(KeyValue.pair(c.getSegment(), c));
                     return out;
                 }, Named.as("key-driver-changes-by-segment"))
+                // One partition, so one task, which sees every change: it folds each into its segment's
+                // statistics and into the brand's, and a change crosses the topic once, not once per
+                // key. More partitions would not spread the work: the brand takes every change.
                 .repartition(Repartitioned.<String, DriverObservationChange>as(DRIVER_OBSERVATION_CHANGES)
+                        .withNumberOfPartitions(1)
                         .withKeySerde(serdes.string()).withValueSerde(serdes.driverObservationChange()));
     }
 

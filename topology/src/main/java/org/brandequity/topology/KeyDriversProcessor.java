@@ -20,12 +20,12 @@ import org.brandequity.model.drivers.KeyDriverAnalysis;
  * Keeps each segment's and the brand's key-driver statistics and publishes their analysis
  * (docs/model.md "Key drivers").
  *
- * <p>Input: the observation changes of {@code key-driver-observation-changes}, keyed by segment, and
- * each again under {@link KeyDriverStates#BRAND_KEY} for the whole brand. {@link #process} only
- * appends a change to the pending store (one small write, keyed by segment, input partition and
- * offset, so that a replay under exactly-once writes the same keys). Every {@code drivers.emit.interval}
- * of wall-clock time, {@link #emit} folds each key's pending changes into its statistics and the
- * bootstrap's replicates (about 570 KB a segment: read and written once per interval, not per
+ * <p>Input: the observation changes of {@code key-driver-observation-changes}, keyed by segment; the
+ * topic has one partition, so this one task sees every change. {@link #process} only appends a
+ * change to the pending store (one small write, keyed by segment, input partition and offset, so
+ * that a replay under exactly-once writes the same keys). Every {@code drivers.emit.interval} of
+ * wall-clock time, {@link #emit} folds each pending change into its segment's statistics and into
+ * the brand's ({@link KeyDriverStates#BRAND_KEY}), with the bootstrap's replicates (about 570 KB a segment: read and written once per interval, not per
  * answer), deletes them, and sends one {@link KeyDrivers} per key that changed: at most one record per
  * segment per interval. The fold is order-free (decayed sums valued at the newest answer), so what a
  * late answer or a retraction adds is what it would have added in order.
@@ -69,7 +69,13 @@ final class KeyDriversProcessor implements Processor<String, DriverObservationCh
 
     /** segment, NUL, partition and offset zero-padded: a key's changes sort together, in input order. */
     static String pendingKey(String segment, int partition, long offset) {
-        return segment + '\u0000' + String.format("%05d%020d", partition, offset);
+        String p = Integer.toString(partition);
+        String o = Long.toString(offset);
+        StringBuilder key = new StringBuilder(segment.length() + 26).append(segment).append('\u0000');
+        for (int i = p.length(); i < 5; i++) key.append('0');
+        key.append(p);
+        for (int i = o.length(); i < 20; i++) key.append('0');
+        return key.append(o).toString();
     }
 
     private static String segmentOf(String pendingKey) {
@@ -83,8 +89,9 @@ final class KeyDriversProcessor implements Processor<String, DriverObservationCh
             while (it.hasNext()) {
                 KeyValue<String, DriverObservationChange> kv = it.next();
                 String segment = segmentOf(kv.key);
-                KeyDriverStates.Held held = folded.computeIfAbsent(segment, s -> states.read(statistics.get(s)));
-                held.add(KeyDriverStates.observation(kv.value), kv.value.getMultiplier());
+                var observation = KeyDriverStates.observation(kv.value);
+                folded.computeIfAbsent(segment, s -> states.read(statistics.get(s))).add(observation, kv.value.getMultiplier());
+                folded.computeIfAbsent(KeyDriverStates.BRAND_KEY, s -> states.read(statistics.get(s))).add(observation, kv.value.getMultiplier());
                 done.add(kv.key);
             }
         }

@@ -64,14 +64,7 @@ class DriverObservationsReferenceTest {
 
             Map<String, DriverObservationChange> live = new HashMap<>();
             int retractions = 0;
-            List<DriverObservationChange> forTheBrand = new ArrayList<>();
-            List<DriverObservationChange> forSegments = new ArrayList<>();
             for (TestRecord<String, DriverObservationChange> r : p.driverChanges.readRecordsToList()) {
-                if (r.key().equals(KeyDriverStates.BRAND_KEY)) {
-                    forTheBrand.add(r.value());
-                    continue;
-                }
-                forSegments.add(DriverObservationChange.newBuilder(r.value()).build());
                 DriverObservationChange c = r.value();
                 assertEquals(c.getSegment(), r.key(), "keyed by its segment");
                 if (c.getMultiplier() > 0) {
@@ -83,8 +76,6 @@ class DriverObservationsReferenceTest {
                     assertEquals(added, c, "a retraction takes out exactly what was added, from where it was added");
                 }
             }
-
-            assertEquals(forSegments, forTheBrand, "every change once for its segment and once for the brand, in the same order");
 
             Map<String, DriverBatch.Expected> expected = DriverBatch.observations(ref.counted(), p.config.drivers().halfLife());
             assertEquals(expected.keySet(), live.keySet(), "one live observation per counted answer");

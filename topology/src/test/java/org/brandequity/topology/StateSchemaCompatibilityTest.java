@@ -157,7 +157,7 @@ class StateSchemaCompatibilityTest {
             Map.entry(BrandEquityTopology.EQUITY_DELTAS + "-repartition", kv(SERDES.string(), SERDES.ledger())),
             Map.entry(BrandEquityTopology.SEGMENT_WINDOW_INPUTS + "-repartition", kv(SERDES.string(), SERDES.segmentWindowInput())),
             Map.entry(BrandEquityTopology.DRIVER_OBSERVATION_CHANGES + "-repartition", kv(SERDES.string(), SERDES.driverObservationChange())),
-            // Keys: segment (or "" for the brand), NUL, partition and offset (KeyDriversProcessor.pendingKey).
+            // Keys: segment, NUL, partition and offset (KeyDriversProcessor.pendingKey).
             Map.entry(BrandEquityTopology.KEY_DRIVER_PENDING_STORE, kv(SERDES.string(), SERDES.driverObservationChange())),
             Map.entry(BrandEquityTopology.KEY_DRIVER_STORE, kv(SERDES.string(), SERDES.keyDriverState()))));
 
