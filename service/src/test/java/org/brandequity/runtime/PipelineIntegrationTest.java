@@ -137,6 +137,31 @@ class PipelineIntegrationTest {
         }
     }
 
+    /**
+     * The brand's key drivers are folded in the one task that reads the observation changes, so
+     * their repartition topic must have one partition whatever the input has (BrandEquityTopology).
+     */
+    @Test
+    void theKeyDriverObservationChangesCrossATopicOfOnePartitionWhateverTheInputHas() throws Exception {
+        PipelineConfig config = cluster.config("it-driver-partitions", Map.of());
+        TopicAdmin.ensureTopics(config);
+        String changes = "it-driver-partitions-key-driver-observation-changes-repartition";
+        try (Pipeline pipeline = new Pipeline(config).start();
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                     Map.<String, Object>of("bootstrap.servers", config.bootstrapServers()))) {
+            // Kafka Streams creates its internal topics when the group first assigns its tasks.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(changes)) {
+                if (System.nanoTime() > deadline) throw new AssertionError(changes + " not created after 60 s");
+                Thread.sleep(200);
+            }
+            var topics = admin.describeTopics(List.of(changes, config.topics().interactions())).allTopicNames()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(3, topics.get(config.topics().interactions()).partitions().size());
+            assertEquals(1, topics.get(changes).partitions().size());
+        }
+    }
+
     private static BrandEquity decode(AppSerdes serdes, String topic, ConsumerRecord<byte[], byte[]> r) {
         return serdes.brandEquity().deserializer().deserialize(topic, r.value());
     }
