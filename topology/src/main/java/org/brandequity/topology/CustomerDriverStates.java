@@ -4,9 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.brandequity.avro.internal.CustomerDriverState;
-import org.brandequity.avro.internal.DriverAnswer;
 import org.brandequity.avro.internal.DriverObservationChange;
-import org.brandequity.avro.internal.SettledDriver;
 import org.brandequity.model.drivers.CustomerDrivers;
 import org.brandequity.model.drivers.DriverObservation;
 import org.brandequity.model.drivers.DriverSet;
@@ -14,12 +12,16 @@ import org.brandequity.model.drivers.ObservationChange;
 
 /**
  * The customer ledger's key-driver part ({@link CustomerDriverState}) to and from the model's
- * {@link CustomerDrivers}, and observation changes to their repartition record. Only met drivers
- * are written: a settled pair per driver met, and an answer's predictors behind a bit set of the
- * drivers that had one, so the ledger grows with the touchpoints a customer met, not with the 13.
- * The kept events travel packed, as {@link CustomerDrivers#packedKept()} lays them out.
+ * {@link CustomerDrivers}, and observation changes to their repartition record. Every list in it is
+ * one byte string, so that the ledger's read and write, on every event, decode and encode no object
+ * per driver, event or answer: the settled pairs of the drivers met (17 bytes each, below), the kept
+ * events as {@link CustomerDrivers#packedKept()} and the answers as
+ * {@link CustomerDrivers#packedAnswers()} lay them out.
  */
 final class CustomerDriverStates {
+    /** A settled pair: the driver's index (1 byte), S_k and W_k (IEEE 754 doubles, big-endian). */
+    private static final int SETTLED_BYTES = 1 + 8 + 8;
+
     private CustomerDriverStates() {}
 
     static CustomerDrivers of(CustomerDriverState s) {
@@ -27,41 +29,26 @@ final class CustomerDriverStates {
         int n = DriverSet.size();
         double[] signal = new double[n];
         double[] volume = new double[n];
-        for (SettledDriver d : s.getSettled()) {
-            signal[d.getDriver()] = d.getSignal();
-            volume[d.getDriver()] = d.getVolume();
+        ByteBuffer settled = s.getSettled().duplicate();
+        if (settled.remaining() % SETTLED_BYTES != 0) throw new IllegalArgumentException("settled pairs are " + SETTLED_BYTES + " bytes each");
+        while (settled.hasRemaining()) {
+            int k = settled.get();
+            signal[k] = settled.getDouble();
+            volume[k] = settled.getDouble();
         }
-        byte[] kept = bytes(s.getKept());
-        List<CustomerDrivers.Answer> answers = new ArrayList<>(s.getAnswers().size() + 1);
-        for (DriverAnswer a : s.getAnswers()) {
-            answers.add(new CustomerDrivers.Answer(a.getEventId(), a.getEventTime(), a.getOutcome(), a.getSegment(),
-                    predictors(a.getMet(), a.getPredictors())));
-        }
-        return new CustomerDrivers(s.getSettledBefore(), s.getAsOf(), signal, volume, kept, answers);
+        return new CustomerDrivers(s.getSettledBefore(), s.getAsOf(), signal, volume, bytes(s.getKept()), bytes(s.getAnswers()));
     }
 
     /** The state to keep, or null when there is none. */
     static CustomerDriverState state(CustomerDrivers d) {
         if (d.isEmpty()) return null;
-        List<SettledDriver> settled = new ArrayList<>();
+        int met = 0;
+        for (int k = 0; k < DriverSet.size(); k++) if (d.volume(k) != 0 || d.signal(k) != 0) met++;
+        ByteBuffer settled = ByteBuffer.allocate(met * SETTLED_BYTES);
         for (int k = 0; k < DriverSet.size(); k++) {
-            if (d.volume(k) != 0 || d.signal(k) != 0) settled.add(new SettledDriver(k, d.signal(k), d.volume(k)));
+            if (d.volume(k) != 0 || d.signal(k) != 0) settled.put((byte) k).putDouble(d.signal(k)).putDouble(d.volume(k));
         }
-        ByteBuffer kept = d.packedKept();
-        List<CustomerDrivers.Answer> given = d.answers();
-        List<DriverAnswer> answers = new ArrayList<>(given.size() + 1);
-        for (CustomerDrivers.Answer a : given) {
-            double[] p = a.predictors();
-            int met = 0;
-            List<Double> values = new ArrayList<>(p.length);
-            for (int k = 0; k < p.length; k++) {
-                if (Double.isNaN(p[k])) continue;
-                met |= 1 << k;
-                values.add(p[k]);
-            }
-            answers.add(new DriverAnswer(a.id(), a.time(), a.outcome(), a.segment(), met, values));
-        }
-        return new CustomerDriverState(d.settledBefore(), d.asOf(), settled, kept, answers);
+        return new CustomerDriverState(d.settledBefore(), d.asOf(), settled.flip(), d.packedKept(), d.packedAnswers());
     }
 
     /** The bytes of a decoded byte string, without a copy when they are a whole array (as Avro decodes them). */
@@ -72,13 +59,6 @@ final class CustomerDriverStates {
         byte[] copy = new byte[b.remaining()];
         b.duplicate().get(copy);
         return copy;
-    }
-
-    private static double[] predictors(int met, List<Double> values) {
-        double[] p = new double[DriverSet.size()];
-        int next = 0;
-        for (int k = 0; k < p.length; k++) p[k] = (met & 1 << k) != 0 ? values.get(next++) : Double.NaN;
-        return p;
     }
 
     static DriverObservationChange record(ObservationChange c) {

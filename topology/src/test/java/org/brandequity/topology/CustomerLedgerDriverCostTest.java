@@ -28,7 +28,7 @@ class CustomerLedgerDriverCostTest {
             Touchpoint.APP_SESSION, Touchpoint.WEBSITE_VISIT};
 
     @Test
-    void aTypicalCustomersKeyDriversCostTwentyFiveBytesAnEventWithinTheHorizonAndSeventeenATouchpointOnceSettled() {
+    void aTypicalCustomersKeyDriversCostSevenBytesAnEventAndTheirDistinctValuesWithinTheHorizonAndSeventeenATouchpointOnceSettled() {
         try (PipelineDriver p = new PipelineDriver(Map.of("late.horizon", "7d", "dedup.horizon", "2h"))) {
             p.profile(Events.profile("c1", "high-value", 2.5));
             for (int i = 0; i < 20; i++) {
@@ -45,7 +45,7 @@ class CustomerLedgerDriverCostTest {
             Serializer<CustomerLedger> bytes = p.serdes.customerLedger().serializer();
             CustomerDriverState drivers = ledger.getDrivers();
             assertEquals(20, CustomerDriverStates.of(drivers).kept().size());
-            assertEquals(2, drivers.getAnswers().size());
+            assertEquals(2, CustomerDriverStates.of(drivers).answers().size());
 
             int with = bytes.serialize("t", ledger).length;
             ledger.setDrivers(null);
@@ -58,9 +58,13 @@ class CustomerLedgerDriverCostTest {
             System.out.printf("customer ledger bytes (5 driver touchpoints met, 20 events and 2 answers within late.horizon): "
                             + "without key drivers %d, with %d (+%d), once all settled %d (+%d)%n",
                     without, with, with - without, settledOnly, settledOnly - without);
-            // The kept events: 25 bytes each, packed, behind a length; each answer: a 36-byte id, time,
-            // outcome, segment, bit set and its 5 predictors; each settled driver: 1 + 8 + 8.
-            assertTrue(with - without <= 20 * CustomerDrivers.EXPERIENCE_BYTES + 2 + 2 * (37 + 10 + 1 + 11 + 2 + 1 + 5 * 8 + 1) + 2 * 10 + 3 + 1, "in horizon: " + (with - without));
+            // The kept events (KeptExperiences): a 19-byte header, a table of their 10 distinct values
+            // (5 ratings' x, 5 touchpoints' w) at 8 bytes each, and per event 3 bytes and its time
+            // difference (an hour: a 4-byte varint; the first, from 0: 6), behind a length; each
+            // answer: a 36-byte id, time, outcome, segment, bit set and its 5 predictors; each
+            // settled driver: 1 + 8 + 8.
+            int keptEvents = 19 + 10 * 8 + 20 * (3 + 4) + 2 + 2;
+            assertTrue(with - without <= keptEvents + 2 * (37 + 10 + 1 + 11 + 2 + 1 + 5 * 8 + 1) + 2 * 10 + 3 + 1, "in horizon: " + (with - without));
             assertTrue(settledOnly - without <= 5 * 17 + 2 * 10 + 4, "settled: " + (settledOnly - without));
         }
     }

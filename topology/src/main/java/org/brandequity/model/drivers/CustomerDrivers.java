@@ -59,7 +59,7 @@ import org.brandequity.model.Decay;
  * <p>Hand-written: no library keeps per-key decayed sums with retractions.
  */
 public final class CustomerDrivers {
-    /** Events kept one by one at most; beyond, the oldest are settled early. 25 bytes each in the ledger. */
+    /** Events kept one by one at most; beyond, the oldest are settled early. About 6 to 14 bytes each in the ledger ({@link KeptExperiences}). */
     public static final int MAX_KEPT_EXPERIENCES = 1_000;
     /** Answers kept at most; beyond, the oldest can no longer be corrected. At most about 450 bytes each in the ledger. */
     public static final int MAX_KEPT_ANSWERS = 100;
@@ -98,9 +98,7 @@ public final class CustomerDrivers {
 
     private static final int N = DriverSet.size();
     private static final List<ObservationChange> NONE = List.of();
-
-    /** A kept event in {@link #packedKept()}: driver (1 byte), x, w (IEEE 754 doubles), event time (long), big-endian. */
-    public static final int EXPERIENCE_BYTES = 1 + 8 + 8 + 8;
+    /** What an empty list of kept events or answers packs to (both read it back as empty). */
     private static final byte[] NO_BYTES = new byte[0];
 
     private long settledBefore;
@@ -108,13 +106,11 @@ public final class CustomerDrivers {
     private final double[] signal;
     private final double[] volume;
     /**
-     * The kept events, packed ({@link #EXPERIENCE_BYTES} each): the ledger stores them as one byte
-     * string, so that reading and writing it costs one copy instead of four fields per event. Never
-     * changed in place (an event appended or settled makes a new array), so it can be shared with the
-     * record it was read from or written to.
+     * The kept events, packed: the ledger stores them as one byte string, so that reading and
+     * writing it costs one copy instead of four fields per event, and few bytes per event.
      */
-    private byte[] kept;
-    private final List<Answer> answers;
+    private KeptExperiences kept;
+    private KeptAnswers answers;
 
     /**
      * @param settledBefore every driver event before it is in {@code signal} and {@code volume}; every one at or after it is in {@code kept}
@@ -125,30 +121,39 @@ public final class CustomerDrivers {
      * @param answers       the answers after {@code settledBefore}, as last emitted
      */
     public CustomerDrivers(long settledBefore, long asOf, double[] signal, double[] volume, List<Experience> kept, List<Answer> answers) {
-        this(settledBefore, asOf, signal, volume, pack(kept), answers);
+        this(settledBefore, asOf, signal, volume, pack(kept).packed(), KeptAnswers.of(answers).packed());
     }
 
-    /** As above, with the kept events packed as {@link #packedKept()} gives them; the array is not copied and never changed. */
-    public CustomerDrivers(long settledBefore, long asOf, double[] signal, double[] volume, byte[] packedKept, List<Answer> answers) {
+    /** As above, with the kept events and answers packed as {@link #packedKept()} and {@link #packedAnswers()} give them; the arrays are not copied and never changed. */
+    public CustomerDrivers(long settledBefore, long asOf, double[] signal, double[] volume, byte[] packedKept, byte[] packedAnswers) {
         if (signal.length != N || volume.length != N) throw new IllegalArgumentException("one sum per driver: " + N);
-        if (packedKept.length % EXPERIENCE_BYTES != 0) throw new IllegalArgumentException("kept events are " + EXPERIENCE_BYTES + " bytes each");
         this.settledBefore = settledBefore;
         this.asOf = asOf;
         this.signal = signal.clone();
         this.volume = volume.clone();
-        this.kept = packedKept;
-        this.answers = new ArrayList<>(answers);
+        this.kept = KeptExperiences.of(packedKept);
+        this.answers = KeptAnswers.of(packedAnswers);
     }
 
     /** A customer with no driver event and no answer yet. */
     public static CustomerDrivers empty() {
-        return new CustomerDrivers(Long.MIN_VALUE, Long.MIN_VALUE, new double[N], new double[N], NO_BYTES, List.of());
+        return new CustomerDrivers(Long.MIN_VALUE, Long.MIN_VALUE, new double[N], new double[N], KeptExperiences.EMPTY.packed(), KeptAnswers.EMPTY.packed());
     }
 
-    private static byte[] pack(List<Experience> events) {
-        ByteBuffer b = ByteBuffer.allocate(events.size() * EXPERIENCE_BYTES);
-        for (Experience e : events) b.put((byte) e.driver()).putDouble(e.value()).putDouble(e.weight()).putLong(e.time());
-        return b.array();
+    private static KeptExperiences pack(List<Experience> events) {
+        int n = events.size();
+        int[] drivers = new int[n];
+        double[] xs = new double[n];
+        double[] ws = new double[n];
+        long[] times = new long[n];
+        for (int i = 0; i < n; i++) {
+            Experience e = events.get(i);
+            drivers[i] = e.driver();
+            xs[i] = e.value();
+            ws[i] = e.weight();
+            times[i] = e.time();
+        }
+        return KeptExperiences.pack(n, drivers, xs, ws, times);
     }
 
     public long settledBefore() {
@@ -170,43 +175,28 @@ public final class CustomerDrivers {
     }
 
     public List<Experience> kept() {
-        List<Experience> out = new ArrayList<>(keptCount());
-        for (int i = 0; i < keptCount(); i++) out.add(new Experience(driverAt(i), valueAt(i), weightAt(i), timeAt(i)));
+        List<Experience> out = new ArrayList<>(kept.count());
+        kept.forEach((driver, x, w, t) -> out.add(new Experience(driver, x, w, t)));
         return out;
     }
 
-    /** The kept events, packed: read-only, and shared (no copy). */
+    /** The kept events, packed as {@link KeptExperiences} lays them out (no bytes when none): read-only, and shared (no copy). */
     public ByteBuffer packedKept() {
-        return ByteBuffer.wrap(kept).asReadOnlyBuffer();
-    }
-
-    private int keptCount() {
-        return kept.length / EXPERIENCE_BYTES;
-    }
-
-    private int driverAt(int i) {
-        return kept[i * EXPERIENCE_BYTES];
-    }
-
-    private double valueAt(int i) {
-        return ByteBuffer.wrap(kept).getDouble(i * EXPERIENCE_BYTES + 1);
-    }
-
-    private double weightAt(int i) {
-        return ByteBuffer.wrap(kept).getDouble(i * EXPERIENCE_BYTES + 9);
-    }
-
-    private long timeAt(int i) {
-        return ByteBuffer.wrap(kept).getLong(i * EXPERIENCE_BYTES + 17);
+        return ByteBuffer.wrap(kept.isEmpty() ? NO_BYTES : kept.packed()).asReadOnlyBuffer();
     }
 
     public List<Answer> answers() {
-        return List.copyOf(answers);
+        return answers.all();
+    }
+
+    /** The answers, packed as {@link KeptAnswers} lays them out (no bytes when none): read-only, and shared (no copy). */
+    public ByteBuffer packedAnswers() {
+        return ByteBuffer.wrap(answers.isEmpty() ? NO_BYTES : answers.packed()).asReadOnlyBuffer();
     }
 
     /** Nothing settled, kept or answered: the ledger need not keep it. */
     public boolean isEmpty() {
-        return asOf == Long.MIN_VALUE && kept.length == 0 && answers.isEmpty();
+        return asOf == Long.MIN_VALUE && kept.isEmpty() && answers.isEmpty();
     }
 
     /**
@@ -231,21 +221,26 @@ public final class CustomerDrivers {
         if (driver >= 0) {
             if (time >= settledBefore) append(driver, value, weight, time);
             else fold(driver, value, weight, time, decay); // older than the state can split: see Bounds
-            for (int i = 0; i < answers.size(); i++) {
-                Answer a = answers.get(i);
+            // The common on-time event comes after every kept answer: their times alone say so.
+            List<Answer> all = answers.anyAfter(time) ? answers.all() : List.of();
+            boolean anyCorrected = false;
+            for (int i = 0; i < all.size(); i++) {
+                Answer a = all.get(i);
                 if (a.time() <= time) continue; // strictly earlier events only: this one is not a predictor of a
                 double[] corrected = predictorsBefore(a.time(), decay);
                 if (Arrays.equals(corrected, a.predictors)) continue;
                 Answer now = new Answer(a.id(), a.time(), a.outcome(), a.segment(), corrected);
-                answers.set(i, now);
+                all.set(i, now);
+                anyCorrected = true;
                 if (changes == NONE) changes = new ArrayList<>();
                 changes.add(ObservationChange.retraction(a.observation(), a.segment()));
                 changes.add(ObservationChange.addition(now.observation(), now.segment()));
             }
+            if (anyCorrected) answers = KeptAnswers.of(all);
         }
         if (answer != null) {
             Answer a = new Answer(eventId, time, answer, segment, predictorsBefore(time, decay));
-            if (time > settledBefore) answers.add(a);
+            if (time > settledBefore) answers = answers.append(a);
             if (changes == NONE) changes = new ArrayList<>(1);
             changes.add(ObservationChange.addition(a.observation(), a.segment()));
         }
@@ -267,17 +262,12 @@ public final class CustomerDrivers {
                 w[k] = volume[k] * f;
             }
         }
-        ByteBuffer b = ByteBuffer.wrap(kept);
-        for (int at = 0; at < kept.length; at += EXPERIENCE_BYTES) {
-            long t = b.getLong(at + 17);
-            if (t >= time) continue;
-            int k = kept[at];
-            double x = b.getDouble(at + 1);
-            double weight = b.getDouble(at + 9);
+        kept.forEach((k, x, weight, t) -> {
+            if (t >= time) return;
             double f = decay.factor(t, time);
             s[k] += weight * x * f;
             w[k] += weight * f;
-        }
+        });
         double[] p = new double[N];
         for (int k = 0; k < N; k++) p[k] = w[k] > 0 ? s[k] / w[k] : Double.NaN;
         return p;
@@ -290,27 +280,13 @@ public final class CustomerDrivers {
     public void settle(long before, Decay decay) {
         if (before <= settledBefore) return;
         settledBefore = before;
-        if (anyKeptBefore(before)) {
-            ByteBuffer still = ByteBuffer.allocate(kept.length);
-            for (int i = 0; i < keptCount(); i++) {
-                if (timeAt(i) < before) fold(driverAt(i), valueAt(i), weightAt(i), timeAt(i), decay);
-                else still.put(kept, i * EXPERIENCE_BYTES, EXPERIENCE_BYTES);
-            }
-            kept = Arrays.copyOf(still.array(), still.position());
-        }
-        answers.removeIf(a -> a.time() <= before);
+        kept = kept.keepFrom(before, (k, x, w, t) -> fold(k, x, w, t, decay));
+        answers = answers.laterThan(before);
     }
 
-    private boolean anyKeptBefore(long time) {
-        for (int i = 0; i < keptCount(); i++) if (timeAt(i) < time) return true;
-        return false;
-    }
-
-    /** Appends one event to the kept ones (a new array: see {@link #kept}). */
+    /** Appends one event to the kept ones. */
     private void append(int driver, double x, double w, long t) {
-        byte[] more = Arrays.copyOf(kept, kept.length + EXPERIENCE_BYTES);
-        ByteBuffer.wrap(more, kept.length, EXPERIENCE_BYTES).put((byte) driver).putDouble(x).putDouble(w).putLong(t);
-        kept = more;
+        kept = kept.append(driver, x, w, t);
     }
 
     /** Adds one event to the settled sums, valued lazily at the newest settled event time. */
@@ -332,10 +308,10 @@ public final class CustomerDrivers {
 
     /** Settles the oldest kept events (and forgets the oldest answers) beyond the bounds. */
     private void bound(Decay decay) {
-        while (keptCount() > MAX_KEPT_EXPERIENCES || answers.size() > MAX_KEPT_ANSWERS) {
+        while (kept.count() > MAX_KEPT_EXPERIENCES || answers.count() > MAX_KEPT_ANSWERS) {
             long oldest = Long.MAX_VALUE;
-            if (keptCount() > MAX_KEPT_EXPERIENCES) for (int i = 0; i < keptCount(); i++) oldest = Math.min(oldest, timeAt(i));
-            if (answers.size() > MAX_KEPT_ANSWERS) for (Answer a : answers) oldest = Math.min(oldest, a.time());
+            if (kept.count() > MAX_KEPT_EXPERIENCES) oldest = kept.oldest();
+            if (answers.count() > MAX_KEPT_ANSWERS) oldest = Math.min(oldest, answers.oldest());
             // Settling before oldest + 1 takes every event and answer at the oldest instant: at least one.
             settle(oldest + 1, decay);
         }

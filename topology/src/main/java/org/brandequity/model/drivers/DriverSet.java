@@ -1,6 +1,5 @@
 package org.brandequity.model.drivers;
 
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.brandequity.avro.Touchpoint;
@@ -20,10 +19,12 @@ public final class DriverSet {
             Touchpoint.PRODUCT_USAGE, Touchpoint.APP_SESSION,
             Touchpoint.SUPPORT_CONTACT, Touchpoint.RETURN,
             Touchpoint.REVIEW);
-    private static final Map<Touchpoint, Integer> INDEX = new EnumMap<>(Touchpoint.class);
+    /** Each touchpoint's index by its ordinal, -1 where it is not a driver: looked up on every event. */
+    private static final int[] BY_ORDINAL = new int[Touchpoint.values().length];
 
     static {
-        for (int i = 0; i < DRIVERS.size(); i++) INDEX.put(DRIVERS.get(i), i);
+        java.util.Arrays.fill(BY_ORDINAL, -1);
+        for (int i = 0; i < DRIVERS.size(); i++) BY_ORDINAL[DRIVERS.get(i).ordinal()] = i;
     }
 
     private DriverSet() {}
@@ -45,6 +46,6 @@ public final class DriverSet {
 
     /** The driver index of {@code touchpoint}, or -1 when it is not a driver. */
     public static int indexOf(Touchpoint touchpoint) {
-        return INDEX.getOrDefault(touchpoint, -1);
+        return BY_ORDINAL[touchpoint.ordinal()];
     }
 }

@@ -160,9 +160,8 @@ class CustomerDriversTest {
         java.nio.ByteBuffer packed = d.packedKept();
         byte[] bytes = new byte[packed.remaining()];
         packed.get(bytes);
-        assertEquals(2 * CustomerDrivers.EXPERIENCE_BYTES, bytes.length);
         CustomerDrivers back = new CustomerDrivers(d.settledBefore(), d.asOf(), new double[DriverSet.size()], new double[DriverSet.size()],
-                bytes, d.answers());
+                bytes, KeptAnswers.of(d.answers()).packed());
         assertEquals(List.of(new CustomerDrivers.Experience(DriverSet.size() - 1, -0.25, 1.5, -5 * DAY),
                 new CustomerDrivers.Experience(DELIVERY, 1.0 / 3, 0.1, 7 * DAY)), back.kept());
     }
