@@ -338,6 +338,9 @@ function keyDrivers(d) {
   driversState(null);
   const ins = d.drivers.filter((x) => x.status === 'IN');
   const total = ins.reduce((a, x) => a + x.configuredWeight, 0);
+  const widest = ins.reduce((a, x) => Math.max(a, x.upper || 0, x.relativeWeight || 0), 0);
+  const inside = (x) => x.relativeWeight >= 0.3 * widest;
+  const weightLabel = (x) => fx(x.relativeWeight, 3) + (x.significant ? '' : ' n.s.');
   const hatch = { symbol: 'rect', dashArrayX: [1, 0], dashArrayY: [3, 5], rotation: -Math.PI / 4, color: 'rgba(255, 255, 255, 0.7)' };
   chart('drivers-chart').setOption({
     aria: { enabled: true }, animation: false, tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -350,7 +353,9 @@ function keyDrivers(d) {
     series: [
       { name: 'relative weight', type: 'bar', barWidth: '55%', itemStyle: { color: '#2166ac' },
         data: ins.map((x) => ({ value: round3(x.relativeWeight), itemStyle: { decal: x.significant ? { symbol: 'none' } : hatch },
-          label: { show: true, position: 'insideRight', color: '#fff', formatter: fx(x.relativeWeight, 3) + (x.significant ? '' : ' n.s.') } })) },
+          // A bar too short to hold its label gets it after its interval instead (the error bars' series
+          // draws it): inside such a bar, the label ran over the touchpoint names.
+          label: { show: inside(x), position: 'insideRight', color: '#fff', formatter: weightLabel(x) } })) },
       // Hand-drawn error bars: ECharts has no error-bar series, a custom series with renderItem is its way.
       { name: '95 % interval', type: 'custom', itemStyle: { color: '#1b1f24' }, encode: { x: [0, 1], y: 2 },
         renderItem: (params, a) => {
@@ -361,7 +366,8 @@ function keyDrivers(d) {
             { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style },
             { type: 'line', shape: { x1: lo[0], y1: lo[1] - h, x2: lo[0], y2: lo[1] + h }, style },
             { type: 'line', shape: { x1: hi[0], y1: hi[1] - h, x2: hi[0], y2: hi[1] + h }, style },
-          ] };
+          ].concat(inside(ins[params.dataIndex]) ? [] : [{ type: 'text', style: { text: weightLabel(ins[params.dataIndex]),
+            x: hi[0] + 6, y: hi[1], textVerticalAlign: 'middle', fill: '#1b1f24', font: '11px sans-serif' } }]) };
         },
         data: ins.map((x, i) => [round3(x.lower), round3(x.upper), i]) },
       { name: 'configured weight (scaled to R²)', type: 'scatter', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#b35806' },
