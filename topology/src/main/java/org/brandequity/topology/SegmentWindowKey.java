@@ -1,5 +1,6 @@
 package org.brandequity.topology;
 
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Objects;
  */
 public record SegmentWindowKey(String segment, long windowStart) {
     private static final int START_CHARS = 16;
+    /** Lower-case digits, as {@code %016x} wrote them before (the keys of existing stores are unchanged); without String.format's parsing on every event. */
+    private static final HexFormat HEX = HexFormat.of();
 
     public SegmentWindowKey {
         Objects.requireNonNull(segment, "segment");
@@ -25,7 +28,7 @@ public record SegmentWindowKey(String segment, long windowStart) {
 
     /** The store key. */
     public String encode() {
-        return String.format("%016x", windowStart ^ Long.MIN_VALUE) + '/' + segment;
+        return HEX.toHexDigits(windowStart ^ Long.MIN_VALUE) + '/' + segment;
     }
 
     /** @throws IllegalArgumentException if {@code key} was not made by {@link #encode()} */
