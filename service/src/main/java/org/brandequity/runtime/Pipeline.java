@@ -61,6 +61,7 @@ public final class Pipeline implements AutoCloseable {
     private volatile Throwable failure;
 
     public Pipeline(PipelineConfig config) {
+        FormatLocale.pin(); // before Kafka Streams formats anything: see FormatLocale
         // The query API binds first: with api.port=0 its port is known only once bound, and Kafka
         // Streams must advertise it (application.server) to the group from the start.
         this.api = config.api().enabled() ? QueryApi.bind(config.api(), config.http()) : null;

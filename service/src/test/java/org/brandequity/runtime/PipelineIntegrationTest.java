@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -159,6 +160,22 @@ class PipelineIntegrationTest {
                     .get(30, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(3, topics.get(config.topics().interactions()).partitions().size());
             assertEquals(1, topics.get(changes).partitions().size());
+        }
+    }
+
+    /**
+     * Kafka Streams 4.3.1 formats log text on every record, which under a locale other than exactly
+     * en-US builds a DecimalFormatSymbols each time (FormatLocale): a pipeline pins it.
+     */
+    @Test
+    void aPipelineFormatsTextInUsEnglishWhateverTheMachinesLocaleWas() {
+        Locale was = Locale.getDefault(Locale.Category.FORMAT);
+        Locale.setDefault(Locale.Category.FORMAT, Locale.GERMANY);
+        try (Pipeline pipeline = new Pipeline(cluster.config("it-locale", Map.of()))) {
+            assertEquals(Locale.US, Locale.getDefault(Locale.Category.FORMAT));
+            assertEquals("1.5 1,234", String.format("%.1f %,d", 1.5, 1234));
+        } finally {
+            Locale.setDefault(Locale.Category.FORMAT, was);
         }
     }
 
