@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * or a library formats without naming a locale reads the same on every machine. The pipeline's own
  * machine-read text names its locale ({@code Locale.ROOT}) anyway.
  *
- * <p>Only the format category: messages, dates in logs and the like keep the machine's display locale.
+ * <p>Only the format category is set; the display category (names of languages, countries and the
+ * like) is left as the machine has it.
  * An upgrade to a Kafka Streams that logs this text only at TRACE makes this unneeded.
  */
 final class FormatLocale {
