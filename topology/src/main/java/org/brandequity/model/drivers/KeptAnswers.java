@@ -1,9 +1,11 @@
 package org.brandequity.model.drivers;
 
 import static org.brandequity.model.drivers.Packing.readLong;
+import static org.brandequity.model.drivers.Packing.readShort;
 import static org.brandequity.model.drivers.Packing.readVarint;
 import static org.brandequity.model.drivers.Packing.varintSize;
 import static org.brandequity.model.drivers.Packing.writeLong;
+import static org.brandequity.model.drivers.Packing.writeShort;
 import static org.brandequity.model.drivers.Packing.writeVarint;
 
 import java.nio.charset.StandardCharsets;
@@ -52,8 +54,7 @@ public final class KeptAnswers {
         int bytes = 2;
         for (int i = 0; i < encoded.length; i++) bytes += (encoded[i] = encode(answers.get(i))).length;
         byte[] out = new byte[bytes];
-        out[0] = (byte) (encoded.length >>> 8);
-        out[1] = (byte) encoded.length;
+        writeShort(out, 0, encoded.length);
         int at = 2;
         for (byte[] e : encoded) {
             System.arraycopy(e, 0, out, at, e.length);
@@ -68,7 +69,7 @@ public final class KeptAnswers {
     }
 
     public int count() {
-        return (packed[0] & 0xFF) << 8 | packed[1] & 0xFF;
+        return readShort(packed, 0);
     }
 
     public boolean isEmpty() {
@@ -82,8 +83,7 @@ public final class KeptAnswers {
         byte[] out = Arrays.copyOf(packed, packed.length + e.length);
         System.arraycopy(e, 0, out, packed.length, e.length);
         int n = count() + 1;
-        out[0] = (byte) (n >>> 8);
-        out[1] = (byte) n;
+        writeShort(out, 0, n);
         return new KeptAnswers(out);
     }
 
@@ -130,8 +130,7 @@ public final class KeptAnswers {
             to += starts[i + 1] - starts[i];
             kept++;
         }
-        out[0] = (byte) (kept >>> 8);
-        out[1] = (byte) kept;
+        writeShort(out, 0, kept);
         return new KeptAnswers(Arrays.copyOf(out, to));
     }
 
@@ -143,7 +142,7 @@ public final class KeptAnswers {
         for (int i = 0; i < n; i++) {
             long time = readLong(packed, at);
             int outcome = packed[at + 8] & 0xFF;
-            int met = (packed[at + 9] & 0xFF) << 8 | packed[at + 10] & 0xFF;
+            int met = readShort(packed, at + 9);
             at += 11;
             double[] p = new double[DriverSet.size()];
             for (int k = 0; k < p.length; k++) {
@@ -165,7 +164,7 @@ public final class KeptAnswers {
 
     /** Where the answer starting at {@code at} ends. */
     private int next(int at) {
-        int met = (packed[at + 9] & 0xFF) << 8 | packed[at + 10] & 0xFF;
+        int met = readShort(packed, at + 9);
         at += 11 + 8 * Integer.bitCount(met);
         int[] cursor = {at};
         for (int s = 0; s < 2; s++) { // the id, then the segment: a length, then as many bytes
@@ -191,8 +190,7 @@ public final class KeptAnswers {
         byte[] out = new byte[11 + 8 * Integer.bitCount(met) + varintSize(id.length) + id.length + varintSize(segment.length) + segment.length];
         writeLong(out, 0, a.time());
         out[8] = (byte) a.outcome();
-        out[9] = (byte) (met >>> 8);
-        out[10] = (byte) met;
+        writeShort(out, 9, met);
         int at = 11;
         for (int k = 0; k < p.length; k++) {
             if ((met & 1 << k) == 0) continue;

@@ -1,10 +1,12 @@
 package org.brandequity.model.drivers;
 
 import static org.brandequity.model.drivers.Packing.readLong;
+import static org.brandequity.model.drivers.Packing.readShort;
 import static org.brandequity.model.drivers.Packing.readVarint;
 import static org.brandequity.model.drivers.Packing.unzigzag;
 import static org.brandequity.model.drivers.Packing.varintSize;
 import static org.brandequity.model.drivers.Packing.writeLong;
+import static org.brandequity.model.drivers.Packing.writeShort;
 import static org.brandequity.model.drivers.Packing.writeVarint;
 import static org.brandequity.model.drivers.Packing.zigzag;
 
@@ -79,7 +81,7 @@ public final class KeptExperiences {
     }
 
     public int count() {
-        return (packed[0] & 0xFF) << 8 | packed[1] & 0xFF;
+        return readShort(packed, 0);
     }
 
     public boolean isEmpty() {
@@ -164,8 +166,7 @@ public final class KeptExperiences {
         System.arraycopy(packed, tableEnd, out, at, packed.length - tableEnd);
         at += packed.length - tableEnd;
         int n = count() + 1;
-        out[0] = (byte) (n >>> 8);
-        out[1] = (byte) n;
+        writeShort(out, 0, n);
         out[2] = (byte) size;
         writeLong(out, 3, Math.min(oldest(), time));
         writeLong(out, 11, time);
@@ -237,8 +238,7 @@ public final class KeptExperiences {
             oldest = Math.min(oldest, times[i]);
         }
         byte[] out = new byte[bytes + 8 * size];
-        out[0] = (byte) (n >>> 8);
-        out[1] = (byte) n;
+        writeShort(out, 0, n);
         out[2] = (byte) size;
         writeLong(out, 3, oldest);
         writeLong(out, 11, last);

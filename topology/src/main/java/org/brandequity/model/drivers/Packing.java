@@ -1,12 +1,22 @@
 package org.brandequity.model.drivers;
 
 /**
- * Big-endian longs and unsigned varints in byte arrays, for {@link KeptExperiences} and
+ * Big-endian longs and unsigned 16-bit counts, and unsigned varints in byte arrays, for {@link KeptExperiences} and
  * {@link KeptAnswers}. Hand-written: the model takes no serialization dependency (ByteBuffer would
  * do the longs, at the price of a wrapper per call on the ledger's every-event path).
  */
 final class Packing {
     private Packing() {}
+
+    /** An unsigned 16-bit big-endian number (the lists' counts, an answer's met bits). */
+    static int readShort(byte[] b, int at) {
+        return (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
+    }
+
+    static void writeShort(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 8);
+        b[at + 1] = (byte) v;
+    }
 
     static long readLong(byte[] b, int at) {
         long v = 0;
